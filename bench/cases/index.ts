@@ -1,0 +1,7 @@
+/** The registry of benchmark cases, in run order (the floor always runs first). */
+import type { BenchCase } from '../harness.js';
+import { validateCase } from './validate.js';
+
+export { floorCase } from './floor.js';
+
+export const CASES: readonly BenchCase[] = [validateCase];

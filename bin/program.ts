@@ -1,0 +1,13 @@
+/** The `worktrace` command tree: one subcommand per module under bin/commands. */
+import { Command } from 'commander';
+import { registerValidate } from './commands/validate.js';
+
+/** Builds the command tree (tests use it to check every command's help). */
+export function buildProgram(): Command {
+  const program = new Command('worktrace')
+    .description('worktrace: privacy-first workplace telemetry to AI training trajectories')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerValidate(program);
+  return program;
+}

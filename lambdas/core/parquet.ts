@@ -1,0 +1,95 @@
+/**
+ * Parquet encoding (zstd) of lake rows, driven by the column lists in lake-schema.ts. Pure: bytes in
+ * memory, no I/O. Uses Apache Arrow builders and parquet-wasm, so Lambdas, CLI and local mode share it.
+ */
+import * as arrow from 'apache-arrow';
+import * as pw from 'parquet-wasm/node';
+import type { ColumnDef, ColumnType, ScalarType } from './lake-schema.js';
+
+/** A lake row: column name to value (missing or null = NULL). Timestamps are epoch milliseconds. */
+export type LakeRow = Readonly<Record<string, unknown>>;
+
+function scalarArrowType(type: ScalarType): arrow.DataType {
+  switch (type) {
+    case 'string':
+      return new arrow.Utf8();
+    case 'int32':
+      return new arrow.Int32();
+    case 'int64':
+      return new arrow.Int64();
+    case 'double':
+      return new arrow.Float64();
+    case 'boolean':
+      return new arrow.Bool();
+    case 'timestamp':
+      // No time zone: Athena and DuckDB both read it as a plain UTC `timestamp`.
+      return new arrow.TimestampMillisecond();
+  }
+}
+
+/** The Arrow type of a lake column type. */
+export function arrowTypeOf(type: ColumnType): arrow.DataType {
+  if (typeof type === 'string') return scalarArrowType(type);
+  if ('list' in type) return new arrow.List(new arrow.Field('element', scalarArrowType(type.list), true));
+  const struct = new arrow.Struct(
+    type.structList.map((f) => new arrow.Field(f.name, arrowTypeOf(f.type), true)),
+  );
+  return new arrow.List(new arrow.Field('element', struct, true));
+}
+
+/** Converts a value to what the Arrow builder of `type` expects. */
+function coerce(type: ColumnType, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (type === 'int64') return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value)));
+  if (typeof type === 'object' && 'structList' in type) {
+    return (value as LakeRow[]).map((item) => {
+      const out: Record<string, unknown> = {};
+      for (const f of type.structList) out[f.name] = coerce(f.type, item[f.name]);
+      return out;
+    });
+  }
+  return value;
+}
+
+/** Builds an Arrow table from rows; columns absent from a row are NULL. */
+export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Table {
+  const vectors: Record<string, arrow.Vector> = {};
+  for (const col of columns) {
+    const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
+    for (const row of rows) builder.append(coerce(col.type, row[col.name]));
+    vectors[col.name] = builder.finish().toVector();
+  }
+  return new arrow.Table(vectors);
+}
+
+/** Encodes rows as one Parquet file (zstd, statistics on), in column order. */
+export function encodeParquet(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
+  const ipc = arrow.tableToIPC(toArrowTable(columns, rows), 'stream');
+  const table = pw.Table.fromIPCStream(ipc);
+  const props = new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.ZSTD)
+    .setCreatedBy('worktrace')
+    .build();
+  return pw.writeParquet(table, props);
+}
+
+/** Converts Arrow values (bigints, nested vectors, struct rows) into plain JSON-like values. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof arrow.Vector) return [...value].map(plain);
+  // Arrow struct rows are proxies whose `in` operator hides toJSON, so probe the property directly.
+  const toJSON = value && typeof value === 'object' ? (value as { toJSON?: unknown }).toJSON : undefined;
+  if (typeof toJSON === 'function') {
+    const obj = toJSON.call(value) as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) out[k] = plain(v);
+    return out;
+  }
+  return value;
+}
+
+/** Decodes a Parquet file into plain rows (int64 as number, timestamps as epoch ms). For tests and tools. */
+export function decodeParquet(bytes: Uint8Array): Record<string, unknown>[] {
+  const table = arrow.tableFromIPC(pw.readParquet(bytes).intoIPCStream());
+  return table.toArray().map((r) => plain(r) as Record<string, unknown>);
+}

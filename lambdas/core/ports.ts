@@ -1,0 +1,51 @@
+/**
+ * Ports: the only ways domain code reaches the outside world. Each has an AWS implementation and a
+ * local one; an SDK client reaches an emulator through its endpoint, never through `if (local)`.
+ */
+
+/** Metadata of one stored object. */
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly etag?: string;
+  readonly lastModified?: Date;
+}
+
+/** Options for writing an object. */
+export interface PutOptions {
+  readonly contentType?: string;
+  /** Only write if the object's current ETag is this one (optimistic concurrency). */
+  readonly ifMatch?: string;
+}
+
+/** A bucket-like object store (one per lake zone). */
+export interface ObjectStore {
+  /** Zone or bucket name, for logs and receipts. */
+  readonly name: string;
+  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void>;
+  /** Returns the object's bytes, or undefined when it does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Lists every object under a prefix (all pages). */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  delete(key: string): Promise<void>;
+}
+
+/** A working HMAC key and the version that identifies it on every output row. */
+export interface PseudonymKey {
+  readonly key: Uint8Array;
+  readonly version: string;
+}
+
+/** Supplies the pseudonym key; implementations cache it for the life of the container. */
+export interface KeyProvider {
+  getKey(): Promise<PseudonymKey>;
+}
+
+/** Time source, so windows and watermarks can run on a simulated clock. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = { now: () => Date.now() };
