@@ -99,6 +99,138 @@ export const EVENTS_TABLE: TableDef = {
   ],
 };
 
+/**
+ * Quarantine zone: one JSON object per invalid record (JSON Lines, one object per batch file). The payload
+ * is scrubbed before it is written; the raw record never lands anywhere.
+ */
+export const QUARANTINE_TABLE: TableDef = {
+  name: 'quarantine',
+  partitionKeys: ['dt'],
+  columns: [
+    c(
+      'reason',
+      'string',
+      'Why the record was quarantined: invalid_json, invalid_utf8, too_large, contract, deaggregation.',
+    ),
+    c('issues', 'string', 'JSON array of {path, message} contract breaches (never content).'),
+    c('event_type', 'string', 'Event type, when readable and known.'),
+    c(
+      'scrubbed_payload',
+      'string',
+      'The record after scrubbing and pseudonymisation of every string it holds.',
+    ),
+    c('findings', 'string', 'JSON object of scrubber finding counts per entity type.'),
+    c('shard_id', 'string', 'Kinesis shard id.'),
+    c('sequence_number', 'string', 'Kinesis sequence number.'),
+    c('sub_sequence_number', 'int64', 'Position inside a KPL-aggregated record, if any.'),
+    c('arrival_ts', 'timestamp', 'Approximate arrival time at Kinesis.'),
+    c('policy_version', 'string', 'Policy version.'),
+    c('key_version', 'string', 'Pseudonym key version.'),
+    c('redactor_version', 'string', 'Redactor version.'),
+  ],
+};
+
+/** The provenance columns every curated row carries. */
+const CURATED_PROVENANCE: readonly ColumnDef[] = [
+  c('policy_version', 'string', 'Policy version of the events the row came from.'),
+  c('key_version', 'string', 'Pseudonym key version of the events the row came from.'),
+  c('sequencer_version', 'string', 'Version of the sequencer code that produced the row.'),
+];
+
+/** Columns of one step inside an episode's `steps` array (a compact copy of the action row). */
+export const STEP_COLUMNS: readonly ColumnDef[] = [
+  c('step_index', 'int32', 'Position of the step in its episode, from 0.'),
+  c('action_type', 'string', 'Action vocabulary term (click, type, hotkey...).'),
+  c('ts', 'timestamp', 'Action start time.'),
+  c('duration_ms', 'int64', 'Action duration, ms.'),
+  c('x', 'double', 'Normalised x (0..1 of the screen width).'),
+  c('y', 'double', 'Normalised y (0..1 of the screen height).'),
+  c('to_x', 'double', 'Drag end, normalised x.'),
+  c('to_y', 'double', 'Drag end, normalised y.'),
+  c('button', 'string', 'Mouse button.'),
+  c('scroll_direction', 'string', 'up, down, left or right.'),
+  c('scroll_amount', 'double', 'Total scroll distance in wheel units.'),
+  c('text', 'string', 'Scrubbed typed text (type actions).'),
+  c('keys', 'string', 'Key or combination, e.g. enter, ctrl+c.'),
+  c('repeat', 'int32', 'Repeat count (key actions).'),
+  c('app_id', 'string', 'Application in focus.'),
+  c('window_title', 'string', 'Scrubbed window title in focus.'),
+  c('element_role', 'string', 'Role of the target UI element.'),
+  c('element_name', 'string', 'Scrubbed name of the target UI element.'),
+];
+
+/** Curated zone, actions: one row per action, in episode and step order. */
+export const ACTIONS_TABLE: TableDef = {
+  name: 'actions',
+  partitionKeys: ['dt'],
+  columns: [
+    c('action_id', 'string', 'Deterministic action id (hash of session and first event seq).'),
+    c('episode_id', 'string', 'Episode the action belongs to.'),
+    c('session_id', 'string', 'Pseudonymous capture-session id.'),
+    c('user_pseudonym', 'string', 'Pseudonymous user.'),
+    c('device_pseudonym', 'string', 'Pseudonymous device.'),
+    ...STEP_COLUMNS,
+    c('process_name', 'string', 'Process in focus.'),
+    c('url', 'string', 'Scrubbed URL in focus.'),
+    c('field_id', 'string', 'Scrubbed field identity (type actions).'),
+    c(
+      'move_path_px',
+      'double',
+      'Pointer path length before the action, pixels (mouse moves are summarised here).',
+    ),
+    c('move_duration_ms', 'int64', 'Pointer movement time before the action, ms.'),
+    c('first_seq', 'int64', 'First event seq the action was reduced from.'),
+    c('last_seq', 'int64', 'Last event seq the action was reduced from.'),
+    c('event_count', 'int32', 'Events reduced into the action.'),
+    ...CURATED_PROVENANCE,
+  ],
+};
+
+/** Curated zone, episodes: one row per episode with its ordered steps and labels. */
+export const EPISODES_TABLE: TableDef = {
+  name: 'episodes',
+  partitionKeys: ['dt'],
+  columns: [
+    c('episode_id', 'string', 'Deterministic episode id (hash of session and first action).'),
+    c('session_id', 'string', 'Pseudonymous capture-session id.'),
+    c('user_pseudonym', 'string', 'Pseudonymous user.'),
+    c('device_pseudonym', 'string', 'Pseudonymous device.'),
+    c('start_ts', 'timestamp', 'Start of the first step.'),
+    c('end_ts', 'timestamp', 'End of the last step.'),
+    c('duration_ms', 'int64', 'Episode duration, ms.'),
+    c('step_count', 'int32', 'Number of steps.'),
+    c('apps', { list: 'string' }, 'Applications used, in first-use order.'),
+    c(
+      'cut_reason',
+      'string',
+      'Why the episode ended: task_end, task_start, idle, context_change, max_duration, session_end.',
+    ),
+    c('task_label', 'string', 'Scrubbed task label from a task marker, if any.'),
+    c('completed', 'boolean', 'True when a task end marker closed the episode.'),
+    c(
+      'labels',
+      { list: 'string' },
+      'Labels: error_recovery, shortcut_heavy, menu_heavy, context_switching, completed.',
+    ),
+    c('error_recovery', 'boolean', 'Episode contains an error recovery.'),
+    c('recovery_start_step', 'int32', 'First step of the first recovery span, if any.'),
+    c('recovery_end_step', 'int32', 'Last step of the first recovery span, if any.'),
+    c('shortcut_count', 'int32', 'Hotkey steps.'),
+    c('menu_count', 'int32', 'Clicks on menu items.'),
+    c('context_switches', 'int32', 'switch_app / focus_window steps.'),
+    c('steps', { structList: STEP_COLUMNS }, 'Ordered steps.'),
+    ...CURATED_PROVENANCE,
+  ],
+};
+
+/** Every lake table, by name. */
+export const LAKE_TABLES = {
+  events: EVENTS_TABLE,
+  quarantine: QUARANTINE_TABLE,
+  actions: ACTIONS_TABLE,
+  episodes: EPISODES_TABLE,
+} as const;
+
 /** Maps a column type to its Glue/Athena (Hive DDL) type name. */
 export function glueTypeOf(type: ColumnType): string {
   if (typeof type === 'string') {
