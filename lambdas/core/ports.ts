@@ -49,3 +49,18 @@ export interface Clock {
 
 /** The wall clock. */
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * The opt-out registry: pseudonyms (never raw ids) of subjects whose data must be dropped at redaction.
+ * Implementations cache with a short TTL so the redact Lambda does not read it per record.
+ */
+export interface OptOutRegistry {
+  /** True when the subject (by user pseudonym) has opted out or been erased. */
+  isOptedOut(userPseudonym: string): Promise<boolean>;
+}
+
+/** A fixed registry (tests, and the policy's own list after pseudonymisation). */
+export function staticOptOutRegistry(pseudonyms: Iterable<string>): OptOutRegistry {
+  const set = new Set(pseudonyms);
+  return { isOptedOut: async (p) => set.has(p) };
+}
