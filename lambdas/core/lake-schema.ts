@@ -231,6 +231,94 @@ export const LAKE_TABLES = {
   episodes: EPISODES_TABLE,
 } as const;
 
+/** The lake zones; each is one bucket. */
+export const ZONES = ['quarantine', 'events', 'curated', 'athena-results'] as const;
+export type Zone = (typeof ZONES)[number];
+
+/**
+ * Object key layout per table (Hive-style partitions, so Glue partition projection and DuckDB
+ * `hive_partitioning` both read them):
+ *   events bucket:     events/dt=YYYY-MM-DD/hour=HH/<shardId>-<firstSeq>-<lastSeq>.parquet
+ *   quarantine bucket: quarantine/dt=YYYY-MM-DD/hour=HH/<shardId>-<firstSeq>-<lastSeq>.jsonl
+ *   curated bucket:    actions/dt=YYYY-MM-DD/<file>.parquet and episodes/dt=YYYY-MM-DD/<file>.parquet
+ */
+export const TABLE_LOCATIONS = {
+  events: { zone: 'events', prefix: 'events/' },
+  quarantine: { zone: 'quarantine', prefix: 'quarantine/' },
+  actions: { zone: 'curated', prefix: 'actions/' },
+  episodes: { zone: 'curated', prefix: 'episodes/' },
+} as const satisfies Record<string, { zone: Zone; prefix: string }>;
+
+/** Bucket name of a zone for a stage when no explicit name is configured (local mode uses these). */
+export function defaultBucketName(stage: string, zone: Zone): string {
+  return `worktrace-${stage}-${zone}`.toLowerCase();
+}
+
+/**
+ * One events-zone row, keyed exactly as EVENTS_TABLE's columns (a test keeps them in step). Rows are
+ * already redacted: ids are pseudonyms and free text is scrubbed. Printable keys typed one by one are not
+ * stored as key rows: the redactor coalesces them (with the backspaces applied inside the run) into one
+ * `text` row; key rows remain only for non-printable keys and for keys pressed with ctrl/alt/meta held.
+ */
+export interface EventRow {
+  event_id: string;
+  schema_version: number;
+  event_type: string;
+  user_pseudonym: string;
+  device_pseudonym: string;
+  host_pseudonym?: string | null;
+  session_id: string;
+  seq: number;
+  /** Epoch ms. */
+  ts: number;
+  org_role?: string | null;
+  org_department?: string | null;
+  key_name?: string | null;
+  key_class?: string | null;
+  modifiers?: string | null;
+  button?: string | null;
+  x?: number | null;
+  y?: number | null;
+  dx?: number | null;
+  dy?: number | null;
+  text?: string | null;
+  field_id?: string | null;
+  field_role?: string | null;
+  field_name?: string | null;
+  secure?: boolean | null;
+  key_count?: number | null;
+  duration_ms?: number | null;
+  app_id?: string | null;
+  process_name?: string | null;
+  window_title?: string | null;
+  url?: string | null;
+  element_role?: string | null;
+  element_name?: string | null;
+  element_x?: number | null;
+  element_y?: number | null;
+  element_width?: number | null;
+  element_height?: number | null;
+  screen_width?: number | null;
+  screen_height?: number | null;
+  screen_scale?: number | null;
+  marker?: string | null;
+  label?: string | null;
+  task_id?: string | null;
+  clipboard_op?: string | null;
+  clipboard_size?: number | null;
+  clipboard_type?: string | null;
+  dialog_title?: string | null;
+  dialog_text?: string | null;
+  findings?: string | null;
+  policy_version: string;
+  key_version: string;
+  redactor_version: string;
+  shard_id?: string | null;
+  sequence_number?: string | null;
+  /** Epoch ms. */
+  arrival_ts?: number | null;
+}
+
 /** Maps a column type to its Glue/Athena (Hive DDL) type name. */
 export function glueTypeOf(type: ColumnType): string {
   if (typeof type === 'string') {
