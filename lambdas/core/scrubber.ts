@@ -79,32 +79,83 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
     return `<${c.type}:${token}>`;
   };
 
+  /** One pass: replaces the hits it finds and records how output offsets map back to the pass's input. */
+  const pass = (text: string): { text: string; findings: Finding[]; pieces: Piece[] } => {
+    const protectedSpans: [number, number][] = [];
+    if (text.includes('<')) {
+      const re = DETECTOR_PATTERNS.placeholder;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text))
+        protectedSpans.push([m.index, m.index + m[0].length]);
+    }
+    const hits = resolve(detect(text, enabled, lists), text.length, protectedSpans);
+    if (hits.length === 0) return { text, findings: [], pieces: [] };
+    let out = '';
+    let last = 0;
+    const findings: Finding[] = [];
+    const pieces: Piece[] = [];
+    for (const h of hits) {
+      if (h.start > last) pieces.push({ out: out.length, in: last, len: h.start - last, kept: true });
+      out += text.slice(last, h.start);
+      const ph = placeholder(h);
+      pieces.push({ out: out.length, in: h.start, len: ph.length, inLen: h.end - h.start, kept: false });
+      out += ph;
+      last = h.end;
+      findings.push({ type: h.type, start: h.start, end: h.end });
+    }
+    if (last < text.length) pieces.push({ out: out.length, in: last, len: text.length - last, kept: true });
+    out += text.slice(last);
+    return { text: out, findings, pieces };
+  };
+
   return {
     scrub(input: string): ScrubResult {
       const truncated = input.length > cap;
-      const text = truncated ? input.slice(0, cap) : input;
+      let text = truncated ? input.slice(0, cap) : input;
       if (text.length < 3) return { text: truncated ? text + TRUNCATED : text, findings: [] };
-      const protectedSpans: [number, number][] = [];
-      if (text.includes('<')) {
-        const re = DETECTOR_PATTERNS.placeholder;
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m !== null; m = re.exec(text))
-          protectedSpans.push([m.index, m.index + m[0].length]);
+      // A hit can hide a neighbour that a greedy pattern overlapped ("+1 100 0000000 001-01-0001"); passes
+      // repeat until nothing new is found, so the result is a fixed point and scrubbing is idempotent.
+      let findings: Finding[] = [];
+      const maps: Piece[][] = [];
+      for (let round = 0; round < MAX_PASSES; round++) {
+        const r = pass(text);
+        if (r.findings.length === 0) break;
+        let mapped = r.findings;
+        for (let k = maps.length - 1; k >= 0; k--) mapped = mapped.map((f) => mapBack(f, maps[k] as Piece[]));
+        findings = findings.concat(mapped);
+        maps.push(r.pieces);
+        text = r.text;
       }
-      const hits = resolve(detect(text, enabled, lists), text.length, protectedSpans);
-      if (hits.length === 0) return { text: truncated ? text + TRUNCATED : text, findings: [] };
-      let out = '';
-      let last = 0;
-      const findings: Finding[] = [];
-      for (const h of hits) {
-        out += text.slice(last, h.start) + placeholder(h);
-        last = h.end;
-        findings.push({ type: h.type, start: h.start, end: h.end });
-      }
-      out += text.slice(last);
-      return { text: truncated ? out + TRUNCATED : out, findings };
+      findings.sort((a, b) => a.start - b.start || a.end - b.end);
+      return { text: truncated ? text + TRUNCATED : text, findings };
     },
   };
+}
+
+/** A stretch of a pass's output: kept text (offsets shift 1:1) or a placeholder standing for `inLen` chars. */
+interface Piece {
+  out: number;
+  in: number;
+  len: number;
+  inLen?: number;
+  kept: boolean;
+}
+
+const MAX_PASSES = 3;
+
+/** Maps a finding on a pass's output back to offsets on that pass's input. */
+function mapBack(f: Finding, pieces: readonly Piece[]): Finding {
+  const at = (pos: number, isEnd: boolean): number => {
+    for (const p of pieces) {
+      const outEnd = p.out + p.len;
+      if (pos < p.out || pos > outEnd || (pos === outEnd && !isEnd) || (pos === p.out && isEnd && p.len > 0))
+        continue;
+      if (p.kept) return p.in + (pos - p.out);
+      return isEnd ? p.in + (p.inLen ?? 0) : p.in;
+    }
+    return pos;
+  };
+  return { type: f.type, start: at(f.start, false), end: at(f.end, true) };
 }
 
 /** Counts findings per entity type (for rows, metrics and summaries). */

@@ -61,13 +61,12 @@ export const DETECTOR_PATTERNS = {
   gcpKeyId: /"private_key_id"\s{0,3}:\s{0,3}"([a-f0-9]{40})"/g,
   azureAccountKey: /(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([A-Za-z0-9+/=%]{20,200})/g,
   azureClientSecret: /\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g,
-  jwt: /\beyJ[A-Za-z0-9_-]{5,2000}\.eyJ[A-Za-z0-9_-]{5,4000}\.[A-Za-z0-9_-]{5,2000}/g,
   bearer: /\b[Bb]earer\s{1,3}([A-Za-z0-9._~+/-]{8,2000}=*)/g,
   keyValueSecret:
     /\b(password|passwd|pwd|passphrase|secret|client_?secret|token|access_?token|auth_?token|refresh_?token|api_?key|apikey)["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/gi,
   url: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s<>"'`]{1,2000}/g,
   card: /\b\d(?:[ -]?\d){12,18}\b/g,
-  iban: /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}\b/g,
+  iban: /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?)\b/g,
   ssn: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g,
   ipv4: /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g,
   mac: /\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b/g,
@@ -79,7 +78,11 @@ export const DETECTOR_PATTERNS = {
   placeholder: /<[A-Z][A-Z0-9_]{1,30}(?::[0-9a-f]{6})?>/g,
 } as const;
 
-/** Runs a global regex and reports matches (or capture group `group`) as candidates. */
+/**
+ * Runs a global regex and reports matches (or capture group `group`) as candidates. When a validator
+ * rejects a match that contains separators, shorter prefixes ending at a separator are tried (a greedy
+ * match may have eaten the next word: "DE89 3704 0044 0532 0130 00 next").
+ */
 function collect(
   out: Candidate[],
   re: RegExp,
@@ -91,10 +94,16 @@ function collect(
 ): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const value = m[group];
+    let value = m[group];
     if (value === undefined || value === '') continue;
     const start = group === 0 ? m.index : m.index + m[0].lastIndexOf(value);
-    const norm = validate ? validate(value) : value;
+    let norm = validate ? validate(value) : value;
+    for (let tries = 0; norm === undefined && validate && tries < 3; tries++) {
+      const cut = Math.max(value.lastIndexOf(' '), value.lastIndexOf('-'));
+      if (cut <= 0) break;
+      value = value.slice(0, cut);
+      norm = validate(value);
+    }
     if (norm !== undefined) out.push({ type, start, end: start + value.length, priority, norm });
   }
 }
@@ -209,6 +218,29 @@ function privateKeys(out: Candidate[], text: string): void {
   }
 }
 
+/** JWTs: within each run of base64url characters and dots, three segments of which the first two start 'eyJ'. */
+function jwts(out: Candidate[], text: string): void {
+  const isPart = (c: number) =>
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+  let i = text.indexOf('eyJ');
+  while (i !== -1 && i < text.length) {
+    let j = i;
+    while (j < text.length && isPart(text.charCodeAt(j))) j++;
+    const parts = text.slice(i, j).split('.');
+    let offset = i;
+    for (let k = 0; k + 2 < parts.length; k++) {
+      const [h, p, sig] = [parts[k] as string, parts[k + 1] as string, parts[k + 2] as string];
+      if (h.startsWith('eyJ') && p.startsWith('eyJ') && h.length >= 8 && p.length >= 8 && sig.length >= 5) {
+        const end = offset + h.length + p.length + sig.length + 2;
+        out.push({ type: 'JWT', start: offset, end, priority: 97, norm: text.slice(offset, end) });
+        break;
+      }
+      offset += h.length + 1;
+    }
+    i = text.indexOf('eyJ', j);
+  }
+}
+
 /** IPv6 addresses: runs of hex digits, colons and dots with at least two colons, checked by node:net. */
 function ipv6(out: Candidate[], text: string): void {
   const isPart = (c: number) =>
@@ -236,7 +268,7 @@ function ipv6(out: Candidate[], text: string): void {
       const alnumBefore =
         (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || (prev >= 48 && prev <= 57);
       if (!alnumBefore && isIPv6(value))
-        out.push({ type: 'IPV6', start: s, end: e, priority: 55, norm: value.toLowerCase() });
+        out.push({ type: 'IPV6', start: s, end: e, priority: 58, norm: value.toLowerCase() });
     }
     i = j;
   }
@@ -479,7 +511,7 @@ export function detect(text: string, enabled: (t: EntityType) => boolean, lists:
     if (f.hasEquals) collect(out, P.azureAccountKey, text, 'AZURE_KEY', 95, 1);
     if (text.includes('Q~')) collect(out, P.azureClientSecret, text, 'AZURE_KEY', 95);
   }
-  if (on('JWT') && text.includes('eyJ')) collect(out, P.jwt, text, 'JWT', 97);
+  if (on('JWT') && text.includes('eyJ')) jwts(out, text);
   if (on('BEARER_TOKEN')) collect(out, P.bearer, text, 'BEARER_TOKEN', 93, 1);
   if (f.hasEquals || f.hasColon) {
     const re = P.keyValueSecret;
