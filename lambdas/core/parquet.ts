@@ -7,7 +7,7 @@ import * as pw from 'parquet-wasm/node';
 import type { ColumnDef, ColumnType, ScalarType } from './lake-schema.js';
 
 /** A lake row: column name to value (missing or null = NULL). Timestamps are epoch milliseconds. */
-export type LakeRow = Readonly<Record<string, unknown>>;
+export type LakeRow = object;
 
 function scalarArrowType(type: ScalarType): arrow.DataType {
   switch (type) {
@@ -42,7 +42,7 @@ function coerce(type: ColumnType, value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (type === 'int64') return typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value)));
   if (typeof type === 'object' && 'structList' in type) {
-    return (value as LakeRow[]).map((item) => {
+    return (value as Record<string, unknown>[]).map((item) => {
       const out: Record<string, unknown> = {};
       for (const f of type.structList) out[f.name] = coerce(f.type, item[f.name]);
       return out;
@@ -56,7 +56,7 @@ export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeR
   const vectors: Record<string, arrow.Vector> = {};
   for (const col of columns) {
     const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
-    for (const row of rows) builder.append(coerce(col.type, row[col.name]));
+    for (const row of rows) builder.append(coerce(col.type, (row as Record<string, unknown>)[col.name]));
     vectors[col.name] = builder.finish().toVector();
   }
   return new arrow.Table(vectors);

@@ -32,3 +32,42 @@ declare module 'kinesalite' {
   }
   export default function kinesalite(options?: KinesaliteOptions): Server;
 }
+
+declare module 'aws-kinesis-agg' {
+  interface AggRecord {
+    data: string | Buffer;
+    partitionKey: string;
+    explicitHashKey?: string;
+  }
+  const agg: {
+    deaggregateSync(
+      record: {
+        data: string;
+        partitionKey?: string;
+        sequenceNumber: string;
+        approximateArrivalTimestamp?: number;
+      },
+      computeChecksums: boolean,
+      callback: (
+        err: Error | null,
+        records?: {
+          data: string;
+          partitionKey: string;
+          sequenceNumber: string;
+          subSequenceNumber?: number;
+        }[],
+      ) => void,
+    ): void;
+    aggregate(
+      records: AggRecord[],
+      onReady: (
+        encoded: { partitionKey: string; explicitHashKey?: string; data: Buffer },
+        callback: (err?: Error | null) => void,
+      ) => void,
+      afterPut: () => void,
+      onError: (err: Error, data?: unknown) => void,
+      queueSize?: number,
+    ): void;
+  };
+  export default agg;
+}

@@ -1,0 +1,148 @@
+/**
+ * The redact function's logic as a factory over injected ports, so Lambda (handler.ts), the local runtime
+ * and tests run the same code: decode (Powertools batch) → redactBatch → writeRedacted → partial failures.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  KinesisStreamRecord,
+} from 'aws-lambda';
+import type { Policy } from '../core/policy.js';
+import { scrubberOptionsFor } from '../core/policy.js';
+import type { KeyProvider, OptOutRegistry } from '../core/ports.js';
+import { Pseudonymizer } from '../core/pseudonym.js';
+import { type RedactStores, writeRedacted } from '../core/redact-writer.js';
+import { createScrubber } from '../core/scrubber.js';
+import {
+  type RedactContext,
+  type RedactCounts,
+  redactBatch,
+  SessionStates,
+  type SourceRecord,
+} from '../core/transform.js';
+import { toSourceRecords } from './kinesis-records.js';
+
+/** Version of the redactor code, stamped on every row. */
+export const REDACTOR_VERSION = 'redact-1.0.0';
+
+/** What one batch did (for metrics, the local runtime's progress and tests). */
+export interface BatchReport {
+  readonly shardId: string;
+  readonly records: number;
+  readonly events: number;
+  readonly counts: RedactCounts;
+  readonly findings: Record<string, number>;
+  readonly rowsWritten: number;
+  readonly keys: readonly string[];
+  readonly failed: boolean;
+}
+
+/** The ports and settings a redact handler needs. */
+export interface RedactDeps {
+  readonly stores: RedactStores;
+  readonly keyProvider: KeyProvider;
+  readonly policy: Policy;
+  readonly optOuts?: OptOutRegistry;
+  readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly metrics?: Metrics;
+  readonly onBatch?: (report: BatchReport) => void;
+}
+
+/** Builds the handler function. */
+export function createRedactHandler(deps: RedactDeps) {
+  const processor = new BatchProcessor(EventType.KinesisDataStreams);
+  const sessions = new SessionStates();
+  let ctx: Promise<RedactContext> | undefined;
+  const context = async (): Promise<RedactContext> => {
+    const key = await deps.keyProvider.getKey();
+    return {
+      policy: deps.policy,
+      pseudonymizer: new Pseudonymizer(key),
+      scrubber: createScrubber(scrubberOptionsFor(deps.policy, key.key)),
+      redactorVersion: REDACTOR_VERSION,
+      sessions,
+      ...(deps.optOuts ? { optOuts: deps.optOuts } : {}),
+    };
+  };
+
+  return async (event: KinesisStreamEvent, lambdaContext?: Context): Promise<KinesisStreamBatchResponse> => {
+    ctx ??= context().catch((err: unknown) => {
+      ctx = undefined;
+      throw err;
+    });
+    const redact = await ctx;
+    const decoded: { record: KinesisStreamRecord; sources: SourceRecord[] }[] = [];
+    const response = await processPartialResponse(
+      event,
+      (record: KinesisStreamRecord) => {
+        decoded.push({ record, sources: toSourceRecords(record) });
+      },
+      processor,
+      { ...(lambdaContext ? { context: lambdaContext } : {}), processInParallel: false },
+    );
+    // Records Powertools reported failed are retried from the lowest one: write nothing from there on.
+    const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    const cut = decoded.findIndex((d) => failedIds.has(d.record.kinesis.sequenceNumber));
+    const kept = cut === -1 ? decoded : decoded.slice(0, cut);
+    const sources = kept.flatMap((d) => d.sources);
+    const first = event.Records[0];
+    if (!first || sources.length === 0) return response;
+
+    const outcome = await redactBatch(sources, redact);
+    const written = await writeRedacted(outcome, sources, deps.stores);
+    const shardId = sources[0]?.shardId ?? 'unknown';
+    const report: BatchReport = {
+      shardId,
+      records: kept.length,
+      events: sources.length,
+      counts: outcome.counts,
+      findings: outcome.findings,
+      rowsWritten: outcome.rows.length,
+      keys: written.keys,
+      failed: !written.ok,
+    };
+    if (!written.ok) {
+      // Whole-batch retry from its first record: its keys are deterministic, so the retry overwrites.
+      deps.logger?.error('write failed; batch will be retried', {
+        shardId,
+        firstSequence: first.kinesis.sequenceNumber,
+        records: kept.length,
+        errorName: written.error.name,
+      });
+      deps.onBatch?.(report);
+      return { batchItemFailures: [{ itemIdentifier: first.kinesis.sequenceNumber }] };
+    }
+    const c = outcome.counts;
+    deps.logger?.info('batch redacted', {
+      shardId,
+      records: kept.length,
+      events: sources.length,
+      written: c.written,
+      textRuns: c.textRuns,
+      coalesced: c.coalesced,
+      quarantined: c.quarantined,
+      dropped: c.dropped,
+      objects: written.keys.length,
+    });
+    if (deps.metrics) {
+      const m = deps.metrics;
+      m.addMetric('RecordsIn', MetricUnit.Count, sources.length);
+      m.addMetric('RecordsWritten', MetricUnit.Count, c.written + c.coalesced);
+      m.addMetric('RecordsQuarantined', MetricUnit.Count, c.quarantined);
+      m.addMetric(
+        'RecordsDropped',
+        MetricUnit.Count,
+        Object.values(c.dropped).reduce((a, b) => a + b, 0),
+      );
+      for (const [type, n] of Object.entries(outcome.findings)) {
+        m.singleMetric().addDimension('EntityType', type).addMetric('Findings', MetricUnit.Count, n);
+      }
+    }
+    deps.onBatch?.(report);
+    return response;
+  };
+}
