@@ -96,13 +96,17 @@ export function scrubPayload(data: Uint8Array, ctx: Pick<Ctx, 'scrubber' | 'pseu
   if (parsed) {
     payload = JSON.stringify(walk(value, null, 0));
   } else {
-    // Not JSON: pseudonymise id-like "key": "value" pairs we can still see, then scrub the rest as text.
-    const ids = text.replace(
+    // Not JSON: id-like "key": "value" pairs we can still see are set aside, the rest is scrubbed as text,
+    // then the pairs come back pseudonymised (so the scrubber never mangles a pseudonym).
+    const pseudonyms: string[] = [];
+    const masked = text.replace(
       /"(userId|deviceId|hostName|sessionId|user_id|device_id|host_name|session_id)"(\s{0,3}:\s{0,3})"([^"\\\n]{0,256})"/g,
-      (_m, k: string, sep: string, v: string) =>
-        `"${k}"${sep}"${ctx.pseudonymizer.of(ID_FIELDS[k.toLowerCase()] ?? 'user', v)}"`,
+      (_m, k: string, sep: string, v: string) => {
+        pseudonyms.push(ctx.pseudonymizer.of(ID_FIELDS[k.toLowerCase()] ?? 'user', v));
+        return `"${k}"${sep}"\u0000${pseudonyms.length - 1}\u0000"`;
+      },
     );
-    payload = scrub(ids);
+    payload = scrub(masked).replace(/\u0000(\d+)\u0000/g, (_m, n: string) => pseudonyms[Number(n)] ?? '');
   }
   if (payload.length > MAX_QUARANTINE_PAYLOAD_CHARS)
     payload = `${payload.slice(0, MAX_QUARANTINE_PAYLOAD_CHARS)}<TRUNCATED>`;

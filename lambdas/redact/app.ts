@@ -3,7 +3,6 @@
  * and tests run the same code: decode (Powertools batch) → redactBatch → writeRedacted → partial failures.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   Context,
@@ -41,13 +40,20 @@ export interface BatchReport {
   readonly failed: boolean;
 }
 
+/** Where the handler logs (Powertools Logger in Lambda). Messages and fields never carry event content. */
+export interface LogSink {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
 /** The ports and settings a redact handler needs. */
 export interface RedactDeps {
   readonly stores: RedactStores;
   readonly keyProvider: KeyProvider;
   readonly policy: Policy;
   readonly optOuts?: OptOutRegistry;
-  readonly logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  readonly logger?: LogSink;
   readonly metrics?: Metrics;
   readonly onBatch?: (report: BatchReport) => void;
 }
