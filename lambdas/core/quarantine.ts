@@ -103,10 +103,10 @@ export function scrubPayload(data: Uint8Array, ctx: Pick<Ctx, 'scrubber' | 'pseu
       /"(userId|deviceId|hostName|sessionId|user_id|device_id|host_name|session_id)"(\s{0,3}:\s{0,3})"([^"\\\n]{0,256})"/g,
       (_m, k: string, sep: string, v: string) => {
         pseudonyms.push(ctx.pseudonymizer.of(ID_FIELDS[k.toLowerCase()] ?? 'user', v));
-        return `"${k}"${sep}"\u0000${pseudonyms.length - 1}\u0000"`;
+        return `"${k}"${sep}"\uE000${pseudonyms.length - 1}\uE000"`;
       },
     );
-    payload = scrub(masked).replace(/\u0000(\d+)\u0000/g, (_m, n: string) => pseudonyms[Number(n)] ?? '');
+    payload = scrub(masked).replace(/\uE000(\d+)\uE000/g, (_m, n: string) => pseudonyms[Number(n)] ?? '');
   }
   if (payload.length > MAX_QUARANTINE_PAYLOAD_CHARS)
     payload = `${payload.slice(0, MAX_QUARANTINE_PAYLOAD_CHARS)}<TRUNCATED>`;

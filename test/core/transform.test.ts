@@ -10,15 +10,24 @@ import { sources, TEST_KEY, testContext, testPolicy } from '../fixtures/redact.j
 const pz = new Pseudonymizer(TEST_KEY);
 
 /** Typing `text` as raw key presses (down/up per char) starting at `seq`. */
-function typed(text: string, seq: number, ts = Date.UTC(2026, 10, 2, 9, 0, 0)): WorktraceEventInput[] {
+function typed(
+  text: string,
+  firstSeq: number,
+  startTs = Date.UTC(2026, 10, 2, 9, 0, 0),
+): WorktraceEventInput[] {
   const out: WorktraceEventInput[] = [];
+  let seq = firstSeq;
+  let ts = startTs;
   for (const ch of text) {
     const base =
       ch === '\b'
         ? { key: 'Backspace', keyClass: 'backspace' as const }
         : { key: ch, keyClass: ch === ' ' ? ('space' as const) : ('char' as const), char: ch };
-    out.push(makeEvent('key_down', { ...base, seq: seq++, ts: (ts += 80) }));
-    out.push(makeEvent('key_up', { ...base, seq: seq++, ts: (ts += 40) }));
+    ts += 80;
+    out.push(makeEvent('key_down', { ...base, seq, ts }));
+    ts += 40;
+    out.push(makeEvent('key_up', { ...base, seq: seq + 1, ts }));
+    seq += 2;
   }
   return out;
 }
@@ -46,8 +55,8 @@ describe('policy', () => {
 
 describe('redactBatch: pseudonyms and provenance', () => {
   it('pseudonymises every id and stamps versions and source position', async () => {
-    const [rec] = sources([makeEvent('mouse_move')]);
-    const out = await redactBatch([rec!], testContext());
+    const recs = sources([makeEvent('mouse_move')]);
+    const out = await redactBatch(recs, testContext());
     const row = out.rows[0];
     expect(row).toMatchObject({
       user_pseudonym: pz.of('user', 'alice@example.com'),
@@ -56,7 +65,7 @@ describe('redactBatch: pseudonyms and provenance', () => {
       policy_version: 'test-policy-1',
       key_version: 'test-v1',
       shard_id: 'shardId-000000000000',
-      sequence_number: rec!.sequenceNumber,
+      sequence_number: recs[0]?.sequenceNumber,
     });
     expect(JSON.stringify(out.rows)).not.toMatch(/alice|LAPTOP|sess-0001/);
   });
