@@ -1,5 +1,7 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerRedact } from './commands/redact.js';
+import { registerScrub } from './commands/scrub.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
@@ -9,5 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   registerValidate(program);
+  registerScrub(program);
+  registerRedact(program);
   return program;
 }

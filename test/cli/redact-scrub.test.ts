@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wt-cli-'));
+const cli = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
+    encoding: 'utf8',
+    input,
+  });
+
+describe('worktrace scrub --jsonl', () => {
+  it('scrubs each line with findings as offsets into the input, and reports bad lines without stopping', () => {
+    const run = cli(
+      ['scrub', '--jsonl'],
+      '{"text":"Customer jane.doe@example.org asked"}\nnot json\n{"text":"ok"}\n',
+    );
+    expect(run.status).toBe(0);
+    const out = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(out[0]).toEqual({
+      text: expect.stringMatching(/^Customer <EMAIL:[0-9a-f]{6}> asked$/),
+      findings: [{ type: 'EMAIL', start: 9, end: 29 }],
+    });
+    expect(out[1]).toEqual({ error: expect.stringContaining('line 2') });
+    expect(out[2]).toEqual({ text: 'ok', findings: [] });
+  });
+
+  it('fails with a one-line cause on a bad policy file', () => {
+    const run = cli(['scrub', '--jsonl', '--policy', 'package.json'], '');
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('PolicyError');
+  });
+});
+
+describe('worktrace redact', () => {
+  it('writes redacted NDJSON, lake-layout Parquet, quarantine and a summary', () => {
+    const out = join(dataDir, 'out');
+    const run = cli(['redact', 'samples/broken-events.ndjson', '--out', out]);
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.counts.quarantined).toBe(4);
+    expect(summary.counts.written + summary.counts.coalesced + summary.counts.quarantined).toBe(70);
+    const events = readFileSync(join(out, 'events.ndjson'), 'utf8');
+    expect(events).not.toMatch(/alice@example\.com|LAPTOP-7F3K2|jane\.doe@example\.org/);
+    expect(readFileSync(join(out, 'quarantine.ndjson'), 'utf8')).not.toContain('alice@example.com');
+  });
+});
