@@ -1,7 +1,15 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
+import { redactHandlerCase, redactTransformCase } from './redact.js';
+import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { validateCase } from './validate.js';
 
 export { floorCase } from './floor.js';
 
-export const CASES: readonly BenchCase[] = [validateCase];
+export const CASES: readonly BenchCase[] = [
+  validateCase,
+  redactTransformCase,
+  redactHandlerCase,
+  scrubCase,
+  scrubVersusRedactPii,
+];

@@ -51,12 +51,88 @@ function coerce(type: ColumnType, value: unknown): unknown {
   return value;
 }
 
+const encoder = new TextEncoder();
+
+/** A validity bitmap (Arrow: bit i set = value i present), or undefined when nothing is null. */
+function validity(n: number, isNull: (i: number) => boolean): { bitmap: Uint8Array | undefined; nulls: number } {
+  let bitmap: Uint8Array | undefined;
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (isNull(i)) {
+      if (!bitmap) {
+        bitmap = new Uint8Array(Math.ceil(n / 8)).fill(0xff);
+      }
+      bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
+      nulls++;
+    }
+  }
+  return { bitmap, nulls };
+}
+
+/** Builds one flat column straight into Arrow buffers (much faster than generic builders). */
+function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
+  const n = values.length;
+  const { bitmap, nulls } = validity(n, (i) => values[i] === null || values[i] === undefined);
+  const common = { length: n, nullCount: nulls, nullBitmap: bitmap };
+  switch (type) {
+    case 'string': {
+      const offsets = new Int32Array(n + 1);
+      let bytes = new Uint8Array(Math.max(64, n * 16));
+      let pos = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v === 'string' && v !== '') {
+          if (pos + v.length * 3 > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, pos + v.length * 3));
+            grown.set(bytes.subarray(0, pos));
+            bytes = grown;
+          }
+          pos += encoder.encodeInto(v, bytes.subarray(pos)).written;
+        }
+        offsets[i + 1] = pos;
+      }
+      return arrow.makeData({ type: new arrow.Utf8(), ...common, valueOffsets: offsets, data: bytes.subarray(0, pos) });
+    }
+    case 'int32': {
+      const data = new Int32Array(n);
+      for (let i = 0; i < n; i++) data[i] = Number(values[i] ?? 0);
+      return arrow.makeData({ type: new arrow.Int32(), ...common, data });
+    }
+    case 'double': {
+      const data = new Float64Array(n);
+      for (let i = 0; i < n; i++) data[i] = Number(values[i] ?? 0);
+      return arrow.makeData({ type: new arrow.Float64(), ...common, data });
+    }
+    case 'int64':
+    case 'timestamp': {
+      const data = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        data[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v ?? 0)));
+      }
+      return type === 'int64'
+        ? arrow.makeData({ type: new arrow.Int64(), ...common, data })
+        : arrow.makeData({ type: new arrow.TimestampMillisecond(), ...common, data });
+    }
+    case 'boolean': {
+      const data = new Uint8Array(Math.ceil(n / 8));
+      for (let i = 0; i < n; i++) if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
+      return arrow.makeData({ type: new arrow.Bool(), ...common, data });
+    }
+  }
+}
+
 /** Builds an Arrow table from rows; columns absent from a row are NULL. */
 export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Table {
   const vectors: Record<string, arrow.Vector> = {};
   for (const col of columns) {
+    const values = rows.map((row) => (row as Record<string, unknown>)[col.name]);
+    if (typeof col.type === 'string') {
+      vectors[col.name] = arrow.makeVector(flatColumn(col.type, values));
+      continue;
+    }
     const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
-    for (const row of rows) builder.append(coerce(col.type, (row as Record<string, unknown>)[col.name]));
+    for (const v of values) builder.append(coerce(col.type, v));
     vectors[col.name] = builder.finish().toVector();
   }
   return new arrow.Table(vectors);

@@ -16,7 +16,12 @@ const CACHE_LIMIT = 100_000;
 export class Pseudonymizer {
   readonly keyVersion: string;
   private readonly key: Buffer;
-  private readonly cache = new Map<string, string>();
+  private readonly caches: Record<IdKind, Map<string, string>> = {
+    user: new Map(),
+    device: new Map(),
+    host: new Map(),
+    session: new Map(),
+  };
 
   constructor(key: PseudonymKey) {
     this.key = Buffer.from(key.key);
@@ -25,12 +30,12 @@ export class Pseudonymizer {
 
   /** The pseudonym of `id` as a `kind` of identifier. */
   of(kind: IdKind, id: string): string {
-    const k = `${kind}:${id}`;
-    let p = this.cache.get(k);
+    const cache = this.caches[kind];
+    let p = cache.get(id);
     if (p === undefined) {
-      p = createHmac('sha256', this.key).update(k).digest('hex').slice(0, PSEUDONYM_HEX);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(k, p);
+      p = createHmac('sha256', this.key).update(`${kind}:${id}`).digest('hex').slice(0, PSEUDONYM_HEX);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(id, p);
     }
     return p;
   }

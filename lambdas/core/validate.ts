@@ -2,6 +2,7 @@
  * Parsing and validation of one serialised event against contract v1. Never throws: every failure is a
  * list of issues, each naming the field path that broke the contract.
  */
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { EVENT_TYPES, EventSchema, LIMITS, type WorktraceEvent } from './event-contract.js';
 
@@ -17,7 +18,6 @@ export type ValidationResult =
   | { readonly ok: false; readonly issues: readonly ValidationIssue[]; readonly type: string | undefined };
 
 const MAX_ISSUES = 20;
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Renders a zod issue path as `field.sub[2]`; the root is `$`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -70,11 +70,9 @@ export function parseEvent(input: string | Uint8Array): ValidationResult {
     };
   }
   let text: string;
-  try {
-    text = typeof input === 'string' ? input : decoder.decode(input);
-  } catch {
-    return { ok: false, issues: [{ path: '$', message: 'record is not valid UTF-8' }], type: undefined };
-  }
+  if (typeof input === 'string') text = input;
+  else if (isUtf8(input)) text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  else return { ok: false, issues: [{ path: '$', message: 'record is not valid UTF-8' }], type: undefined };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,0 +1,83 @@
+/** The redact path: decode + validate + transform, and the whole handler including Parquet encoding. */
+import { EVENTS_TABLE } from '../../lambdas/core/lake-schema.js';
+import { encodeParquet } from '../../lambdas/core/parquet.js';
+import { parsePolicy, scrubberOptionsFor } from '../../lambdas/core/policy.js';
+import type { ObjectStore } from '../../lambdas/core/ports.js';
+import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
+import { createScrubber } from '../../lambdas/core/scrubber.js';
+import { redactBatch, SessionStates } from '../../lambdas/core/transform.js';
+import { createRedactHandler } from '../../lambdas/redact/app.js';
+import { toSourceRecords } from '../../lambdas/redact/kinesis-records.js';
+import { corpusRecords } from '../corpus.js';
+import type { MicroCase } from '../harness.js';
+
+const BATCH = 500;
+const records = corpusRecords(5000);
+const key = { key: new Uint8Array(32).fill(5), version: 'bench' };
+const policy = parsePolicy({ version: 'bench' });
+const batches = Array.from({ length: records.length / BATCH }, (_, b) =>
+  records.slice(b * BATCH, (b + 1) * BATCH),
+);
+
+/** Counts bytes instead of storing them: the case measures CPU, not a disk. */
+function sinkStore(): ObjectStore & { bytes: number } {
+  return {
+    name: 'sink',
+    bytes: 0,
+    async put(_k, body) {
+      this.bytes += typeof body === 'string' ? body.length : body.byteLength;
+    },
+    get: async () => undefined,
+    list: async () => [],
+    delete: async () => {},
+  };
+}
+
+export const redactTransformCase: MicroCase = {
+  kind: 'micro',
+  name: 'redact: transform',
+  description: 'decode + validate + transform (policy, coalescing, scrubbing, pseudonyms), no Parquet',
+  events: records.length,
+  targetRatio: 0.25,
+  async run() {
+    const ctx = {
+      policy,
+      pseudonymizer: new Pseudonymizer(key),
+      scrubber: createScrubber(scrubberOptionsFor(policy, key.key)),
+      redactorVersion: 'bench',
+      sessions: new SessionStates(),
+    };
+    for (const batch of batches) await redactBatch(batch.flatMap(toSourceRecords), ctx);
+  },
+};
+
+const events = sinkStore();
+const quarantine = sinkStore();
+const handler = createRedactHandler({
+  stores: { events, quarantine },
+  keyProvider: { getKey: async () => key },
+  policy,
+});
+
+export const redactHandlerCase: MicroCase = {
+  kind: 'micro',
+  name: 'redact: handler+parquet',
+  description: 'the whole redact handler path: Powertools batch, transform, Parquet (zstd) encoding',
+  events: records.length,
+  targetRatio: 0.15,
+  async run() {
+    for (const batch of batches) await handler({ Records: batch });
+  },
+  async extras() {
+    const ctx = {
+      policy,
+      pseudonymizer: new Pseudonymizer(key),
+      scrubber: createScrubber(scrubberOptionsFor(policy, key.key)),
+      redactorVersion: 'bench',
+    };
+    const outcome = await redactBatch(records.flatMap(toSourceRecords), ctx);
+    const parquet = encodeParquet(EVENTS_TABLE.columns, outcome.rows).byteLength;
+    const ndjson = Buffer.byteLength(outcome.rows.map((r) => JSON.stringify(r)).join('\n'));
+    return { 'parquet bytes / ndjson bytes': parquet / ndjson, 'target size ratio': '<= 0.167' };
+  },
+};
