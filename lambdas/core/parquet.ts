@@ -54,7 +54,10 @@ function coerce(type: ColumnType, value: unknown): unknown {
 const encoder = new TextEncoder();
 
 /** A validity bitmap (Arrow: bit i set = value i present), or undefined when nothing is null. */
-function validity(n: number, isNull: (i: number) => boolean): { bitmap: Uint8Array | undefined; nulls: number } {
+function validity(
+  n: number,
+  isNull: (i: number) => boolean,
+): { bitmap: Uint8Array | undefined; nulls: number } {
   let bitmap: Uint8Array | undefined;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -91,7 +94,12 @@ function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
         }
         offsets[i + 1] = pos;
       }
-      return arrow.makeData({ type: new arrow.Utf8(), ...common, valueOffsets: offsets, data: bytes.subarray(0, pos) });
+      return arrow.makeData({
+        type: new arrow.Utf8(),
+        ...common,
+        valueOffsets: offsets,
+        data: bytes.subarray(0, pos),
+      });
     }
     case 'int32': {
       const data = new Int32Array(n);
@@ -116,7 +124,8 @@ function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
     }
     case 'boolean': {
       const data = new Uint8Array(Math.ceil(n / 8));
-      for (let i = 0; i < n; i++) if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
+      for (let i = 0; i < n; i++)
+        if (values[i] === true) data[i >> 3] = (data[i >> 3] as number) | (1 << (i & 7));
       return arrow.makeData({ type: new arrow.Bool(), ...common, data });
     }
   }

@@ -71,7 +71,8 @@ export function parseEvent(input: string | Uint8Array): ValidationResult {
   }
   let text: string;
   if (typeof input === 'string') text = input;
-  else if (isUtf8(input)) text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  else if (isUtf8(input))
+    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
   else return { ok: false, issues: [{ path: '$', message: 'record is not valid UTF-8' }], type: undefined };
   let value: unknown;
   try {
