@@ -164,8 +164,8 @@ export const ACTIONS_TABLE: TableDef = {
   name: 'actions',
   partitionKeys: ['dt'],
   columns: [
-    c('action_id', 'string', 'Deterministic action id (hash of session and first event seq).'),
-    c('episode_id', 'string', 'Episode the action belongs to.'),
+    c('action_id', 'string', 'Deterministic action id (hash of session, action type and first event seq).'),
+    c('episode_id', 'string', 'Episode the action belongs to (null for idle waits that separate episodes).'),
     c('session_id', 'string', 'Pseudonymous capture-session id.'),
     c('user_pseudonym', 'string', 'Pseudonymous user.'),
     c('device_pseudonym', 'string', 'Pseudonymous device.'),
@@ -182,6 +182,12 @@ export const ACTIONS_TABLE: TableDef = {
     c('first_seq', 'int64', 'First event seq the action was reduced from.'),
     c('last_seq', 'int64', 'Last event seq the action was reduced from.'),
     c('event_count', 'int32', 'Events reduced into the action.'),
+    c('key_count', 'int32', 'Keys pressed to produce the text, backspaces included (type actions).'),
+    c('task_start', 'boolean', 'First action after a task start marker.'),
+    c('task_end', 'boolean', 'Last action before a task end marker.'),
+    c('task_id', 'string', 'Task id of the marker on this action, if any.'),
+    c('task_label', 'string', 'Scrubbed task label of the marker on this action, if any.'),
+    c('after_error_dialog', 'boolean', 'First action after an error dialog appeared.'),
     ...CURATED_PROVENANCE,
   ],
 };
@@ -206,6 +212,7 @@ export const EPISODES_TABLE: TableDef = {
       'Why the episode ended: task_end, task_start, idle, context_change, max_duration, session_end.',
     ),
     c('task_label', 'string', 'Scrubbed task label from a task marker, if any.'),
+    c('task_id', 'string', 'Task id from a task marker, if any.'),
     c('completed', 'boolean', 'True when a task end marker closed the episode.'),
     c(
       'labels',
