@@ -402,8 +402,9 @@ export function reduceToActions(rows: readonly EventRow[], config: Partial<Reduc
       type === 'text' ||
       type === 'hotkey';
     if (isInput) {
-      if (presses.size === 0 && ts - lastInputTs >= cfg.idleMs && actions.length > 0) {
-        const w = emit(row, 'wait', lastInputTs, { duration_ms: ts - lastInputTs, event_count: 0 });
+      const since = Math.max(lastInputTs, lastActionEnd());
+      if (presses.size === 0 && Number.isFinite(since) && ts - since >= cfg.idleMs) {
+        const w = emit(row, 'wait', since, { duration_ms: ts - since, event_count: 0 });
         w.first_seq = row.seq;
         w.last_seq = row.seq;
       }
