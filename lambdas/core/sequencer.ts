@@ -264,3 +264,46 @@ export function closedWindows(input: ClosedWindowsInput): { from: number; to: nu
   }
   return out;
 }
+
+/** Settings of a scheduled run over every due window. */
+export interface DueWindowsInput {
+  readonly eventsStore: ObjectStore;
+  readonly curatedStore: ObjectStore;
+  /** Epoch ms now (from a Clock port). */
+  readonly now: number;
+  readonly windowMinutes: number;
+  readonly lateArrivalMs: number;
+  /** Windows processed per run at most; the rest wait for the next run. */
+  readonly maxWindows: number;
+  readonly lookBackMs?: number;
+  readonly lookAheadMs?: number;
+  readonly reduce?: Partial<ReduceConfig>;
+  readonly episodes?: Partial<EpisodeConfig>;
+  /** Called after each window (metrics, logs); receives counts only. */
+  readonly onWindow?: (result: WindowResult) => void;
+}
+
+/**
+ * Processes every closed window after the watermark, oldest first, advancing the watermark after each one
+ * (a crash mid-run redoes at most one window, which overwrites its own outputs).
+ */
+export async function runDueWindows(input: DueWindowsInput): Promise<WindowResult[]> {
+  const maxDuration = input.episodes?.maxDurationMs ?? EPISODE_DEFAULTS.maxDurationMs;
+  const lookAheadMs = input.lookAheadMs ?? maxDuration + 60_000;
+  const windows = closedWindows({
+    watermark: await readWatermark(input.curatedStore),
+    now: input.now,
+    windowMinutes: input.windowMinutes,
+    lateArrivalMs: input.lateArrivalMs,
+    lookAheadMs,
+    maxWindows: input.maxWindows,
+  });
+  const results: WindowResult[] = [];
+  for (const w of windows) {
+    const result = await sequenceWindow({ ...input, ...w, lookAheadMs });
+    await writeWatermark(input.curatedStore, w.to);
+    input.onWindow?.(result);
+    results.push(result);
+  }
+  return results;
+}

@@ -124,7 +124,10 @@ describe('typing', () => {
 describe('keys and hotkeys', () => {
   it('orders several modifiers canonically, from key rows and from agent hotkey rows', () => {
     const s = start().chord(['shift', 'meta'], 't').wait(500).hotkey('shift+ctrl+alt', 'Delete');
-    expect(reduceToActions(s.rows).actions.map((a) => a.keys)).toEqual(['shift+meta+t', 'ctrl+alt+shift+delete']);
+    expect(reduceToActions(s.rows).actions.map((a) => a.keys)).toEqual([
+      'shift+meta+t',
+      'ctrl+alt+shift+delete',
+    ]);
   });
 
   it('counts repeats of one special key, including OS auto-repeat', () => {
@@ -163,9 +166,20 @@ describe('context and time', () => {
     const last = rows[rows.length - 1];
     if (!last) throw new Error('no rows');
     rows.push({ ...last, event_id: 'gap', seq: last.seq + 10, ts: last.ts - 5000, event_type: 'mouse_move' });
-    rows.push({ ...last, event_id: 'dup-seq', seq: last.seq + 10, ts: last.ts + 7_200_000, event_type: 'mouse_move' });
+    rows.push({
+      ...last,
+      event_id: 'dup-seq',
+      seq: last.seq + 10,
+      ts: last.ts + 7_200_000,
+      event_type: 'mouse_move',
+    });
     const { anomalies } = reduceToActions(rows);
-    expect(anomalies).toMatchObject({ seq_gap: 1, duplicate_seq: 1, clock_jump_back: 1, clock_jump_forward: 1 });
+    expect(anomalies).toMatchObject({
+      seq_gap: 1,
+      duplicate_seq: 1,
+      clock_jump_back: 1,
+      clock_jump_forward: 1,
+    });
   });
 
   it('ignores duplicated events and any arrival order', () => {
@@ -194,7 +208,8 @@ describe('a 30-second desktop recording', () => {
     expect(rec.durationMs).toBeGreaterThanOrEqual(28_000);
     const { actions, anomalies } = reduceToActions(rec.rows);
     const got = actions.map((a) => {
-      if (a.action_type === 'scroll') return { type: a.action_type, detail: `${a.scroll_direction}:${a.scroll_amount}` };
+      if (a.action_type === 'scroll')
+        return { type: a.action_type, detail: `${a.scroll_direction}:${a.scroll_amount}` };
       if (a.action_type === 'type') return { type: a.action_type, detail: a.text ?? '' };
       if (a.action_type === 'key') return { type: a.action_type, detail: `${a.keys}:${a.repeat}` };
       if (a.action_type === 'hotkey') return { type: a.action_type, detail: a.keys ?? '' };

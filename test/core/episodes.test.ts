@@ -57,14 +57,24 @@ describe('cutting', () => {
 
 describe('labels', () => {
   it('error_recovery: undo', () => {
-    const s = start().text('f', 'oops').wait(300).hotkey('ctrl', 'z').hotkey('ctrl', 'z').wait(300).text('f', 'ok');
+    const s = start()
+      .text('f', 'oops')
+      .wait(300)
+      .hotkey('ctrl', 'z')
+      .hotkey('ctrl', 'z')
+      .wait(300)
+      .text('f', 'ok');
     const [e] = cut(s).episodes;
     expect(e).toMatchObject({ error_recovery: true, recovery_start_step: 1, recovery_end_step: 2 });
   });
 
   it('error_recovery: escape after an error dialog', () => {
     const s = start().click(1, 1).wait(200).dialog().wait(100).key('Escape', 'escape').wait(300).click(2, 2);
-    expect(cut(s).episodes[0]).toMatchObject({ error_recovery: true, recovery_start_step: 1, recovery_end_step: 1 });
+    expect(cut(s).episodes[0]).toMatchObject({
+      error_recovery: true,
+      recovery_start_step: 1,
+      recovery_end_step: 1,
+    });
     const noDialog = start().click(1, 1).wait(300).key('Escape', 'escape');
     expect(cut(noDialog).episodes[0]?.error_recovery).toBe(false);
   });
@@ -84,19 +94,42 @@ describe('labels', () => {
   it('error_recovery: repeated identical attempts', () => {
     const s = start().text('f', 'x');
     for (let i = 0; i < 3; i++) s.wait(1500).element('button', 'Submit').click(500, 250);
-    expect(cut(s).episodes[0]).toMatchObject({ error_recovery: true, recovery_start_step: 1, recovery_end_step: 3 });
+    expect(cut(s).episodes[0]).toMatchObject({
+      error_recovery: true,
+      recovery_start_step: 1,
+      recovery_end_step: 3,
+    });
     const two = start();
     for (let i = 0; i < 2; i++) two.wait(1500).element('button', 'Submit').click(500, 250);
     expect(cut(two).episodes[0]?.error_recovery).toBe(false);
   });
 
   it('shortcut versus menu use, and context switching', () => {
-    const shortcuts = start().hotkey('ctrl', 'c').wait(200).hotkey('ctrl', 'v').wait(200).element('menuitem', 'Paste').click(1, 1);
-    expect(cut(shortcuts).episodes[0]).toMatchObject({ shortcut_count: 2, menu_count: 1, labels: ['shortcut_heavy'] });
+    const shortcuts = start()
+      .hotkey('ctrl', 'c')
+      .wait(200)
+      .hotkey('ctrl', 'v')
+      .wait(200)
+      .element('menuitem', 'Paste')
+      .click(1, 1);
+    expect(cut(shortcuts).episodes[0]).toMatchObject({
+      shortcut_count: 2,
+      menu_count: 1,
+      labels: ['shortcut_heavy'],
+    });
     const menus = start();
-    for (let i = 0; i < 2; i++) menus.wait(800).element('menuitem', `Item ${i}`).click(i * 50, 1);
+    for (let i = 0; i < 2; i++)
+      menus
+        .wait(800)
+        .element('menuitem', `Item ${i}`)
+        .click(i * 50, 1);
     expect(cut(menus).episodes[0]?.labels).toEqual(['menu_heavy']);
-    const switching = start().task('start', 'Copy data').click(1, 1).focus('sheet').click(2, 2).focus('editor');
+    const switching = start()
+      .task('start', 'Copy data')
+      .click(1, 1)
+      .focus('sheet')
+      .click(2, 2)
+      .focus('editor');
     switching.click(3, 3).focus('editor', 'other').task('end');
     expect(cut(switching).episodes[0]).toMatchObject({
       context_switches: 3,

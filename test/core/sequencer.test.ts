@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../lambdas/adapters/aws-clients.js';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
 import { EVENTS_TABLE, type EventRow } from '../../lambdas/core/lake-schema.js';
-import { encodeParquet } from '../../lambdas/core/parquet.js';
+import { encodeParquet, type LakeRow } from '../../lambdas/core/parquet.js';
 import type { ObjectStore } from '../../lambdas/core/ports.js';
 import {
   closedWindows,
@@ -28,13 +28,20 @@ function fixtureRows(): EventRow[] {
   const desk = desktopRecording(3, 20, 'desk').rows; // 09:00:00-09:00:20
   // Episode starting 09:10, idle, episode starting 09:16 (one per window).
   const split = new SessionScript('split', T0 + 10 * MIN).screen().focus('editor').click(10, 10);
-  split.wait(6 * MIN).click(20, 20).wait(200).text('f', 'later');
+  split
+    .wait(6 * MIN)
+    .click(20, 20)
+    .wait(200)
+    .text('f', 'later');
   // Episode starting 09:14:50 and running past 09:15: it belongs to the first window only.
   const across = new SessionScript('across', T0 + 14 * MIN + 50_000).screen().focus('sheet');
   for (let i = 0; i < 8; i++) across.click(100 + i * 40, 100).wait(2500);
   // A session that starts 08:40 (look-back) and acts again in the window.
   const early = new SessionScript('early', T0 - 20 * MIN).screen().focus('mail').click(5, 5);
-  early.wait(25 * MIN).element('button', 'Send').click(50, 50);
+  early
+    .wait(25 * MIN)
+    .element('button', 'Send')
+    .click(50, 50);
   return [...desk, ...split.rows, ...across.rows, ...early.rows];
 }
 
@@ -53,7 +60,10 @@ async function writeEvents(store: ObjectStore, rows: readonly EventRow[], files:
       const part = shuffled.filter((_, i) => i % files === f);
       // Redelivery: a few rows of the next file land here too.
       const dups = seed > 0 ? shuffled.filter((_, i) => i % 97 === f) : [];
-      await store.put(`${prefix}shard-${seed}-${f}.parquet`, encodeParquet(EVENTS_TABLE.columns, [...part, ...dups]));
+      await store.put(
+        `${prefix}shard-${seed}-${f}.parquet`,
+        encodeParquet(EVENTS_TABLE.columns, [...part, ...dups] as unknown as LakeRow[]),
+      );
     }
   }
 }
@@ -102,7 +112,12 @@ describe('sequenceWindow on s3rver, read back with DuckDB', () => {
       results.push(await sequenceWindow({ eventsStore: store('ev-a'), curatedStore: store('cur-a'), ...w }));
       await sequenceWindow({ eventsStore: store('ev-b'), curatedStore: store('cur-b'), ...w });
     }
-    await sequenceWindow({ eventsStore: store('ev-b'), curatedStore: store('cur-c'), from: T0, to: T0 + 30 * MIN });
+    await sequenceWindow({
+      eventsStore: store('ev-b'),
+      curatedStore: store('cur-c'),
+      from: T0,
+      to: T0 + 30 * MIN,
+    });
 
     expect(results.map((r) => r.episodes)).toEqual([4, 1]);
     const a = await readCurated(store('cur-a'), 'episodes', 'episode_id');
@@ -151,19 +166,34 @@ describe('closed windows', () => {
 
   it('lists windows after the watermark that every episode can have landed in, bounded per call', () => {
     const now = T0 + 2 * 60 * MIN; // 11:00; latest closed end = floor(11:00 - 41 min) = 10:15
-    expect(closedWindows({ ...base, watermark: T0, now }).map((w) => (w.from - T0) / MIN)).toEqual([0, 15, 30]);
+    expect(closedWindows({ ...base, watermark: T0, now }).map((w) => (w.from - T0) / MIN)).toEqual([
+      0, 15, 30,
+    ]);
     expect(closedWindows({ ...base, watermark: T0 + 60 * MIN, now })).toEqual([
       { from: T0 + 60 * MIN, to: T0 + 75 * MIN },
     ]);
     expect(closedWindows({ ...base, watermark: T0 + 75 * MIN, now })).toEqual([]);
-    expect(closedWindows({ ...base, watermark: undefined, now })).toEqual([{ from: T0 + 60 * MIN, to: T0 + 75 * MIN }]);
+    expect(closedWindows({ ...base, watermark: undefined, now })).toEqual([
+      { from: T0 + 60 * MIN, to: T0 + 75 * MIN },
+    ]);
   });
 
   it('rejects windows that do not tile a day', async () => {
     expect(() => closedWindows({ ...base, windowMinutes: 7, watermark: T0, now: T0 })).toThrow(WindowError);
-    const none = { name: 'x', put: async () => {}, get: async () => undefined, list: async () => [], delete: async () => {} };
+    const none = {
+      name: 'x',
+      put: async () => {},
+      get: async () => undefined,
+      list: async () => [],
+      delete: async () => {},
+    };
     await expect(
-      sequenceWindow({ eventsStore: none, curatedStore: none, from: T0 + 14 * 60 * MIN, to: T0 + 16 * 60 * MIN }),
+      sequenceWindow({
+        eventsStore: none,
+        curatedStore: none,
+        from: T0 + 14 * 60 * MIN,
+        to: T0 + 16 * 60 * MIN,
+      }),
     ).rejects.toThrow(WindowError);
   });
 });

@@ -6,14 +6,29 @@ import { SessionScript } from '../fixtures/event-rows.js';
 
 /** One scripted user step. */
 const arbOp = fc.oneof(
-  fc.record({ k: fc.constant('move' as const), x: fc.integer({ min: 0, max: 999 }), y: fc.integer({ min: 0, max: 499 }) }),
+  fc.record({
+    k: fc.constant('move' as const),
+    x: fc.integer({ min: 0, max: 999 }),
+    y: fc.integer({ min: 0, max: 499 }),
+  }),
   fc.record({ k: fc.constant('click' as const), button: fc.constantFrom('left', 'left', 'right', 'middle') }),
   fc.record({ k: fc.constant('down' as const) }),
   fc.record({ k: fc.constant('up' as const) }),
   fc.record({ k: fc.constant('wheel' as const), dy: fc.constantFrom(-120, 120, 40) }),
-  fc.record({ k: fc.constant('text' as const), field: fc.constantFrom('a', 'b'), text: fc.string({ maxLength: 6 }) }),
-  fc.record({ k: fc.constant('key' as const), name: fc.constantFrom('Enter', 'Backspace', 'ArrowUp', 'Escape') }),
-  fc.record({ k: fc.constant('hotkey' as const), mods: fc.constantFrom('ctrl', 'ctrl+shift', 'meta'), key: fc.constantFrom('z', 'c', 't') }),
+  fc.record({
+    k: fc.constant('text' as const),
+    field: fc.constantFrom('a', 'b'),
+    text: fc.string({ maxLength: 6 }),
+  }),
+  fc.record({
+    k: fc.constant('key' as const),
+    name: fc.constantFrom('Enter', 'Backspace', 'ArrowUp', 'Escape'),
+  }),
+  fc.record({
+    k: fc.constant('hotkey' as const),
+    mods: fc.constantFrom('ctrl', 'ctrl+shift', 'meta'),
+    key: fc.constantFrom('z', 'c', 't'),
+  }),
   fc.record({ k: fc.constant('focus' as const), app: fc.constantFrom('editor', 'browser', 'sheet') }),
   fc.record({ k: fc.constant('element' as const), role: fc.constantFrom('button', 'menuitem') }),
   fc.record({ k: fc.constant('marker' as const), marker: fc.constantFrom('start' as const, 'end' as const) }),
@@ -50,7 +65,10 @@ function play(ops: readonly Op[], session: string): EventRow[] {
         s.text(op.field, op.text);
         break;
       case 'key':
-        s.key(op.name, op.name === 'Enter' ? 'enter' : op.name.startsWith('Arrow') ? 'arrow' : op.name.toLowerCase());
+        s.key(
+          op.name,
+          op.name === 'Enter' ? 'enter' : op.name.startsWith('Arrow') ? 'arrow' : op.name.toLowerCase(),
+        );
         break;
       case 'hotkey':
         s.hotkey(op.mods, op.key);
