@@ -125,3 +125,49 @@ describe('event contract v1: properties', () => {
     );
   });
 });
+
+describe('validation fast path (Ajv from the emitted JSON Schema) agrees with zod', () => {
+  const jsonValue = fc.oneof(
+    fc.string({ maxLength: 5000 }),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 7 }),
+    fc.string({ unit: 'grapheme', minLength: 4000, maxLength: 4200 }),
+  );
+  const mutated = fc
+    .tuple(arbEvent, fc.nat(), jsonValue, fc.constantFrom('drop', 'set', 'add', 'keep'))
+    .map(([event, pick, value, op]) => {
+      const copy: Record<string, unknown> = structuredClone(event) as Record<string, unknown>;
+      const keys = Object.keys(copy).filter((k) => k !== 'type');
+      const key = keys[pick % keys.length] as string;
+      if (op === 'drop') delete copy[key];
+      else if (op === 'set') copy[key] = value;
+      else if (op === 'add') copy[`x${pick}`] = value;
+      return copy;
+    });
+
+  it('counts string lengths alike (code points, not UTF-16 units)', () => {
+    for (const [title, ok] of [
+      ['😀'.repeat(LIMITS.maxTextChars), true],
+      ['😀'.repeat(LIMITS.maxTextChars + 1), false],
+    ] as const) {
+      const event = makeEvent('focus', { windowTitle: title });
+      expect(EventSchema.safeParse(structuredClone(event)).success).toBe(ok);
+      expect(validateEvent(structuredClone(event)).ok).toBe(ok);
+    }
+  });
+
+  it('accepts and rejects exactly what zod does, with the same parsed event', () => {
+    fc.assert(
+      fc.property(mutated, (value) => {
+        const viaZod = EventSchema.safeParse(structuredClone(value));
+        const result = validateEvent(structuredClone(value));
+        expect(result.ok).toBe(viaZod.success);
+        if (result.ok && viaZod.success) expect(result.event).toEqual(viaZod.data);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
