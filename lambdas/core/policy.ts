@@ -9,7 +9,7 @@ import type { ScrubberOptions } from './scrubber.js';
 
 const term = z.string().min(1).max(256);
 
-/** The policy schema (every field documented in docs/policy.md). */
+/** The policy schema (every field documented in docs/redaction.md). */
 export const PolicySchema = z.strictObject({
   version: z
     .string()
