@@ -97,7 +97,7 @@ export const ConfigSchema = z
     glueCatalogEncryption: bool(false),
     alarmIteratorAgeMinutes: int(1, 10_080, 15),
     alarmQuarantineRatio: num(0, 1, 0.05),
-    alarmSequenceStaleMinutes: int(5, 10_080, 60),
+    alarmSequenceStaleMinutes: int(5, 1440, 60),
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

@@ -37,6 +37,9 @@ export const FUNCTION_DEFAULTS = {
   loggingFormat: lambda.LoggingFormat.JSON,
 } as const;
 
+/** Environment every bundled function gets: stack traces through the esbuild source maps. */
+export const FUNCTION_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' } as const;
+
 /** RETAIN for anything holding data unless the deployment explicitly allows destroy. */
 export function dataRemovalPolicy(allowDestroy: boolean): RemovalPolicy {
   return allowDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;

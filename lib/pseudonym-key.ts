@@ -11,7 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { nodejsCode } from './bundling.js';
-import { FUNCTION_DEFAULTS, KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
+import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT, KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
 import { functionRole } from './function-role.js';
 import { acknowledgeFindings, logicalIdOf } from './nag.js';
 
@@ -80,6 +80,7 @@ export class PseudonymKey extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(30),
       logGroup,
+      environment: { ...FUNCTION_ENVIRONMENT },
     });
     this.addKeyUse(role, ['kms:GenerateDataKeyWithoutPlaintext']);
     const provider = new cr.Provider(this, 'DataKeyProvider', {

@@ -13,7 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
-import { FUNCTION_DEFAULTS } from './defaults.js';
+import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT } from './defaults.js';
 import { functionRole } from './function-role.js';
 import type { IngestStream } from './ingest-stream.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
@@ -86,6 +86,7 @@ export class RedactFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(60),
       logGroup: this.logGroup,
       environment: {
+        ...FUNCTION_ENVIRONMENT,
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
         EVENTS_KMS_KEY_ARN: lake.eventsKey.keyArn,

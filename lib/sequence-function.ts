@@ -5,6 +5,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -12,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
-import { FUNCTION_DEFAULTS } from './defaults.js';
+import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT, KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
 import { functionRole } from './function-role.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
 
@@ -48,6 +50,8 @@ export class SequenceFunction extends Construct {
   public readonly rule: events.Rule;
   /** Failed scheduled invocations (from EventBridge or from Lambda's async retries). */
   public readonly failureQueue: sqs.Queue;
+  /** Key of the failure queue (EventBridge may use it). */
+  public readonly failureQueueKey: kms.Key;
   /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
 
@@ -58,8 +62,23 @@ export class SequenceFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
+    // EventBridge cannot send to a queue under the AWS-managed SQS key: a customer key that lets it.
+    this.failureQueueKey = new kms.Key(this, 'FailureQueueKey', {
+      ...SECURE_KEY,
+      description: 'worktrace sequence failure queue',
+      pendingWindow: KEY_PENDING_WINDOW,
+    });
+    this.failureQueueKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeDeadLetters',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+      }),
+    );
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.failureQueueKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -85,6 +104,7 @@ export class SequenceFunction extends Construct {
       onFailure: new SqsDestination(this.failureQueue),
       retryAttempts: 0,
       environment: {
+        ...FUNCTION_ENVIRONMENT,
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         CURATED_BUCKET: lake.curatedBucket.bucketName,
         WINDOW_MINUTES: String((props.window ?? Duration.minutes(15)).toMinutes()),
