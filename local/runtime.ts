@@ -1,0 +1,438 @@
+/**
+ * The embedded runtime behind `worktrace local`: kinesalite and s3rver in-process on loopback, the stream
+ * and zone buckets the stack would create, a workload sent with PutRecords, the event-source-mapping
+ * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
+ */
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import {
+  CreateStreamCommand,
+  type KinesisClient,
+  PutRecordsCommand,
+  type PutRecordsRequestEntry,
+} from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
+import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
+import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
+import { defaultBucketName, TABLE_LOCATIONS, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
+import type { Policy } from '../lambdas/core/policy.js';
+import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
+import { runDueWindows, type WindowResult, writeWatermark } from '../lambdas/core/sequencer.js';
+import type { DropReason } from '../lambdas/core/transform.js';
+import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
+import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
+import type { WorkloadSource } from './demo-workload.js';
+import {
+  EMULATOR_CREDENTIALS,
+  type RunningEmulator,
+  startKinesisEmulator,
+  startS3Emulator,
+} from './emulators.js';
+import { type KinesisHandler, KinesisPoller, type PollerSettings, readOnFailureRecords } from './poller.js';
+
+/** A local stack that could not start; the message is one line naming the cause. */
+export class LocalStartError extends Error {
+  override name = 'LocalStartError';
+}
+
+/** Options of the embedded stack. */
+export interface LocalStackOptions {
+  /** Data directory (emulator data, checkpoints, key, cache, report). */
+  readonly dataDir: string;
+  /** @default local */
+  readonly stage?: string;
+  /** 0 = a free port. @default 0 */
+  readonly kinesisPort?: number;
+  /** 0 = a free port. @default 0 */
+  readonly s3Port?: number;
+  /** @default 2 */
+  readonly shards?: number;
+  /** Remove the previous run's emulator data and checkpoints first (the key file stays). @default true */
+  readonly fresh?: boolean;
+}
+
+/** A running embedded stack. */
+export interface LocalStack {
+  readonly dataDir: string;
+  readonly stage: string;
+  readonly streamName: string;
+  readonly buckets: Record<Zone, string>;
+  readonly kinesis: RunningEmulator;
+  readonly s3: RunningEmulator;
+  readonly kinesisClient: KinesisClient;
+  readonly s3Client: S3Client;
+  readonly stores: Record<Zone, ObjectStore>;
+  /** Environment that points the CLI and any AWS SDK client at this stack. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function checkWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, '.write-probe');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new LocalStartError(`data dir ${dir} is not writable (${code})`);
+  }
+}
+
+async function startOrExplain(what: string, port: number, start: () => Promise<RunningEmulator>) {
+  try {
+    return await start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') throw new LocalStartError(`${what} port ${port} is already in use`);
+    if (e.code === 'EACCES' && port > 0) throw new LocalStartError(`${what} port ${port} is not allowed`);
+    throw new LocalStartError(`${what} failed to start: ${e.message.split('\n')[0]}`);
+  }
+}
+
+/** Starts kinesalite and s3rver on loopback, creates the stream and the zone buckets. */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  const stage = options.stage ?? 'local';
+  checkWritable(dataDir);
+  const emulatorDir = join(dataDir, 'emulators');
+  if (options.fresh ?? true) {
+    rmSync(emulatorDir, { recursive: true, force: true });
+    rmSync(join(dataDir, 'poller'), { recursive: true, force: true });
+  }
+  const buckets = Object.fromEntries(ZONES.map((z) => [z, defaultBucketName(stage, z)])) as Record<
+    Zone,
+    string
+  >;
+  const kinesisPort = options.kinesisPort ?? 0;
+  const s3Port = options.s3Port ?? 0;
+  const kinesis = await startOrExplain('Kinesis emulator', kinesisPort, () =>
+    startKinesisEmulator({ dir: join(emulatorDir, 'kinesis'), port: kinesisPort }),
+  );
+  let s3: RunningEmulator;
+  try {
+    s3 = await startOrExplain('S3 emulator', s3Port, () =>
+      startS3Emulator({ dir: join(emulatorDir, 's3'), port: s3Port, buckets: Object.values(buckets) }),
+    );
+  } catch (err) {
+    await kinesis.stop();
+    throw err;
+  }
+  const target = { credentials: EMULATOR_CREDENTIALS };
+  const kc = kinesisClient({ ...target, endpoint: kinesis.endpoint });
+  const sc = s3Client({ ...target, endpoint: s3.endpoint });
+  const streamName = defaultStreamName(stage);
+  const stop = async () => {
+    kc.destroy();
+    sc.destroy();
+    await Promise.all([kinesis.stop(), s3.stop()]);
+  };
+  try {
+    await kc.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shards ?? 2 }));
+    for (const bucket of Object.values(buckets)) {
+      await sc.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: Error) => {
+        if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;
+      });
+    }
+  } catch (err) {
+    await stop();
+    throw new LocalStartError(`creating the stream and buckets failed: ${(err as Error).message}`);
+  }
+  const stores = Object.fromEntries(
+    ZONES.map((z) => [z, new S3ObjectStore(sc, buckets[z])]),
+  ) as unknown as Record<Zone, ObjectStore>;
+  const env = {
+    [LOCAL_ENV.s3Endpoint]: s3.endpoint,
+    [LOCAL_ENV.kinesisEndpoint]: kinesis.endpoint,
+    [LOCAL_ENV.stage]: stage,
+    [LOCAL_ENV.dataDir]: dataDir,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+  };
+  return {
+    dataDir,
+    stage,
+    streamName,
+    buckets,
+    kinesis,
+    s3,
+    kinesisClient: kc,
+    s3Client: sc,
+    stores,
+    env,
+    stop,
+  };
+}
+
+/** Per simulated minute, for the report's chart. */
+export interface MinuteStats {
+  readonly minute: number;
+  readonly sent: number;
+  readonly findings: number;
+}
+
+/** Where time and CPU went, per pipeline stage. */
+export interface StageCost {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/** Everything a run measured (counts only, no content except scrubbed sample rows). */
+export interface LocalRunStats {
+  readonly stage: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly users: number;
+  readonly minutes: number;
+  readonly policyVersion: string;
+  readonly keyVersion: string;
+  readonly sent: number;
+  readonly written: number;
+  readonly coalesced: number;
+  readonly quarantined: number;
+  readonly dropped: Record<DropReason, number>;
+  /** User records the poller sent to the on-failure destination. */
+  readonly onFailure: number;
+  readonly findings: Record<string, number>;
+  readonly windows: number;
+  readonly actions: number;
+  readonly episodes: number;
+  readonly actionTypes: Record<string, number>;
+  readonly perMinute: MinuteStats[];
+  readonly stages: Record<'produce' | 'redact' | 'sequence' | 'query', StageCost>;
+  /** Scrubbed sample rows (episodes) read back through DuckDB. */
+  readonly samples: Record<string, unknown>[];
+}
+
+/** Progress after each simulated minute. */
+export interface RunProgress {
+  readonly minute: number;
+  readonly minutes: number;
+  readonly sent: number;
+  readonly written: number;
+  readonly quarantined: number;
+  readonly dropped: number;
+  readonly episodes: number;
+}
+
+/** Options of one pipeline run. */
+export interface RunOptions {
+  readonly workload: WorkloadSource;
+  readonly users: number;
+  readonly minutes: number;
+  /** Simulated start, epoch ms. */
+  readonly startMs: number;
+  readonly policy: Policy;
+  /** @default the local key file under the data dir */
+  readonly keyProvider?: KeyProvider;
+  /** Sequencer window size. @default 15 */
+  readonly windowMinutes?: number;
+  readonly poller?: PollerSettings;
+  /** Wraps the redact handler (fault injection in tests). */
+  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /** Called after each simulated minute. */
+  readonly onProgress?: (p: RunProgress) => void;
+}
+
+const HOUR_MS = 3_600_000;
+const LATE_ARRIVAL_MS = 10 * 60_000;
+
+function zeroDropped(): Record<DropReason, number> {
+  return { opted_out: 0, excluded_role: 0, excluded_app: 0, excluded_domain: 0, sampled_out: 0 };
+}
+
+async function measure<T>(cost: { wallMs: number; cpuMs: number }, fn: () => Promise<T>): Promise<T> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  try {
+    return await fn();
+  } finally {
+    const used = process.cpuUsage(cpu);
+    cost.wallMs += performance.now() - wall;
+    cost.cpuMs += (used.user + used.system) / 1000;
+  }
+}
+
+async function putRecords(client: KinesisClient, stream: string, events: object[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    let entries: PutRecordsRequestEntry[] = events.slice(i, i + 500).map((e) => ({
+      PartitionKey: String((e as { sessionId?: unknown }).sessionId ?? 'unknown'),
+      Data: Buffer.from(JSON.stringify(e)),
+    }));
+    for (let attempt = 0; entries.length > 0; attempt += 1) {
+      const res = await client.send(new PutRecordsCommand({ StreamName: stream, Records: entries }));
+      if (!res.FailedRecordCount) break;
+      if (attempt >= 5) throw new Error(`PutRecords kept failing for ${res.FailedRecordCount} records`);
+      entries = entries.filter((_, j) => res.Records?.[j]?.ErrorCode);
+    }
+  }
+}
+
+/** Runs the whole pipeline once over a workload on a running stack; returns what it measured. */
+export async function runLocalPipeline(stack: LocalStack, options: RunOptions): Promise<LocalRunStats> {
+  const started = performance.now();
+  const stages = {
+    produce: { wallMs: 0, cpuMs: 0 },
+    redact: { wallMs: 0, cpuMs: 0 },
+    sequence: { wallMs: 0, cpuMs: 0 },
+    query: { wallMs: 0, cpuMs: 0 },
+  };
+  const keyProvider = options.keyProvider ?? new LocalKeyFileProvider(defaultKeyFile(stack.dataDir));
+  const totals = { written: 0, coalesced: 0, quarantined: 0, dropped: zeroDropped() };
+  const findings: Record<string, number> = {};
+  let minuteFindings = 0;
+  const handler = createRedactHandler({
+    stores: { events: stack.stores.events, quarantine: stack.stores.quarantine },
+    keyProvider,
+    policy: options.policy,
+    onBatch: (r: BatchReport) => {
+      if (r.failed) return;
+      totals.written += r.counts.written;
+      totals.coalesced += r.counts.coalesced;
+      totals.quarantined += r.counts.quarantined;
+      for (const [k, n] of Object.entries(r.counts.dropped)) totals.dropped[k as DropReason] += n;
+      for (const [k, n] of Object.entries(r.findings)) {
+        findings[k] = (findings[k] ?? 0) + n;
+        minuteFindings += n;
+      }
+    },
+  });
+  const invoke: KinesisHandler = async (event) => handler(event);
+  const stateDir = join(stack.dataDir, 'poller');
+  const poller = new KinesisPoller({
+    client: stack.kinesisClient,
+    streamName: stack.streamName,
+    handler: options.wrapHandler ? options.wrapHandler(invoke) : invoke,
+    stateDir,
+    retryBaseDelayMs: 50,
+    ...options.poller,
+  });
+  const windowMinutes = options.windowMinutes ?? 15;
+  const windowMs = windowMinutes * 60_000;
+  await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
+  const windows: WindowResult[] = [];
+  const sequence = (now: number) =>
+    measure(stages.sequence, () =>
+      runDueWindows({
+        eventsStore: stack.stores.events,
+        curatedStore: stack.stores.curated,
+        now,
+        windowMinutes,
+        lateArrivalMs: LATE_ARRIVAL_MS,
+        maxWindows: 96,
+        onWindow: (w) => windows.push(w),
+      }),
+    );
+  const perMinute: MinuteStats[] = [];
+  let sent = 0;
+  for (let m = 0; m < options.minutes; m += 1) {
+    const events = options.workload.minute(m);
+    await measure(stages.produce, () => putRecords(stack.kinesisClient, stack.streamName, events));
+    sent += events.length;
+    minuteFindings = 0;
+    await measure(stages.redact, () => poller.drain());
+    perMinute.push({ minute: m, sent: events.length, findings: minuteFindings });
+    await sequence(options.startMs + (m + 1) * 60_000);
+    options.onProgress?.({
+      minute: m + 1,
+      minutes: options.minutes,
+      sent,
+      written: totals.written + totals.coalesced,
+      quarantined: totals.quarantined,
+      dropped: Object.values(totals.dropped).reduce((a, b) => a + b, 0),
+      episodes: windows.reduce((n, w) => n + w.episodes, 0),
+    });
+  }
+  // The clock runs on until every window holding this run's events has closed.
+  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS);
+  const onFailure = readOnFailureRecords(join(stateDir, 'on-failure.jsonl')).reduce(
+    (n, f) => n + f.KinesisBatchInfo.batchSize,
+    0,
+  );
+  const lake = await measure(stages.query, () => queryCurated(stack));
+  const key = await keyProvider.getKey();
+  return {
+    stage: stack.stage,
+    startedAt: new Date(options.startMs).toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    users: options.users,
+    minutes: options.minutes,
+    policyVersion: options.policy.version,
+    keyVersion: key.version,
+    sent,
+    written: totals.written,
+    coalesced: totals.coalesced,
+    quarantined: totals.quarantined,
+    dropped: totals.dropped,
+    onFailure,
+    findings,
+    windows: windows.length,
+    actions: lake.actions,
+    episodes: lake.episodes,
+    actionTypes: lake.actionTypes,
+    perMinute,
+    stages,
+    samples: lake.samples,
+  };
+}
+
+/** Copies the curated zone into the local cache and reads it with DuckDB (no httpfs: via the S3 API). */
+async function queryCurated(stack: LocalStack): Promise<{
+  actions: number;
+  episodes: number;
+  actionTypes: Record<string, number>;
+  samples: Record<string, unknown>[];
+}> {
+  const cache = join(stack.dataDir, 'cache', 'curated');
+  rmSync(cache, { recursive: true, force: true });
+  const files: Record<'actions' | 'episodes', string[]> = { actions: [], episodes: [] };
+  for (const table of ['actions', 'episodes'] as const) {
+    for (const o of await stack.stores.curated.list(TABLE_LOCATIONS[table].prefix)) {
+      const body = await stack.stores.curated.get(o.key);
+      if (!body || !o.key.endsWith('.parquet')) continue;
+      const path = join(cache, o.key);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, body);
+      files[table].push(path);
+    }
+  }
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    const list = (paths: string[]) => `[${paths.map((p) => `'${p.replaceAll("'", "''")}'`).join(',')}]`;
+    const actionTypes: Record<string, number> = {};
+    let actions = 0;
+    if (files.actions.length > 0) {
+      const r = await conn.runAndReadAll(
+        `select action_type, count(*)::integer as n from read_parquet(${list(files.actions)}) group by 1 order by 2 desc`,
+      );
+      for (const row of r.getRowObjectsJson()) {
+        actionTypes[String(row.action_type)] = Number(row.n);
+        actions += Number(row.n);
+      }
+    }
+    let episodes = 0;
+    let samples: Record<string, unknown>[] = [];
+    if (files.episodes.length > 0) {
+      const count = await conn.runAndReadAll(
+        `select count(*)::integer as n from read_parquet(${list(files.episodes)})`,
+      );
+      episodes = Number(count.getRowObjectsJson()[0]?.n ?? 0);
+      const s = await conn.runAndReadAll(
+        `select task_label, step_count, apps, completed, duration_ms,
+                list_transform(steps, s -> s.action_type) as step_types
+           from read_parquet(${list(files.episodes)})
+          where task_label is not null order by episode_id limit 3`,
+      );
+      samples = s.getRowObjectsJson() as Record<string, unknown>[];
+    }
+    return { actions, episodes, actionTypes, samples };
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
