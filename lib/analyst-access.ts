@@ -91,16 +91,6 @@ export class AnalystAccess extends Construct {
     );
     props.lake.grantRead('curated', this.role);
     props.lake.grantReadWrite('athenaResults', this.role);
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'AthenaResultsBucketLocation',
-        actions: ['s3:GetBucketLocation', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [
-          props.lake.athenaResultsBucket.bucketArn,
-          props.lake.athenaResultsBucket.arnForObjects('*'),
-        ],
-      }),
-    );
     acknowledgeFindings(
       this.role,
       'AwsSolutions-IAM5',
