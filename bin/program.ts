@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
+import { registerSequence } from './commands/sequence.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerScrub(program);
   registerRedact(program);
+  registerSequence(program);
   return program;
 }
