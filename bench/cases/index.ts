@@ -2,6 +2,7 @@
 import type { BenchCase } from '../harness.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
+import { sequenceCase } from './sequence.js';
 import { validateCase } from './validate.js';
 
 export { floorCase } from './floor.js';
@@ -12,4 +13,5 @@ export const CASES: readonly BenchCase[] = [
   redactHandlerCase,
   scrubCase,
   scrubVersusRedactPii,
+  sequenceCase,
 ];
