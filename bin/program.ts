@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
+import { registerSend } from './commands/send.js';
 import { registerSequence } from './commands/sequence.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
@@ -15,5 +17,7 @@ export function buildProgram(): Command {
   registerScrub(program);
   registerRedact(program);
   registerSequence(program);
+  registerSend(program);
+  registerSimulate(program);
   return program;
 }
