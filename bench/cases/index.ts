@@ -1,5 +1,6 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
+import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { sequenceCase } from './sequence.js';
@@ -14,4 +15,5 @@ export const CASES: readonly BenchCase[] = [
   scrubCase,
   scrubVersusRedactPii,
   sequenceCase,
+  produceCase,
 ];

@@ -5,7 +5,7 @@
  * registry port.
  */
 import { createHash } from 'node:crypto';
-import { type EventOf, isTypingKey, type WorktraceEvent } from './event-contract.js';
+import { isTypingKey, type WorktraceEvent } from './event-contract.js';
 import type { EventRow } from './lake-schema.js';
 import { exclusionsOf, type Policy } from './policy.js';
 import type { OptOutRegistry } from './ports.js';
