@@ -1,5 +1,6 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerLocal } from './commands/local.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
 import { registerValidate } from './commands/validate.js';
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerScrub(program);
   registerRedact(program);
+  registerLocal(program);
   return program;
 }

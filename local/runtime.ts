@@ -4,6 +4,7 @@
  * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
  */
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateStreamCommand,
@@ -31,6 +32,7 @@ import {
   startS3Emulator,
 } from './emulators.js';
 import { type KinesisHandler, KinesisPoller, type PollerSettings, readOnFailureRecords } from './poller.js';
+import type { DatasheetStats } from './report.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
 export class LocalStartError extends Error {
@@ -82,8 +84,19 @@ function checkWritable(dir: string): void {
   }
 }
 
+/** Fails when something already listens on the port (s3rver reports that as an unhandled event). */
+function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 async function startOrExplain(what: string, port: number, start: () => Promise<RunningEmulator>) {
   try {
+    await assertPortFree(port);
     return await start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -168,44 +181,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/** Per simulated minute, for the report's chart. */
-export interface MinuteStats {
-  readonly minute: number;
-  readonly sent: number;
-  readonly findings: number;
-}
-
 /** Where time and CPU went, per pipeline stage. */
 export interface StageCost {
-  readonly wallMs: number;
-  readonly cpuMs: number;
+  wallMs: number;
+  cpuMs: number;
 }
 
 /** Everything a run measured (counts only, no content except scrubbed sample rows). */
-export interface LocalRunStats {
-  readonly stage: string;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly users: number;
-  readonly minutes: number;
-  readonly policyVersion: string;
-  readonly keyVersion: string;
-  readonly sent: number;
-  readonly written: number;
-  readonly coalesced: number;
-  readonly quarantined: number;
+export interface LocalRunStats extends DatasheetStats {
   readonly dropped: Record<DropReason, number>;
-  /** User records the poller sent to the on-failure destination. */
-  readonly onFailure: number;
-  readonly findings: Record<string, number>;
-  readonly windows: number;
-  readonly actions: number;
-  readonly episodes: number;
-  readonly actionTypes: Record<string, number>;
-  readonly perMinute: MinuteStats[];
   readonly stages: Record<'produce' | 'redact' | 'sequence' | 'query', StageCost>;
-  /** Scrubbed sample rows (episodes) read back through DuckDB. */
-  readonly samples: Record<string, unknown>[];
 }
 
 /** Progress after each simulated minute. */
@@ -275,7 +260,7 @@ async function putRecords(client: KinesisClient, stream: string, events: object[
 /** Runs the whole pipeline once over a workload on a running stack; returns what it measured. */
 export async function runLocalPipeline(stack: LocalStack, options: RunOptions): Promise<LocalRunStats> {
   const started = performance.now();
-  const stages = {
+  const stages: LocalRunStats['stages'] = {
     produce: { wallMs: 0, cpuMs: 0 },
     redact: { wallMs: 0, cpuMs: 0 },
     sequence: { wallMs: 0, cpuMs: 0 },
@@ -327,7 +312,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         onWindow: (w) => windows.push(w),
       }),
     );
-  const perMinute: MinuteStats[] = [];
+  const perMinute: DatasheetStats['perMinute'][number][] = [];
   let sent = 0;
   for (let m = 0; m < options.minutes; m += 1) {
     const events = options.workload.minute(m);
