@@ -31,7 +31,13 @@ import {
   startKinesisEmulator,
   startS3Emulator,
 } from './emulators.js';
-import { type KinesisHandler, KinesisPoller, type PollerSettings, readOnFailureRecords } from './poller.js';
+import {
+  type KinesisHandler,
+  KinesisPoller,
+  PollerKilledError,
+  type PollerSettings,
+  readOnFailureRecords,
+} from './poller.js';
 import type { DatasheetStats } from './report.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
@@ -141,7 +147,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stop = async () => {
     kc.destroy();
     sc.destroy();
-    await Promise.all([kinesis.stop(), s3.stop()]);
+    // allSettled: a test may have stopped (and replaced) an emulator already.
+    await Promise.allSettled([kinesis.stop(), s3.stop()]);
   };
   try {
     await kc.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shards ?? 2 }));
@@ -191,6 +198,8 @@ export interface StageCost {
 export interface LocalRunStats extends DatasheetStats {
   readonly dropped: Record<DropReason, number>;
   readonly stages: Record<'produce' | 'redact' | 'sequence' | 'query', StageCost>;
+  /** Times the poller died and a new one resumed from the checkpoints. */
+  readonly pollerRestarts: number;
 }
 
 /** Progress after each simulated minute. */
@@ -217,8 +226,8 @@ export interface RunOptions {
   /** Sequencer window size. @default 15 */
   readonly windowMinutes?: number;
   readonly poller?: PollerSettings;
-  /** Wraps the redact handler (fault injection in tests). */
-  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /** Wraps the redact handler (fault injection); `control.killPoller()` crashes the poller mid-batch. */
+  readonly wrapHandler?: (handler: KinesisHandler, control: { killPoller(): void }) => KinesisHandler;
   /** Called after each simulated minute. */
   readonly onProgress?: (p: RunProgress) => void;
 }
@@ -288,14 +297,32 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   });
   const invoke: KinesisHandler = async (event) => handler(event);
   const stateDir = join(stack.dataDir, 'poller');
-  const poller = new KinesisPoller({
-    client: stack.kinesisClient,
-    streamName: stack.streamName,
-    handler: options.wrapHandler ? options.wrapHandler(invoke) : invoke,
-    stateDir,
-    retryBaseDelayMs: 50,
-    ...options.poller,
-  });
+  // The poller stands for the event source mapping, a process apart from the function: when it dies, a
+  // new one resumes from the persisted checkpoints while the function (and its session state) lives on.
+  const newPoller = () =>
+    new KinesisPoller({
+      client: stack.kinesisClient,
+      streamName: stack.streamName,
+      handler: wrapped,
+      stateDir,
+      retryBaseDelayMs: 50,
+      ...options.poller,
+    });
+  const control = { killPoller: () => poller.kill() };
+  const wrapped = options.wrapHandler ? options.wrapHandler(invoke, control) : invoke;
+  let poller = newPoller();
+  let pollerRestarts = 0;
+  const drain = async () => {
+    for (;;) {
+      try {
+        return await poller.drain();
+      } catch (err) {
+        if (!(err instanceof PollerKilledError)) throw err;
+        pollerRestarts += 1;
+        poller = newPoller();
+      }
+    }
+  };
   const windowMinutes = options.windowMinutes ?? 15;
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
@@ -319,7 +346,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     await measure(stages.produce, () => putRecords(stack.kinesisClient, stack.streamName, events));
     sent += events.length;
     minuteFindings = 0;
-    await measure(stages.redact, () => poller.drain());
+    await measure(stages.redact, drain);
     perMinute.push({ minute: m, sent: events.length, findings: minuteFindings });
     await sequence(options.startMs + (m + 1) * 60_000);
     options.onProgress?.({
@@ -362,6 +389,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     perMinute,
     stages,
     samples: lake.samples,
+    pollerRestarts,
   };
 }
 
