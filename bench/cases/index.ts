@@ -1,5 +1,6 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
+import { endToEndCase } from './end-to-end.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { validateCase } from './validate.js';
@@ -12,4 +13,5 @@ export const CASES: readonly BenchCase[] = [
   redactHandlerCase,
   scrubCase,
   scrubVersusRedactPii,
+  endToEndCase,
 ];
