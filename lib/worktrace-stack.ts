@@ -1,0 +1,110 @@
+/**
+ * The worktrace stack: composes the pipeline's constructs from the validated configuration. Other
+ * constructs (query layer, governance) are added by the same pattern: read the public members below.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { AnalystAccess } from './analyst-access.js';
+import type { WorktraceConfig } from './config.js';
+import { DataLake } from './data-lake.js';
+import { dataRemovalPolicy } from './defaults.js';
+import { IngestStream } from './ingest-stream.js';
+import { Monitoring } from './monitoring.js';
+import { PseudonymKey } from './pseudonym-key.js';
+import { RedactFunction } from './redact-function.js';
+import { SequenceFunction } from './sequence-function.js';
+
+/** Props of WorktraceStack. */
+export interface WorktraceStackProps extends StackProps {
+  /** The validated configuration (lib/config.ts parseConfig). */
+  readonly config: WorktraceConfig;
+}
+
+/** One stage of the pipeline: stream, lake, keys, functions, monitoring and analyst access. */
+export class WorktraceStack extends Stack {
+  /** The configuration the stack was built from. */
+  public readonly config: WorktraceConfig;
+  /** Kinesis stream, its key and the agents' managed policy. */
+  public readonly ingest: IngestStream;
+  /** Zone buckets and keys (quarantine, events, curated, athena-results, access logs). */
+  public readonly lake: DataLake;
+  /** Pseudonym KMS key and encrypted data key. */
+  public readonly pseudonymKey: PseudonymKey;
+  /** The redact function, its event source mapping and failure queue. */
+  public readonly redact: RedactFunction;
+  /** The sequence function, its schedule and failure queue. */
+  public readonly sequence: SequenceFunction;
+  /** Alarm topic, alarms, dashboard. */
+  public readonly monitoring: Monitoring;
+  /** The analyst role. */
+  public readonly analyst: AnalystAccess;
+
+  constructor(scope: Construct, id: string, props: WorktraceStackProps) {
+    super(scope, id, { description: `worktrace pipeline (${props.config.stage})`, ...props });
+    const c = props.config;
+    this.config = c;
+    const removalPolicy = dataRemovalPolicy(c.allowDestroy);
+    const logRetention = c.logRetentionDays as logs.RetentionDays;
+
+    this.ingest = new IngestStream(this, 'Ingest', {
+      mode: c.streamMode,
+      shards: c.streamShards,
+      retention: Duration.hours(c.streamRetentionHours),
+      removalPolicy,
+    });
+    this.lake = new DataLake(this, 'Lake', {
+      quarantineRetentionDays: c.quarantineRetentionDays,
+      eventsRetentionDays: c.eventsRetentionDays,
+      curatedRetentionDays: c.curatedRetentionDays,
+      curatedInfrequentAccessDays: c.curatedInfrequentAccessDays,
+      curatedGlacierInstantRetrievalDays: c.curatedGlacierInstantRetrievalDays,
+      athenaResultsRetentionDays: c.athenaResultsRetentionDays,
+      accessLogsRetentionDays: c.accessLogsRetentionDays,
+      noncurrentVersionRetentionDays: c.noncurrentVersionRetentionDays,
+      allowDestroy: c.allowDestroy,
+    });
+    this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { logRetention, removalPolicy });
+    this.redact = new RedactFunction(this, 'Redact', {
+      ingest: this.ingest,
+      lake: this.lake,
+      pseudonymKey: this.pseudonymKey,
+      policyJson: c.policyJson,
+      batchSize: c.redactBatchSize,
+      maxBatchingWindow: Duration.seconds(c.redactBatchWindowSeconds),
+      maxRecordAge: Duration.seconds(c.redactMaxRecordAgeSeconds),
+      retryAttempts: c.redactRetryAttempts,
+      parallelizationFactor: c.redactParallelizationFactor,
+      memorySize: c.redactMemoryMb,
+      timeout: Duration.seconds(c.redactTimeoutSeconds),
+      logRetention,
+    });
+    this.sequence = new SequenceFunction(this, 'Sequence', {
+      lake: this.lake,
+      schedule: Duration.minutes(c.sequenceScheduleMinutes),
+      window: Duration.minutes(c.sequenceWindowMinutes),
+      lateArrival: Duration.minutes(c.sequenceLateArrivalMinutes),
+      lookBack: Duration.minutes(c.sequenceLookBackMinutes),
+      maxEpisode: Duration.minutes(c.sequenceMaxEpisodeMinutes),
+      maxWindowsPerRun: c.sequenceMaxWindowsPerRun,
+      memorySize: c.sequenceMemoryMb,
+      timeout: Duration.seconds(c.sequenceTimeoutSeconds),
+      logRetention,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: c.stage,
+      ingest: this.ingest,
+      redact: this.redact,
+      sequence: this.sequence,
+      ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
+      iteratorAgeThreshold: Duration.minutes(c.alarmIteratorAgeMinutes),
+      quarantineRatioThreshold: c.alarmQuarantineRatio,
+      sequenceStaleAfter: Duration.minutes(c.alarmSequenceStaleMinutes),
+    });
+    this.analyst = new AnalystAccess(this, 'Analyst', {
+      stage: c.stage,
+      lake: this.lake,
+      ...(c.analystPrincipalArn ? { principalArn: c.analystPrincipalArn } : {}),
+    });
+  }
+}
