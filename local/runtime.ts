@@ -23,6 +23,7 @@ import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
 import { runDueWindows, type WindowResult, writeWatermark } from '../lambdas/core/sequencer.js';
 import type { DropReason } from '../lambdas/core/transform.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
+import type { WorktraceConfig } from '../lib/config.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import type { WorkloadSource } from './demo-workload.js';
 import {
@@ -223,8 +224,8 @@ export interface RunOptions {
   readonly policy: Policy;
   /** @default the local key file under the data dir */
   readonly keyProvider?: KeyProvider;
-  /** Sequencer window size. @default 15 */
-  readonly windowMinutes?: number;
+  /** Sequencer settings. @default the stack's defaults (15 min windows, 10 min late arrival, 6 h look-back) */
+  readonly sequencer?: SequencerSettings;
   readonly poller?: PollerSettings;
   /** Wraps the redact handler (fault injection); `control.killPoller()` crashes the poller mid-batch. */
   readonly wrapHandler?: (handler: KinesisHandler, control: { killPoller(): void }) => KinesisHandler;
@@ -233,7 +234,38 @@ export interface RunOptions {
 }
 
 const HOUR_MS = 3_600_000;
-const LATE_ARRIVAL_MS = 10 * 60_000;
+
+/** How the local sequencer runs (the sequence function's settings). */
+export interface SequencerSettings {
+  readonly windowMinutes?: number;
+  readonly lateArrivalMs?: number;
+  readonly lookBackMs?: number;
+  readonly maxEpisodeMs?: number;
+}
+
+/** The deployment settings local mode mirrors: the event source mapping and the sequencer. */
+export function settingsFromConfig(config: WorktraceConfig): {
+  poller: PollerSettings;
+  sequencer: SequencerSettings;
+  shards: number;
+} {
+  return {
+    poller: {
+      batchSize: config.redactBatchSize,
+      maximumBatchingWindowMs: config.redactBatchWindowSeconds * 1000,
+      maximumRecordAgeMs: config.redactMaxRecordAgeSeconds * 1000,
+      maximumRetryAttempts: config.redactRetryAttempts,
+      bisectBatchOnFunctionError: true,
+    },
+    sequencer: {
+      windowMinutes: config.sequenceWindowMinutes,
+      lateArrivalMs: config.sequenceLateArrivalMinutes * 60_000,
+      lookBackMs: config.sequenceLookBackMinutes * 60_000,
+      maxEpisodeMs: config.sequenceMaxEpisodeMinutes * 60_000,
+    },
+    shards: config.streamShards,
+  };
+}
 
 function zeroDropped(): Record<DropReason, number> {
   return { opted_out: 0, excluded_role: 0, excluded_app: 0, excluded_domain: 0, sampled_out: 0 };
@@ -323,7 +355,8 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
       }
     }
   };
-  const windowMinutes = options.windowMinutes ?? 15;
+  const windowMinutes = options.sequencer?.windowMinutes ?? 15;
+  const maxEpisodeMs = options.sequencer?.maxEpisodeMs;
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
@@ -334,7 +367,9 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         curatedStore: stack.stores.curated,
         now,
         windowMinutes,
-        lateArrivalMs: LATE_ARRIVAL_MS,
+        lateArrivalMs: options.sequencer?.lateArrivalMs ?? 10 * 60_000,
+        ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
+        ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
         maxWindows: 96,
         onWindow: (w) => windows.push(w),
       }),
@@ -360,7 +395,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     });
   }
   // The clock runs on until every window holding this run's events has closed.
-  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS);
+  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
   const onFailure = readOnFailureRecords(join(stateDir, 'on-failure.jsonl')).reduce(
     (n, f) => n + f.KinesisBatchInfo.batchSize,
     0,

@@ -1,9 +1,10 @@
 /** `worktrace local`: the whole pipeline on embedded emulators and DuckDB (what `npm start` runs). */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parsePolicy } from '../../lambdas/core/policy.js';
+import { parseConfig } from '../../lib/config.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 import { demoWorkload } from '../../local/demo-workload.js';
 import { renderReport } from '../../local/report.js';
@@ -11,6 +12,7 @@ import {
   type LocalRunStats,
   type LocalStack,
   runLocalPipeline,
+  settingsFromConfig,
   startLocalStack,
 } from '../../local/runtime.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
@@ -22,7 +24,7 @@ interface LocalOptions {
   users: string;
   minutes: string;
   stage: string;
-  shards: string;
+  shards?: string;
   kinesisPort: string;
   s3Port: string;
   keep?: boolean;
@@ -83,10 +85,15 @@ async function runLocal(opts: LocalOptions): Promise<void> {
   const users = positiveInt('users', opts.users, 10_000);
   const minutes = positiveInt('minutes', opts.minutes, 900);
   const { policy: basePolicy, keyProvider } = loadKeyAndPolicy(opts);
+  // The same deployment configuration the stack reads (cdk.json context), for the mapping and sequencer.
+  const context = existsSync('cdk.json')
+    ? ((JSON.parse(readFileSync('cdk.json', 'utf8')) as { context?: Record<string, unknown> }).context ?? {})
+    : {};
+  const settings = settingsFromConfig(parseConfig(context));
   const stack: LocalStack = await startLocalStack({
     dataDir: opts.dataDir,
     stage: opts.stage,
-    shards: positiveInt('shards', opts.shards, 64),
+    shards: opts.shards ? positiveInt('shards', opts.shards, 64) : Math.max(2, settings.shards),
     kinesisPort: port('kinesis-port', opts.kinesisPort),
     s3Port: port('s3-port', opts.s3Port),
   });
@@ -125,6 +132,8 @@ async function runLocal(opts: LocalOptions): Promise<void> {
       startMs,
       policy,
       keyProvider,
+      poller: settings.poller,
+      sequencer: settings.sequencer,
       onProgress: (p) => bar?.update(p.minute, { ...p }),
     });
     bar?.stop();
@@ -166,7 +175,7 @@ export function registerLocal(program: Command): void {
         'stage name for stream and bucket names',
         process.env[LOCAL_ENV.stage] ?? 'local',
       )
-      .option('--shards <n>', 'Kinesis shards', '2')
+      .option('--shards <n>', 'Kinesis shards [default: streamShards from cdk.json, at least 2]')
       .option('--kinesis-port <port>', 'Kinesis emulator port (0 = free)', '0')
       .option('--s3-port <port>', 'S3 emulator port (0 = free)', '0')
       .option('--keep', 'leave the emulators running and print their endpoints; Ctrl-C stops them'),
