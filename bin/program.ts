@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerLocal } from './commands/local.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
+import { registerSequence } from './commands/sequence.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerScrub(program);
   registerRedact(program);
+  registerSequence(program);
   registerLocal(program);
   return program;
 }

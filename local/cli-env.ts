@@ -17,3 +17,20 @@ export const LOCAL_ENV = {
 export function defaultStreamName(stage: string): string {
   return `worktrace-${stage}-ingest`;
 }
+
+/** Stage from the environment. @default local */
+export function stageFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env[LOCAL_ENV.stage] ?? 'local';
+}
+
+/** Where S3 lives for a CLI command: the local emulator when its endpoint is set, else AWS. */
+export function s3TargetFromEnv(env: NodeJS.ProcessEnv = process.env): { endpoint?: string } {
+  const endpoint = env[LOCAL_ENV.s3Endpoint];
+  return endpoint ? { endpoint } : {};
+}
+
+/** Where Kinesis lives for a CLI command: the local emulator when its endpoint is set, else AWS. */
+export function kinesisTargetFromEnv(env: NodeJS.ProcessEnv = process.env): { endpoint?: string } {
+  const endpoint = env[LOCAL_ENV.kinesisEndpoint];
+  return endpoint ? { endpoint } : {};
+}

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parsePolicy } from '../../lambdas/core/policy.js';
 import { parseConfig } from '../../lib/config.js';
-import { LOCAL_ENV } from '../../local/cli-env.js';
+import { stageFromEnv } from '../../local/cli-env.js';
 import { demoWorkload } from '../../local/demo-workload.js';
 import { renderReport } from '../../local/report.js';
 import {
@@ -170,11 +170,7 @@ export function registerLocal(program: Command): void {
       .description('run the whole pipeline locally: embedded Kinesis + S3 emulators, real handlers, DuckDB')
       .option('--users <n>', 'simulated users', '20')
       .option('--minutes <n>', 'simulated minutes of work', '60')
-      .option(
-        '--stage <name>',
-        'stage name for stream and bucket names',
-        process.env[LOCAL_ENV.stage] ?? 'local',
-      )
+      .option('--stage <name>', 'stage name for stream and bucket names', stageFromEnv())
       .option('--shards <n>', 'Kinesis shards [default: streamShards from cdk.json, at least 2]')
       .option('--kinesis-port <port>', 'Kinesis emulator port (0 = free)', '0')
       .option('--s3-port <port>', 'S3 emulator port (0 = free)', '0')
