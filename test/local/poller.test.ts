@@ -310,4 +310,39 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
     expect(failures.reduce((n, f) => n + f.KinesisBatchInfo.batchSize, 0)).toBe(sc.ids.length);
     expect((await objects(sc.stores.events)).size).toBe(0);
   });
+
+  it('as a service, gathers records for the batching window and stops cleanly', async () => {
+    run += 1;
+    const stream = `svc${run}`;
+    await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    const seen: number[] = [];
+    const poller = new KinesisPoller({
+      client,
+      streamName: stream,
+      stateDir: join(dir, `state-svc-${run}`),
+      handler: async (event) => {
+        seen.push(event.Records.length);
+        return { batchItemFailures: [] };
+      },
+      batchSize: 100,
+      maximumBatchingWindowMs: 1500,
+      pollIntervalMs: 20,
+    });
+    poller.start();
+    const put = (n: number) =>
+      putAll(
+        client,
+        stream,
+        Array.from({ length: n }, (_, i) => makeEvent('hotkey', { seq: i })),
+      );
+    await put(3);
+    await new Promise((r) => setTimeout(r, 100));
+    await put(2);
+    for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([5]); // both puts fell in one window
+    await put(4);
+    for (let i = 0; i < 250 && seen.length === 1; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await poller.stop();
+    expect(seen).toEqual([5, 4]);
+  });
 });
