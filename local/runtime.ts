@@ -214,9 +214,23 @@ export interface RunProgress {
   readonly episodes: number;
 }
 
+/** Sends events to the stream (the agent SDK's producer, or plain PutRecords). */
+export interface EventProducer {
+  send(events: readonly object[]): Promise<void>;
+  /** Resolves once everything sent so far is in the stream. */
+  flush(): Promise<void>;
+}
+
+/** A producer that writes JSON events with PutRecords (500 per call), partition key = session id. */
+export function putRecordsProducer(client: KinesisClient, streamName: string): EventProducer {
+  return { send: (events) => putRecords(client, streamName, events), flush: async () => {} };
+}
+
 /** Options of one pipeline run. */
 export interface RunOptions {
   readonly workload: WorkloadSource;
+  /** @default putRecordsProducer on the stack's stream */
+  readonly producer?: EventProducer;
   readonly users: number;
   readonly minutes: number;
   /** Simulated start, epoch ms. */
@@ -283,7 +297,7 @@ async function measure<T>(cost: { wallMs: number; cpuMs: number }, fn: () => Pro
   }
 }
 
-async function putRecords(client: KinesisClient, stream: string, events: object[]): Promise<void> {
+async function putRecords(client: KinesisClient, stream: string, events: readonly object[]): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     let entries: PutRecordsRequestEntry[] = events.slice(i, i + 500).map((e) => ({
       PartitionKey: String((e as { sessionId?: unknown }).sessionId ?? 'unknown'),
@@ -374,11 +388,15 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         onWindow: (w) => windows.push(w),
       }),
     );
+  const producer = options.producer ?? putRecordsProducer(stack.kinesisClient, stack.streamName);
   const perMinute: DatasheetStats['perMinute'][number][] = [];
   let sent = 0;
   for (let m = 0; m < options.minutes; m += 1) {
     const events = options.workload.minute(m);
-    await measure(stages.produce, () => putRecords(stack.kinesisClient, stack.streamName, events));
+    await measure(stages.produce, async () => {
+      await producer.send(events);
+      await producer.flush();
+    });
     sent += events.length;
     minuteFindings = 0;
     await measure(stages.redact, drain);
