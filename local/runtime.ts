@@ -3,7 +3,7 @@
  * and zone buckets the stack would create, a workload sent with PutRecords, the event-source-mapping
  * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
  */
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
@@ -113,11 +113,48 @@ async function startOrExplain(what: string, port: number, start: () => Promise<R
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims the data dir for this process (a second stack on it would wipe the first one's data). */
+function lockDataDir(dataDir: string): () => void {
+  const lock = join(dataDir, 'local.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
+      throw new LocalStartError(`data dir ${dataDir} is in use by another worktrace local (pid ${pid})`);
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => rmSync(lock, { force: true });
+}
+
 /** Starts kinesalite and s3rver on loopback, creates the stream and the zone buckets. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   const stage = options.stage ?? 'local';
   checkWritable(dataDir);
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await startLocked(options, dataDir, stage, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function startLocked(
+  options: LocalStackOptions,
+  dataDir: string,
+  stage: string,
+  unlock: () => void,
+): Promise<LocalStack> {
   const emulatorDir = join(dataDir, 'emulators');
   if (options.fresh ?? true) {
     rmSync(emulatorDir, { recursive: true, force: true });
@@ -150,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sc.destroy();
     // allSettled: a test may have stopped (and replaced) an emulator already.
     await Promise.allSettled([kinesis.stop(), s3.stop()]);
+    unlock();
   };
   try {
     await kc.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shards ?? 2 }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
@@ -251,5 +251,11 @@ describe('worktrace local pipeline on the real emulators', () => {
     await expect(
       startLocalStack({ dataDir: join(root, 'port'), kinesisPort: taken.kinesis.port }),
     ).rejects.toThrow(`Kinesis emulator port ${taken.kinesis.port} is already in use`);
+    const busy = join(root, 'busy');
+    mkdirSync(busy, { recursive: true });
+    writeFileSync(join(busy, 'local.lock'), String(process.ppid));
+    await expect(startLocalStack({ dataDir: busy })).rejects.toThrow(
+      `data dir ${busy} is in use by another worktrace local (pid ${process.ppid})`,
+    );
   });
 });
