@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -296,6 +297,40 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
     expect(await eventIds(sc.stores.events)).toEqual(clean?.ids);
     expect(await curatedContent(sc.stores.events, sc.stores.curated)).toBe(clean?.curated);
   });
+
+  it('resumes after a real SIGKILL of the poller process, with no loss and no duplicate', async () => {
+    const sc = await scenario();
+    const buckets = [sc.stores.events.name, sc.stores.quarantine.name];
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/fixtures/poller-child.ts',
+        kinesis.endpoint,
+        s3.endpoint,
+        sc.stream,
+        ...buckets,
+        sc.stateDir,
+        '3',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d) => {
+        out += d;
+        if (out.includes('invoked 3')) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const second = sc.poller(sc.redact());
+    await second.drain();
+    expect(await eventIds(sc.stores.events)).toEqual(clean?.ids);
+    expect(await curatedContent(sc.stores.events, sc.stores.curated)).toBe(clean?.curated);
+  }, 60_000);
 
   it('sends records older than the maximum record age to the on-failure destination without invoking', async () => {
     const sc = await scenario();
