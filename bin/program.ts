@@ -1,5 +1,6 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerLocal } from './commands/local.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
 import { registerSend } from './commands/send.js';
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerSequence(program);
   registerSend(program);
   registerSimulate(program);
+  registerLocal(program);
   return program;
 }

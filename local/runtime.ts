@@ -3,7 +3,8 @@
  * and zone buckets the stack would create, a workload sent with PutRecords, the event-source-mapping
  * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
  */
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateStreamCommand,
@@ -22,6 +23,7 @@ import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
 import { runDueWindows, type WindowResult, writeWatermark } from '../lambdas/core/sequencer.js';
 import type { DropReason } from '../lambdas/core/transform.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
+import type { WorktraceConfig } from '../lib/config.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import type { WorkloadSource } from './demo-workload.js';
 import {
@@ -30,7 +32,14 @@ import {
   startKinesisEmulator,
   startS3Emulator,
 } from './emulators.js';
-import { type KinesisHandler, KinesisPoller, type PollerSettings, readOnFailureRecords } from './poller.js';
+import {
+  type KinesisHandler,
+  KinesisPoller,
+  PollerKilledError,
+  type PollerSettings,
+  readOnFailureRecords,
+} from './poller.js';
+import type { DatasheetStats } from './report.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
 export class LocalStartError extends Error {
@@ -82,8 +91,19 @@ function checkWritable(dir: string): void {
   }
 }
 
+/** Fails when something already listens on the port (s3rver reports that as an unhandled event). */
+function assertPortFree(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 async function startOrExplain(what: string, port: number, start: () => Promise<RunningEmulator>) {
   try {
+    await assertPortFree(port);
     return await start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -93,11 +113,48 @@ async function startOrExplain(what: string, port: number, start: () => Promise<R
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Claims the data dir for this process (a second stack on it would wipe the first one's data). */
+function lockDataDir(dataDir: string): () => void {
+  const lock = join(dataDir, 'local.lock');
+  if (existsSync(lock)) {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
+      throw new LocalStartError(`data dir ${dataDir} is in use by another worktrace local (pid ${pid})`);
+    }
+  }
+  writeFileSync(lock, String(process.pid));
+  return () => rmSync(lock, { force: true });
+}
+
 /** Starts kinesalite and s3rver on loopback, creates the stream and the zone buckets. */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   const stage = options.stage ?? 'local';
   checkWritable(dataDir);
+  const unlock = lockDataDir(dataDir);
+  try {
+    return await startLocked(options, dataDir, stage, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function startLocked(
+  options: LocalStackOptions,
+  dataDir: string,
+  stage: string,
+  unlock: () => void,
+): Promise<LocalStack> {
   const emulatorDir = join(dataDir, 'emulators');
   if (options.fresh ?? true) {
     rmSync(emulatorDir, { recursive: true, force: true });
@@ -128,7 +185,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stop = async () => {
     kc.destroy();
     sc.destroy();
-    await Promise.all([kinesis.stop(), s3.stop()]);
+    // allSettled: a test may have stopped (and replaced) an emulator already.
+    await Promise.allSettled([kinesis.stop(), s3.stop()]);
+    unlock();
   };
   try {
     await kc.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shards ?? 2 }));
@@ -168,44 +227,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/** Per simulated minute, for the report's chart. */
-export interface MinuteStats {
-  readonly minute: number;
-  readonly sent: number;
-  readonly findings: number;
-}
-
 /** Where time and CPU went, per pipeline stage. */
 export interface StageCost {
-  readonly wallMs: number;
-  readonly cpuMs: number;
+  wallMs: number;
+  cpuMs: number;
 }
 
 /** Everything a run measured (counts only, no content except scrubbed sample rows). */
-export interface LocalRunStats {
-  readonly stage: string;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly users: number;
-  readonly minutes: number;
-  readonly policyVersion: string;
-  readonly keyVersion: string;
-  readonly sent: number;
-  readonly written: number;
-  readonly coalesced: number;
-  readonly quarantined: number;
+export interface LocalRunStats extends DatasheetStats {
   readonly dropped: Record<DropReason, number>;
-  /** User records the poller sent to the on-failure destination. */
-  readonly onFailure: number;
-  readonly findings: Record<string, number>;
-  readonly windows: number;
-  readonly actions: number;
-  readonly episodes: number;
-  readonly actionTypes: Record<string, number>;
-  readonly perMinute: MinuteStats[];
   readonly stages: Record<'produce' | 'redact' | 'sequence' | 'query', StageCost>;
-  /** Scrubbed sample rows (episodes) read back through DuckDB. */
-  readonly samples: Record<string, unknown>[];
+  /** Times the poller died and a new one resumed from the checkpoints. */
+  readonly pollerRestarts: number;
 }
 
 /** Progress after each simulated minute. */
@@ -219,9 +252,23 @@ export interface RunProgress {
   readonly episodes: number;
 }
 
+/** Sends events to the stream (the agent SDK's producer, or plain PutRecords). */
+export interface EventProducer {
+  send(events: readonly object[]): Promise<void>;
+  /** Resolves once everything sent so far is in the stream. */
+  flush(): Promise<void>;
+}
+
+/** A producer that writes JSON events with PutRecords (500 per call), partition key = session id. */
+export function putRecordsProducer(client: KinesisClient, streamName: string): EventProducer {
+  return { send: (events) => putRecords(client, streamName, events), flush: async () => {} };
+}
+
 /** Options of one pipeline run. */
 export interface RunOptions {
   readonly workload: WorkloadSource;
+  /** @default putRecordsProducer on the stack's stream */
+  readonly producer?: EventProducer;
   readonly users: number;
   readonly minutes: number;
   /** Simulated start, epoch ms. */
@@ -229,17 +276,48 @@ export interface RunOptions {
   readonly policy: Policy;
   /** @default the local key file under the data dir */
   readonly keyProvider?: KeyProvider;
-  /** Sequencer window size. @default 15 */
-  readonly windowMinutes?: number;
+  /** Sequencer settings. @default the stack's defaults (15 min windows, 10 min late arrival, 6 h look-back) */
+  readonly sequencer?: SequencerSettings;
   readonly poller?: PollerSettings;
-  /** Wraps the redact handler (fault injection in tests). */
-  readonly wrapHandler?: (handler: KinesisHandler) => KinesisHandler;
+  /** Wraps the redact handler (fault injection); `control.killPoller()` crashes the poller mid-batch. */
+  readonly wrapHandler?: (handler: KinesisHandler, control: { killPoller(): void }) => KinesisHandler;
   /** Called after each simulated minute. */
   readonly onProgress?: (p: RunProgress) => void;
 }
 
 const HOUR_MS = 3_600_000;
-const LATE_ARRIVAL_MS = 10 * 60_000;
+
+/** How the local sequencer runs (the sequence function's settings). */
+export interface SequencerSettings {
+  readonly windowMinutes?: number;
+  readonly lateArrivalMs?: number;
+  readonly lookBackMs?: number;
+  readonly maxEpisodeMs?: number;
+}
+
+/** The deployment settings local mode mirrors: the event source mapping and the sequencer. */
+export function settingsFromConfig(config: WorktraceConfig): {
+  poller: PollerSettings;
+  sequencer: SequencerSettings;
+  shards: number;
+} {
+  return {
+    poller: {
+      batchSize: config.redactBatchSize,
+      maximumBatchingWindowMs: config.redactBatchWindowSeconds * 1000,
+      maximumRecordAgeMs: config.redactMaxRecordAgeSeconds * 1000,
+      maximumRetryAttempts: config.redactRetryAttempts,
+      bisectBatchOnFunctionError: true,
+    },
+    sequencer: {
+      windowMinutes: config.sequenceWindowMinutes,
+      lateArrivalMs: config.sequenceLateArrivalMinutes * 60_000,
+      lookBackMs: config.sequenceLookBackMinutes * 60_000,
+      maxEpisodeMs: config.sequenceMaxEpisodeMinutes * 60_000,
+    },
+    shards: config.streamShards,
+  };
+}
 
 function zeroDropped(): Record<DropReason, number> {
   return { opted_out: 0, excluded_role: 0, excluded_app: 0, excluded_domain: 0, sampled_out: 0 };
@@ -257,7 +335,7 @@ async function measure<T>(cost: { wallMs: number; cpuMs: number }, fn: () => Pro
   }
 }
 
-async function putRecords(client: KinesisClient, stream: string, events: object[]): Promise<void> {
+async function putRecords(client: KinesisClient, stream: string, events: readonly object[]): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     let entries: PutRecordsRequestEntry[] = events.slice(i, i + 500).map((e) => ({
       PartitionKey: String((e as { sessionId?: unknown }).sessionId ?? 'unknown'),
@@ -275,7 +353,7 @@ async function putRecords(client: KinesisClient, stream: string, events: object[
 /** Runs the whole pipeline once over a workload on a running stack; returns what it measured. */
 export async function runLocalPipeline(stack: LocalStack, options: RunOptions): Promise<LocalRunStats> {
   const started = performance.now();
-  const stages = {
+  const stages: LocalRunStats['stages'] = {
     produce: { wallMs: 0, cpuMs: 0 },
     redact: { wallMs: 0, cpuMs: 0 },
     sequence: { wallMs: 0, cpuMs: 0 },
@@ -303,15 +381,34 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   });
   const invoke: KinesisHandler = async (event) => handler(event);
   const stateDir = join(stack.dataDir, 'poller');
-  const poller = new KinesisPoller({
-    client: stack.kinesisClient,
-    streamName: stack.streamName,
-    handler: options.wrapHandler ? options.wrapHandler(invoke) : invoke,
-    stateDir,
-    retryBaseDelayMs: 50,
-    ...options.poller,
-  });
-  const windowMinutes = options.windowMinutes ?? 15;
+  // The poller stands for the event source mapping, a process apart from the function: when it dies, a
+  // new one resumes from the persisted checkpoints while the function (and its session state) lives on.
+  const newPoller = () =>
+    new KinesisPoller({
+      client: stack.kinesisClient,
+      streamName: stack.streamName,
+      handler: wrapped,
+      stateDir,
+      retryBaseDelayMs: 50,
+      ...options.poller,
+    });
+  const control = { killPoller: () => poller.kill() };
+  const wrapped = options.wrapHandler ? options.wrapHandler(invoke, control) : invoke;
+  let poller = newPoller();
+  let pollerRestarts = 0;
+  const drain = async () => {
+    for (;;) {
+      try {
+        return await poller.drain();
+      } catch (err) {
+        if (!(err instanceof PollerKilledError)) throw err;
+        pollerRestarts += 1;
+        poller = newPoller();
+      }
+    }
+  };
+  const windowMinutes = options.sequencer?.windowMinutes ?? 15;
+  const maxEpisodeMs = options.sequencer?.maxEpisodeMs;
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
@@ -322,19 +419,25 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         curatedStore: stack.stores.curated,
         now,
         windowMinutes,
-        lateArrivalMs: LATE_ARRIVAL_MS,
+        lateArrivalMs: options.sequencer?.lateArrivalMs ?? 10 * 60_000,
+        ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
+        ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
         maxWindows: 96,
         onWindow: (w) => windows.push(w),
       }),
     );
-  const perMinute: MinuteStats[] = [];
+  const producer = options.producer ?? putRecordsProducer(stack.kinesisClient, stack.streamName);
+  const perMinute: DatasheetStats['perMinute'][number][] = [];
   let sent = 0;
   for (let m = 0; m < options.minutes; m += 1) {
     const events = options.workload.minute(m);
-    await measure(stages.produce, () => putRecords(stack.kinesisClient, stack.streamName, events));
+    await measure(stages.produce, async () => {
+      await producer.send(events);
+      await producer.flush();
+    });
     sent += events.length;
     minuteFindings = 0;
-    await measure(stages.redact, () => poller.drain());
+    await measure(stages.redact, drain);
     perMinute.push({ minute: m, sent: events.length, findings: minuteFindings });
     await sequence(options.startMs + (m + 1) * 60_000);
     options.onProgress?.({
@@ -348,7 +451,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     });
   }
   // The clock runs on until every window holding this run's events has closed.
-  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS);
+  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
   const onFailure = readOnFailureRecords(join(stateDir, 'on-failure.jsonl')).reduce(
     (n, f) => n + f.KinesisBatchInfo.batchSize,
     0,
@@ -377,6 +480,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     perMinute,
     stages,
     samples: lake.samples,
+    pollerRestarts,
   };
 }
 

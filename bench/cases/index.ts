@@ -1,5 +1,6 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
+import { endToEndCase } from './end-to-end.js';
 import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
@@ -16,4 +17,5 @@ export const CASES: readonly BenchCase[] = [
   scrubVersusRedactPii,
   sequenceCase,
   produceCase,
+  endToEndCase,
 ];

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,6 +298,40 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
     expect(await curatedContent(sc.stores.events, sc.stores.curated)).toBe(clean?.curated);
   });
 
+  it('resumes after a real SIGKILL of the poller process, with no loss and no duplicate', async () => {
+    const sc = await scenario();
+    const buckets = [sc.stores.events.name, sc.stores.quarantine.name];
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/fixtures/poller-child.ts',
+        kinesis.endpoint,
+        s3.endpoint,
+        sc.stream,
+        ...buckets,
+        sc.stateDir,
+        '3',
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout?.on('data', (d) => {
+        out += d;
+        if (out.includes('invoked 3')) resolve();
+      });
+    });
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const second = sc.poller(sc.redact());
+    await second.drain();
+    expect(await eventIds(sc.stores.events)).toEqual(clean?.ids);
+    expect(await curatedContent(sc.stores.events, sc.stores.curated)).toBe(clean?.curated);
+  }, 60_000);
+
   it('sends records older than the maximum record age to the on-failure destination without invoking', async () => {
     const sc = await scenario();
     const poller = sc.poller(sc.redact(), {
@@ -309,5 +344,40 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
     expect(failures.every((f) => f.requestContext.condition === 'RecordAgeExceeded')).toBe(true);
     expect(failures.reduce((n, f) => n + f.KinesisBatchInfo.batchSize, 0)).toBe(sc.ids.length);
     expect((await objects(sc.stores.events)).size).toBe(0);
+  });
+
+  it('as a service, gathers records for the batching window and stops cleanly', async () => {
+    run += 1;
+    const stream = `svc${run}`;
+    await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    const seen: number[] = [];
+    const poller = new KinesisPoller({
+      client,
+      streamName: stream,
+      stateDir: join(dir, `state-svc-${run}`),
+      handler: async (event) => {
+        seen.push(event.Records.length);
+        return { batchItemFailures: [] };
+      },
+      batchSize: 100,
+      maximumBatchingWindowMs: 1500,
+      pollIntervalMs: 20,
+    });
+    poller.start();
+    const put = (n: number) =>
+      putAll(
+        client,
+        stream,
+        Array.from({ length: n }, (_, i) => makeEvent('hotkey', { seq: i })),
+      );
+    await put(3);
+    await new Promise((r) => setTimeout(r, 100));
+    await put(2);
+    for (let i = 0; i < 250 && seen.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([5]); // both puts fell in one window
+    await put(4);
+    for (let i = 0; i < 250 && seen.length === 1; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await poller.stop();
+    expect(seen).toEqual([5, 4]);
   });
 });

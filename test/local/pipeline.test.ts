@@ -1,0 +1,261 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeParquet } from '../../lambdas/core/parquet.js';
+import { parsePolicy } from '../../lambdas/core/policy.js';
+import type { KeyProvider, ObjectStore } from '../../lambdas/core/ports.js';
+import { demoWorkload, type WorkloadSource } from '../../local/demo-workload.js';
+import { type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
+import { type KinesisHandler, readOnFailureRecords } from '../../local/poller.js';
+import { renderReport } from '../../local/report.js';
+import {
+  type LocalRunStats,
+  type LocalStack,
+  LocalStartError,
+  type RunOptions,
+  runLocalPipeline,
+  startLocalStack,
+} from '../../local/runtime.js';
+import { TEST_KEY } from '../fixtures/redact.js';
+
+const START = Date.UTC(2026, 10, 2, 9, 0, 0);
+const USERS = 4;
+const MINUTES = 8;
+const keyProvider: KeyProvider = { getKey: async () => TEST_KEY };
+const basePolicy = JSON.parse(readFileSync('config/policy.default.json', 'utf8'));
+const POISON = 'poison-event-0001';
+
+const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+
+/** Every object of every zone, by bucket and key. */
+async function everyObject(stack: LocalStack): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const [zone, store] of Object.entries(stack.stores)) {
+    for (const o of await store.list('')) out.set(`${zone}/${o.key}`, (await store.get(o.key)) as Uint8Array);
+  }
+  return out;
+}
+
+async function parquetRows(store: ObjectStore, prefix: string): Promise<Map<string, unknown[]>> {
+  const out = new Map<string, unknown[]>();
+  for (const o of await store.list(prefix)) {
+    if (o.key.endsWith('.parquet')) out.set(o.key, decodeParquet((await store.get(o.key)) as Uint8Array));
+  }
+  return out;
+}
+
+/** Curated actions and episodes, decoded, in key order. */
+async function curated(stack: LocalStack): Promise<string> {
+  const rows = [
+    ...(await parquetRows(stack.stores.curated, 'actions/')),
+    ...(await parquetRows(stack.stores.curated, 'episodes/')),
+  ].sort(([a], [b]) => a.localeCompare(b));
+  return json(rows);
+}
+
+/** Event ids per outcome, read back from the zones, the on-failure file and the stream. */
+async function outcomesById(stack: LocalStack) {
+  const written: string[] = [];
+  for (const rows of (await parquetRows(stack.stores.events, 'events/')).values()) {
+    for (const r of rows as { event_id: string }[]) written.push(r.event_id);
+  }
+  const quarantined: string[] = [];
+  for (const o of await stack.stores.quarantine.list('quarantine/')) {
+    const text = Buffer.from((await stack.stores.quarantine.get(o.key)) as Uint8Array).toString('utf8');
+    for (const line of text.trim().split('\n')) {
+      const row = JSON.parse(line) as { scrubbed_payload: string };
+      quarantined.push((JSON.parse(row.scrubbed_payload) as { eventId: string }).eventId);
+    }
+  }
+  // The on-failure record carries sequence numbers only; an operator re-reads them from the stream.
+  const onFailure: string[] = [];
+  for (const f of readOnFailureRecords(join(stack.dataDir, 'poller', 'on-failure.jsonl'))) {
+    const info = f.KinesisBatchInfo;
+    const it = await stack.kinesisClient.send(
+      new GetShardIteratorCommand({
+        StreamName: stack.streamName,
+        ShardId: info.shardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        StartingSequenceNumber: info.startSequenceNumber,
+      }),
+    );
+    const page = await stack.kinesisClient.send(
+      new GetRecordsCommand({ ShardIterator: it.ShardIterator, Limit: info.batchSize }),
+    );
+    for (const r of page.Records ?? []) {
+      onFailure.push((JSON.parse(Buffer.from(r.Data ?? []).toString()) as { eventId: string }).eventId);
+    }
+  }
+  return { written, quarantined, onFailure };
+}
+
+function withPoison(inner: WorkloadSource): WorkloadSource {
+  return {
+    truth: inner.truth,
+    optedOutUsers: inner.optedOutUsers,
+    minute(m) {
+      const events = inner.minute(m);
+      if (m !== 3) return events;
+      const poison = {
+        schemaVersion: 1,
+        eventId: POISON,
+        userId: 'poison@corp.example.com',
+        deviceId: 'LAPTOP-POISON',
+        sessionId: 'sess-poison',
+        seq: 0,
+        ts: START + 3 * 60_000,
+        type: 'hotkey',
+        modifiers: ['ctrl'],
+        key: 'p',
+      };
+      inner.truth.sent.push(POISON);
+      return [...events.slice(0, 10), poison, ...events.slice(10)];
+    },
+  };
+}
+
+describe('worktrace local pipeline on the real emulators', () => {
+  const root = mkdtempSync(join(tmpdir(), 'wt-local-'));
+  const stacks: LocalStack[] = [];
+  const extra: RunningEmulator[] = [];
+  let clean: { stats: LocalRunStats; curated: string } | undefined;
+
+  afterAll(async () => {
+    for (const s of stacks) await s.stop();
+    for (const e of extra) await e.stop();
+  });
+
+  async function run(
+    name: string,
+    optionsFor: (stack: LocalStack) => Partial<RunOptions> = () => ({}),
+  ): Promise<{ stack: LocalStack; stats: LocalRunStats; workload: WorkloadSource }> {
+    const stack = await startLocalStack({ dataDir: join(root, name) });
+    stacks.push(stack);
+    const options = optionsFor(stack);
+    const workload = options.workload ?? demoWorkload({ users: USERS, startMs: START });
+    const policy = parsePolicy({ ...basePolicy, optedOutUsers: workload.optedOutUsers });
+    const stats = await runLocalPipeline(stack, {
+      users: USERS,
+      minutes: MINUTES,
+      startMs: START,
+      policy,
+      keyProvider,
+      poller: { batchSize: 20, retryBaseDelayMs: 5 },
+      ...options,
+      workload,
+    });
+    return { stack, stats, workload };
+  }
+
+  it('reconciles every event id and stores no planted value in any byte of any bucket', async () => {
+    const { stack, stats, workload } = await run('clean');
+    const truth = workload.truth;
+    const ids = await outcomesById(stack);
+    const dropped = new Set(truth.expectedDropped);
+    const all = [...ids.written, ...ids.quarantined, ...ids.onFailure, ...dropped].sort();
+    expect(all).toEqual([...truth.sent].sort()); // each sent id lands in exactly one outcome
+    expect(ids.quarantined.sort()).toEqual([...truth.expectedInvalid].sort());
+    expect(ids.onFailure).toEqual([]);
+    const droppedCount = Object.values(stats.dropped).reduce((a, b) => a + b, 0);
+    expect(droppedCount).toBe(dropped.size);
+    expect(stats.sent).toBe(truth.sent.length);
+    expect(stats.written + stats.coalesced + stats.quarantined + droppedCount + stats.onFailure).toBe(
+      stats.sent,
+    );
+    expect(stats.dropped.opted_out).toBeGreaterThan(0);
+    expect(stats.episodes).toBeGreaterThan(0);
+    expect(stats.samples).toHaveLength(3);
+
+    const objects = await everyObject(stack);
+    expect(objects.size).toBeGreaterThan(5);
+    for (const [key, bytes] of objects) {
+      const views = [Buffer.from(bytes).toString('latin1')];
+      if (key.endsWith('.parquet')) views.push(json(decodeParquet(bytes)));
+      for (const view of views) {
+        for (const planted of truth.planted) {
+          if (view.includes(planted)) throw new Error(`planted value found in ${key}`);
+        }
+      }
+    }
+    const report = renderReport(stats);
+    expect(report.markdown).toContain('reconciles exactly');
+    expect(report.html).toContain('<svg');
+    expect(report.html).not.toMatch(/(src|href)="http/);
+    clean = { stats, curated: await curated(stack) };
+    expect(clean.curated.length).toBeGreaterThan(1000);
+  });
+
+  it('ends with the clean curated content after the S3 emulator fails for a while', async () => {
+    let calls = 0;
+    let failures = 0;
+    const { stack, stats } = await run('s3-outage', (current) => ({
+      wrapHandler: (handler: KinesisHandler) => async (event) => {
+        calls += 1;
+        if (calls === 4) await current.s3.stop();
+        const response = await handler(event);
+        if (calls >= 4 && response?.batchItemFailures.length) failures += 1;
+        if (failures === 3 && calls < 100) {
+          calls = 100; // restart once, same port and data
+          const dir = join(current.dataDir, 'emulators', 's3');
+          extra.push(await startS3Emulator({ dir, port: current.s3.port }));
+        }
+        return response;
+      },
+    }));
+    expect(failures).toBe(3);
+    expect(stats.onFailure).toBe(0);
+    expect(await curated(stack)).toBe(clean?.curated);
+  });
+
+  it('ends with the clean curated content when the handler crashes on one poison record', async () => {
+    const workload = withPoison(demoWorkload({ users: USERS, startMs: START }));
+    const { stack, stats } = await run('poison', () => ({
+      workload,
+      poller: { batchSize: 20, retryBaseDelayMs: 1, maximumRetryAttempts: 2 },
+      wrapHandler: (handler: KinesisHandler) => async (event) => {
+        for (const r of event.Records) {
+          if (Buffer.from(r.kinesis.data, 'base64').includes(POISON)) throw new Error('poison');
+        }
+        return handler(event);
+      },
+    }));
+    expect(stats.onFailure).toBe(1);
+    const ids = await outcomesById(stack);
+    expect(ids.onFailure).toEqual([POISON]);
+    expect(await curated(stack)).toBe(clean?.curated);
+  });
+
+  it('ends with the clean curated content when the poller is killed and restarted mid-stream', async () => {
+    let calls = 0;
+    const { stack, stats } = await run('kill', () => ({
+      wrapHandler: (handler: KinesisHandler, control) => async (event) => {
+        const response = await handler(event);
+        calls += 1;
+        if (calls === 5 || calls === 11) control.killPoller();
+        return response;
+      },
+    }));
+    expect(stats.pollerRestarts).toBe(2);
+    const ids = await outcomesById(stack);
+    expect(new Set(ids.written).size).toBe(ids.written.length); // replayed batches overwrote their objects
+    expect(await curated(stack)).toBe(clean?.curated);
+  });
+
+  it('gives a one-line cause when the stack cannot start', async () => {
+    await expect(startLocalStack({ dataDir: '/dev/null/worktrace' })).rejects.toThrow(
+      new LocalStartError('data dir /dev/null/worktrace is not writable (ENOTDIR)'),
+    );
+    const taken = stacks[0] as LocalStack;
+    await expect(
+      startLocalStack({ dataDir: join(root, 'port'), kinesisPort: taken.kinesis.port }),
+    ).rejects.toThrow(`Kinesis emulator port ${taken.kinesis.port} is already in use`);
+    const busy = join(root, 'busy');
+    mkdirSync(busy, { recursive: true });
+    writeFileSync(join(busy, 'local.lock'), String(process.ppid));
+    await expect(startLocalStack({ dataDir: busy })).rejects.toThrow(
+      `data dir ${busy} is in use by another worktrace local (pid ${process.ppid})`,
+    );
+  });
+});
