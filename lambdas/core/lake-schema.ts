@@ -105,7 +105,7 @@ export const EVENTS_TABLE: TableDef = {
  */
 export const QUARANTINE_TABLE: TableDef = {
   name: 'quarantine',
-  partitionKeys: ['dt'],
+  partitionKeys: ['dt', 'hour'],
   columns: [
     c(
       'reason',
@@ -123,7 +123,7 @@ export const QUARANTINE_TABLE: TableDef = {
     c('shard_id', 'string', 'Kinesis shard id.'),
     c('sequence_number', 'string', 'Kinesis sequence number.'),
     c('sub_sequence_number', 'int64', 'Position inside a KPL-aggregated record, if any.'),
-    c('arrival_ts', 'timestamp', 'Approximate arrival time at Kinesis.'),
+    c('arrival_ts', 'int64', 'Approximate arrival time at Kinesis, epoch ms (JSON number).'),
     c('policy_version', 'string', 'Policy version.'),
     c('key_version', 'string', 'Pseudonym key version.'),
     c('redactor_version', 'string', 'Redactor version.'),
@@ -230,12 +230,24 @@ export const EPISODES_TABLE: TableDef = {
   ],
 };
 
+/**
+ * Opted-out subjects, for the views: JSON Lines objects `{"user_pseudonym": "..."}` under `opt_outs/` in the
+ * curated bucket (pseudonyms only, never raw ids). The training views exclude every subject listed here,
+ * whatever the age of their rows.
+ */
+export const OPT_OUTS_TABLE: TableDef = {
+  name: 'opt_outs',
+  partitionKeys: [],
+  columns: [c('user_pseudonym', 'string', 'Pseudonym of a subject who opted out or was erased.')],
+};
+
 /** Every lake table, by name. */
 export const LAKE_TABLES = {
   events: EVENTS_TABLE,
   quarantine: QUARANTINE_TABLE,
   actions: ACTIONS_TABLE,
   episodes: EPISODES_TABLE,
+  opt_outs: OPT_OUTS_TABLE,
 } as const;
 
 /** The lake zones; each is one bucket. */
@@ -254,6 +266,7 @@ export const TABLE_LOCATIONS = {
   quarantine: { zone: 'quarantine', prefix: 'quarantine/' },
   actions: { zone: 'curated', prefix: 'actions/' },
   episodes: { zone: 'curated', prefix: 'episodes/' },
+  opt_outs: { zone: 'curated', prefix: 'opt_outs/' },
 } as const satisfies Record<string, { zone: Zone; prefix: string }>;
 
 /** Bucket name of a zone for a stage when no explicit name is configured (local mode uses these). */
