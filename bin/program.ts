@@ -1,6 +1,8 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerExport } from './commands/export.js';
 import { registerLocal } from './commands/local.js';
+import { registerQuery } from './commands/query.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
 import { registerSend } from './commands/send.js';
@@ -21,5 +23,7 @@ export function buildProgram(): Command {
   registerSend(program);
   registerSimulate(program);
   registerLocal(program);
+  registerQuery(program);
+  registerExport(program);
   return program;
 }

@@ -1,0 +1,163 @@
+/**
+ * `worktrace export --view <id> --format jsonl --out <file>`: writes a training set as JSON Lines, from the
+ * local lake or from Athena (UNLOAD to the athena-results bucket, then download). `sft_examples` becomes
+ * chat-style fine-tuning records; any other view is written one row object per line.
+ */
+import { createWriteStream } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { AthenaClient } from '@aws-sdk/client-athena';
+import type { Command } from 'commander';
+import { executeAthena } from '../../lambdas/adapters/athena.js';
+import { athenaClient, s3Client } from '../../lambdas/adapters/aws-clients.js';
+import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
+import type { ObjectStore } from '../../lambdas/core/ports.js';
+import { glueDatabaseName, workgroupName } from '../../lib/names.js';
+import { VIEWS } from '../../lib/sql/registry.js';
+import { LOCAL_ENV, stageFromEnv } from '../../local/cli-env.js';
+import { failSoftly } from './common.js';
+import { withLocalLake } from './query.js';
+
+/** The system prompt of every chat record. */
+export const SFT_SYSTEM_PROMPT =
+  'You operate a desktop computer to complete a work task. Given the app and the previous steps, reply with ' +
+  'the next action only, as a JSON object: {"action": click|double_click|triple_click|right_click|middle_click|' +
+  'drag|scroll|type|hotkey|key|switch_app|focus_window|wait, "x", "y" (0..1 of the screen), "keys", "text", ...}.';
+
+/** One sft_examples row as a chat-style fine-tuning record. */
+export function chatRecord(row: Record<string, unknown>): { messages: { role: string; content: string }[] } {
+  const context = typeof row.context === 'string' && row.context !== '' ? row.context : '(task start)';
+  return {
+    messages: [
+      { role: 'system', content: SFT_SYSTEM_PROMPT },
+      { role: 'user', content: `App: ${String(row.app_id ?? 'unknown')}\nPrevious steps: ${context}` },
+      { role: 'assistant', content: String(row.next_action) },
+    ],
+  };
+}
+
+/** A bad export request. */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+/** Writes rows as JSON Lines (chat records for sft_examples); returns the count. */
+async function writeJsonl(
+  view: string,
+  rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  out: string,
+): Promise<number> {
+  const file = createWriteStream(out);
+  let n = 0;
+  for await (const row of rows) {
+    const record = view === 'sft_examples' ? chatRecord(row) : row;
+    if (!file.write(`${JSON.stringify(record)}\n`))
+      await new Promise<void>((r) => file.once('drain', () => r()));
+    n += 1;
+  }
+  await new Promise<void>((resolve, reject) =>
+    file.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
+  return n;
+}
+
+/** Reads the JSON Lines files an Athena UNLOAD wrote (gzip or plain) under a prefix. */
+export async function* unloadedRows(
+  store: ObjectStore,
+  prefix: string,
+): AsyncIterable<Record<string, unknown>> {
+  const objects = (await store.list(prefix)).sort((a, b) => (a.key < b.key ? -1 : 1));
+  for (const o of objects) {
+    const body = await store.get(o.key);
+    if (!body || body.byteLength === 0) continue;
+    const bytes = body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : Buffer.from(body);
+    for (const line of bytes.toString('utf8').split('\n')) if (line.trim()) yield JSON.parse(line);
+  }
+}
+
+/** Exports a view through Athena: UNLOAD to `resultsUri` (s3://bucket/prefix/), then download. */
+export async function exportFromAthena(opts: {
+  athena: AthenaClient;
+  s3: ObjectStore;
+  view: string;
+  resultsUri: string;
+  workgroup: string;
+  database: string;
+  out: string;
+  runId?: string;
+}): Promise<number> {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(opts.resultsUri);
+  if (!m) throw new ExportError('--results-uri must look like s3://<athena-results bucket>/<prefix>/');
+  const prefix = `${(m[2] ?? '').replace(/\/?$/, '/')}exports/${opts.view}/${opts.runId ?? Date.now()}/`;
+  await executeAthena(
+    opts.athena,
+    `UNLOAD (SELECT * FROM ${opts.view}) TO 's3://${m[1]}/${prefix}' WITH (format = 'JSON', compression = 'GZIP')`,
+    { workgroup: opts.workgroup, database: opts.database },
+  );
+  return writeJsonl(opts.view, unloadedRows(opts.s3, prefix), opts.out);
+}
+
+/** Registers the command. */
+export function registerExport(program: Command): void {
+  const stage = stageFromEnv();
+  program
+    .command('export')
+    .description('export a training-set view as JSON Lines (sft_examples as chat fine-tuning records)')
+    .requiredOption('--view <id>', `view to export: ${VIEWS.map((v) => v.id).join(', ')}`)
+    .option('--format <format>', 'jsonl (the only format)', 'jsonl')
+    .requiredOption('--out <file>', 'output file')
+    .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
+    .option('--stage <name>', 'stage of the local bucket names', stage)
+    .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
+    .option('--athena', 'export from Athena (UNLOAD) instead of the local lake')
+    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
+    .option('--database <name>', 'Glue database', glueDatabaseName(stage))
+    .option(
+      '--results-uri <uri>',
+      'Athena: s3://<athena-results bucket>/<prefix>/ to UNLOAD into (stack output AthenaResultsUri)',
+    )
+    .action(
+      failSoftly(
+        async (opts: {
+          view: string;
+          format: string;
+          out: string;
+          dataDir: string;
+          stage: string;
+          lakeDir?: string;
+          athena?: boolean;
+          workgroup: string;
+          database: string;
+          resultsUri?: string;
+        }) => {
+          if (!VIEWS.some((v) => v.id === opts.view)) throw new ExportError(`unknown view ${opts.view}`);
+          if (opts.format !== 'jsonl') throw new ExportError('--format jsonl is the only export format');
+          let n: number;
+          if (opts.athena) {
+            if (!opts.resultsUri)
+              throw new ExportError('--athena needs --results-uri s3://<bucket>/<prefix>/');
+            const bucket = /^s3:\/\/([^/]+)/.exec(opts.resultsUri)?.[1] ?? '';
+            n = await exportFromAthena({
+              athena: athenaClient(),
+              s3: new S3ObjectStore(s3Client(), bucket),
+              view: opts.view,
+              resultsUri: opts.resultsUri,
+              workgroup: opts.workgroup,
+              database: opts.database,
+              out: opts.out,
+            });
+          } else {
+            n = await withLocalLake(
+              {
+                dataDir: opts.dataDir,
+                stage: opts.stage,
+                ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}),
+              },
+              async (lake) =>
+                writeJsonl(opts.view, (await lake.query(`SELECT * FROM ${opts.view}`)).rows, opts.out),
+            );
+          }
+          console.log(`wrote ${n} ${opts.view === 'sft_examples' ? 'chat records' : 'rows'} to ${opts.out}`);
+        },
+      ),
+    );
+}
