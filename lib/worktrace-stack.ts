@@ -2,7 +2,7 @@
  * The worktrace stack: composes the pipeline's constructs from the validated configuration. Other
  * constructs (query layer, governance) are added by the same pattern: read the public members below.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AnalystAccess } from './analyst-access.js';
@@ -12,6 +12,7 @@ import { dataRemovalPolicy } from './defaults.js';
 import { IngestStream } from './ingest-stream.js';
 import { Monitoring } from './monitoring.js';
 import { PseudonymKey } from './pseudonym-key.js';
+import { QueryLayer } from './query-layer.js';
 import { RedactFunction } from './redact-function.js';
 import { SequenceFunction } from './sequence-function.js';
 
@@ -39,6 +40,8 @@ export class WorktraceStack extends Stack {
   public readonly monitoring: Monitoring;
   /** The analyst role. */
   public readonly analyst: AnalystAccess;
+  /** Glue tables, Athena workgroup and training-set views. */
+  public readonly query: QueryLayer;
 
   constructor(scope: Construct, id: string, props: WorktraceStackProps) {
     super(scope, id, { description: `worktrace pipeline (${props.config.stage})`, ...props });
@@ -105,6 +108,49 @@ export class WorktraceStack extends Stack {
       stage: c.stage,
       lake: this.lake,
       ...(c.analystPrincipalArn ? { principalArn: c.analystPrincipalArn } : {}),
+    });
+    this.query = new QueryLayer(this, 'Query', {
+      stage: c.stage,
+      buckets: {
+        events: this.lake.eventsBucket,
+        quarantine: this.lake.quarantineBucket,
+        curated: this.lake.curatedBucket,
+        athenaResults: this.lake.athenaResultsBucket,
+      },
+      resultsKey: this.lake.athenaResultsKey,
+      viewParams: {
+        k: c.kAnonymity,
+        minSteps: c.viewMinSteps,
+        retentionDays: c.curatedRetentionDays,
+        contextSteps: c.sftContextSteps,
+      },
+      bytesScannedCutoffPerQuery: c.bytesScannedCutoffPerQuery,
+      glueCatalogEncryption: c.glueCatalogEncryption,
+    });
+    this.query.catalogKey?.grantDecrypt(this.analyst.role);
+    new CfnOutput(this, 'AthenaWorkGroup', {
+      value: this.analyst.workgroupName,
+      description: 'Athena workgroup for analysts',
+    });
+    new CfnOutput(this, 'GlueDatabase', {
+      value: this.analyst.glueDatabaseName,
+      description: 'Glue database of the lake tables and views',
+    });
+    new CfnOutput(this, 'AthenaResultsUri', {
+      value: this.query.resultsUri,
+      description: 'Query results (and export UNLOAD) location',
+    });
+    new CfnOutput(this, 'AnalystRoleArn', {
+      value: this.analyst.role.roleArn,
+      description: 'Role analysts assume',
+    });
+    new CfnOutput(this, 'IngestStreamName', {
+      value: this.ingest.stream.streamName,
+      description: 'Kinesis stream agents send to',
+    });
+    new CfnOutput(this, 'AgentPolicyArn', {
+      value: this.ingest.agentPolicy.managedPolicyArn,
+      description: 'Managed policy for capture agents',
     });
   }
 }
