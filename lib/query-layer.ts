@@ -167,7 +167,7 @@ export class QueryLayer extends Construct {
           },
         },
       });
-      t.addDependency(this.database);
+      t.addResourceDependency(this.database);
       this.tables[table.name] = t;
     }
 
@@ -214,7 +214,7 @@ export class QueryLayer extends Construct {
           },
         },
       });
-      for (const t of Object.values(this.tables)) v.addDependency(t);
+      for (const t of Object.values(this.tables)) v.addResourceDependency(t);
       this.views[view.id] = v;
     }
 
