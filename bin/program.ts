@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerLocal } from './commands/local.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
+import { registerSend } from './commands/send.js';
 import { registerSequence } from './commands/sequence.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerScrub(program);
   registerRedact(program);
   registerSequence(program);
+  registerSend(program);
+  registerSimulate(program);
   registerLocal(program);
   return program;
 }

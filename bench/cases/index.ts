@@ -1,8 +1,10 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
 import { endToEndCase } from './end-to-end.js';
+import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
+import { sequenceCase } from './sequence.js';
 import { validateCase } from './validate.js';
 
 export { floorCase } from './floor.js';
@@ -13,5 +15,7 @@ export const CASES: readonly BenchCase[] = [
   redactHandlerCase,
   scrubCase,
   scrubVersusRedactPii,
+  sequenceCase,
+  produceCase,
   endToEndCase,
 ];

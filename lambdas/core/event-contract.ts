@@ -273,3 +273,9 @@ export type MouseButton = z.infer<typeof MouseButtonSchema>;
 
 /** All event types, in contract order. */
 export const EVENT_TYPES = EventSchema.options.map((o) => o.shape.type.value) as EventType[];
+
+/** True for a key event that types a printable character (char or space class, no ctrl/alt/meta held). */
+export function isTypingKey(e: EventOf<'key_down'> | EventOf<'key_up'>): boolean {
+  if (e.keyClass !== 'char' && e.keyClass !== 'space') return false;
+  return !e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
+}

@@ -92,3 +92,38 @@ export function scrubberOptionsFor(policy: Policy, key: Uint8Array): ScrubberOpt
     disabled: policy.disabledDetectors,
   };
 }
+
+/** Why policy keeps an event from leaving the device or landing in the lake. */
+export type ExclusionReason = 'excluded_role' | 'excluded_app' | 'excluded_domain';
+
+/** The policy's exclusion rules, compiled once; shared by the agent (on device) and the redactor. */
+export interface Exclusions {
+  /** True when events of this org role are dropped. */
+  roleExcluded(role: string | undefined): boolean;
+  /** What the focus on this app/process/URL excludes, or null while it is allowed. */
+  focusExclusion(appId: string, processName: string, url: string | undefined): ExclusionReason | null;
+}
+
+/** Host of a URL (lower case, userinfo and port dropped), or null. */
+export function hostOf(url: string | undefined): string | null {
+  if (!url) return null;
+  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#:]+)/.exec(url);
+  return m?.[1]?.toLowerCase() ?? null;
+}
+
+/** Compiles the exclusion rules of a policy (case-insensitive; domains match as host suffixes). */
+export function exclusionsOf(policy: Policy): Exclusions {
+  const roles = new Set(policy.excludedRoles.map((r) => r.toLowerCase()));
+  const apps = new Set(policy.excludedApps.map((a) => a.toLowerCase()));
+  const domains = policy.excludedDomains.map((d) => d.toLowerCase().replace(/^\./, ''));
+  return {
+    roleExcluded: (role) => role !== undefined && roles.has(role.toLowerCase()),
+    focusExclusion(appId, processName, url) {
+      if (apps.has(appId.toLowerCase()) || apps.has(processName.toLowerCase())) return 'excluded_app';
+      const host = hostOf(url);
+      if (host !== null && domains.some((d) => host === d || host.endsWith(`.${d}`)))
+        return 'excluded_domain';
+      return null;
+    },
+  };
+}

@@ -5,9 +5,9 @@
  * registry port.
  */
 import { createHash } from 'node:crypto';
-import type { EventOf, WorktraceEvent } from './event-contract.js';
+import { isTypingKey, type WorktraceEvent } from './event-contract.js';
 import type { EventRow } from './lake-schema.js';
-import type { Policy } from './policy.js';
+import { exclusionsOf, type Policy } from './policy.js';
 import type { OptOutRegistry } from './ports.js';
 import type { Pseudonymizer } from './pseudonym.js';
 import { buildQuarantineRow, type QuarantineRow } from './quarantine.js';
@@ -124,18 +124,6 @@ export function joinModifiers(mods: readonly string[] | undefined): string | nul
   return MODIFIER_ORDER.filter((m) => mods.includes(m)).join('+') || null;
 }
 
-/** True for a key event that types a printable character (no ctrl/alt/meta held). */
-function isTypingKey(e: EventOf<'key_down'> | EventOf<'key_up'>): boolean {
-  if (e.keyClass !== 'char' && e.keyClass !== 'space') return false;
-  return !e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
-}
-
-function hostOf(url: string | undefined): string | null {
-  if (!url) return null;
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#:]+)/.exec(url);
-  return m?.[1]?.toLowerCase() ?? null;
-}
-
 function utcParts(ms: number): { dt: string; hour: string } {
   const iso = new Date(ms).toISOString();
   return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
@@ -165,9 +153,7 @@ export async function redactBatch(
   const quarantine: QuarantineRow[] = [];
   const quarantineSources: number[] = [];
   const policyOptOuts = new Set(policy.optedOutUsers.map((u) => pz.of('user', u)));
-  const excludedRoles = new Set(policy.excludedRoles.map((r) => r.toLowerCase()));
-  const excludedApps = new Set(policy.excludedApps.map((a) => a.toLowerCase()));
-  const excludedDomains = policy.excludedDomains.map((d) => d.toLowerCase().replace(/^\./, ''));
+  const exclusions = exclusionsOf(policy);
   const registryCache = new Map<string, boolean>();
   const sampleCache = new Map<string, boolean>();
 
@@ -182,10 +168,6 @@ export async function redactBatch(
     return r.text;
   };
   const quantise = (ts: number) => Math.floor(ts / policy.keystrokeQuantumMs) * policy.keystrokeQuantumMs;
-  const domainExcluded = (url: string | undefined) => {
-    const host = hostOf(url);
-    return host !== null && excludedDomains.some((d) => host === d || host.endsWith(`.${d}`));
-  };
 
   const baseRow = (
     e: WorktraceEvent,
@@ -273,7 +255,7 @@ export async function redactBatch(
       counts.dropped.opted_out += 1;
       continue;
     }
-    if (e.org?.role !== undefined && excludedRoles.has(e.org.role.toLowerCase())) {
+    if (exclusions.roleExcluded(e.org?.role)) {
       counts.dropped.excluded_role += 1;
       continue;
     }
@@ -294,12 +276,7 @@ export async function redactBatch(
     const st = sessions.get(`${userP}:${e.sessionId}`);
     if (e.type === 'focus') {
       flushRun(st);
-      st.excludedBy =
-        excludedApps.has(e.appId.toLowerCase()) || excludedApps.has(e.processName.toLowerCase())
-          ? 'excluded_app'
-          : domainExcluded(e.url)
-            ? 'excluded_domain'
-            : null;
+      st.excludedBy = exclusions.focusExclusion(e.appId, e.processName, e.url);
       st.field = { role: null, name: null, secure: false };
     }
     if (st.excludedBy !== null) {

@@ -39,7 +39,15 @@ declare module 'aws-kinesis-agg' {
     partitionKey: string;
     explicitHashKey?: string;
   }
+  /** Synchronous KPL aggregation of user records into one Kinesis record (≤ 1 MiB). */
+  class RecordAggregator {
+    checkIfUserRecordFits(record: AggRecord): boolean;
+    addUserRecord(record: AggRecord): void;
+    build(): { partitionKey: string; data: Buffer } | undefined;
+    length(): number;
+  }
   const agg: {
+    RecordAggregator: typeof RecordAggregator;
     deaggregateSync(
       record: {
         data: string;

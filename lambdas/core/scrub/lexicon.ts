@@ -5,7 +5,7 @@
 
 /** Common given names (capitalised as written). A given name followed by a capitalised word is a PERSON. */
 export const FIRST_NAMES: ReadonlySet<string> = new Set(
-  `James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew Anthony Mark
+  `Sofia Sophia Sophie James John Robert Michael William David Richard Joseph Thomas Charles Christopher Daniel Matthew Anthony Mark
   Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy Ronald Edward Jason Jeffrey Ryan Jacob Gary
   Nicholas Eric Jonathan Stephen Larry Justin Scott Brandon Benjamin Samuel Gregory Alexander Patrick Frank Raymond
   Jack Dennis Jerry Tyler Aaron Jose Adam Nathan Henry Peter Zachary Douglas Harold Kyle Noah Ethan Oliver Liam
