@@ -196,14 +196,16 @@ export class KinesisPoller {
     await Promise.all(shards.map((s) => this.runShard(s, true)));
   }
 
-  /** Polls every shard until stop(). */
+  /** Polls every shard until stop(); a poll error ends the loop and is thrown by stop(). */
   start(): void {
-    this.loop ??= this.listShards().then(async (shards) => {
+    if (this.loop) return;
+    this.loop = this.listShards().then(async (shards) => {
       await Promise.all(shards.map((s) => this.runShard(s, false)));
     });
+    this.loop.catch(() => {}); // reported by stop(), not as an unhandled rejection
   }
 
-  /** Finishes the batches in flight, then stops polling. */
+  /** Finishes the batches in flight (a batch waiting to retry is left to the next start), then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.loop;
@@ -266,7 +268,8 @@ export class KinesisPoller {
     let replayTo = replay?.last;
     for (;;) {
       this.alive();
-      if (this.stopping && buffer.length === 0) return;
+      // Stopping: the batch in flight has finished; buffered records are re-read from the checkpoint next time.
+      if (this.stopping) return;
       const wantMore = replayTo
         ? !buffer.some((r) => r.SequenceNumber === replayTo)
         : buffer.length < this.settings.batchSize;
@@ -279,7 +282,8 @@ export class KinesisPoller {
         const got = page.Records ?? [];
         if (got.length > 0 && buffer.length === 0) bufferSince = this.clock.now();
         buffer.push(...got);
-        caughtUp = got.length === 0 && (page.MillisBehindLatest ?? 0) === 0;
+        // A closed shard (no next iterator) has nothing more to give either.
+        caughtUp = !iterator || (got.length === 0 && (page.MillisBehindLatest ?? 0) === 0);
         if (caughtUp && replayTo && !buffer.some((r) => r.SequenceNumber === replayTo)) {
           replayTo = undefined; // the batch in flight is gone from the stream (trimmed): batch normally
         }
@@ -295,10 +299,8 @@ export class KinesisPoller {
         batch = buffer.splice(0, this.settings.batchSize);
       } else if (
         buffer.length > 0 &&
-        (caughtUp || this.stopping) &&
-        (untilCaughtUp ||
-          this.stopping ||
-          this.clock.now() - bufferSince >= this.settings.maximumBatchingWindowMs)
+        caughtUp &&
+        (untilCaughtUp || this.clock.now() - bufferSince >= this.settings.maximumBatchingWindowMs)
       ) {
         batch = buffer.splice(0, buffer.length);
       }
@@ -307,8 +309,9 @@ export class KinesisPoller {
         bufferSince = this.clock.now();
         continue;
       }
-      if (caughtUp && buffer.length === 0 && (untilCaughtUp || this.stopping)) return;
-      if (caughtUp || !iterator) await this.sleep(this.settings.pollIntervalMs);
+      if (caughtUp && buffer.length === 0 && untilCaughtUp) return;
+      if (!iterator && buffer.length === 0) return; // shard closed and fully handled
+      if (caughtUp) await this.sleep(this.settings.pollIntervalMs);
     }
   }
 
@@ -403,6 +406,8 @@ export class KinesisPoller {
         );
         continue;
       }
+      // Stopping mid-retry leaves the batch in flight persisted: the next start replays it.
+      if (this.stopping) return;
       await this.sleep(Math.min(MAX_RETRY_DELAY_MS, s.retryBaseDelayMs * 2 ** (retry.attempts - 1)));
       queue.unshift(retry);
     }

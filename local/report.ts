@@ -14,6 +14,13 @@ export interface DatasheetStats {
   readonly minutes: number;
   readonly policyVersion: string;
   readonly keyVersion: string;
+  /** Raw events the capture side generated. */
+  readonly generated: number;
+  /** Events the agent rejected by the contract (never sent). */
+  readonly invalidOnDevice: number;
+  /** Events (or typed keys) the agent kept on the device, per reason. */
+  readonly droppedOnDevice: Readonly<Record<string, number>>;
+  /** Events that reached the stream (after on-device privacy and typing coalescing). */
   readonly sent: number;
   readonly written: number;
   readonly coalesced: number;
@@ -140,7 +147,16 @@ export function renderReport(s: DatasheetStats): RenderedReport {
     '',
     `Data from ${s.startedAt}: ${s.users} users over ${s.minutes} simulated minutes. Policy \`${s.policyVersion}\`, pseudonym key \`${s.keyVersion}\`. Run time ${(s.durationMs / 1000).toFixed(1)} s.`,
     '',
-    '## Where every event went',
+    '## On the devices',
+    '',
+    `${s.generated} raw events captured; ${s.sent} sent to the stream after on-device privacy and typing coalescing (printable keys travel only as field-level text).`,
+    '',
+    '| kept on the device | events |',
+    '| --- | ---: |',
+    ...sorted(s.droppedOnDevice).map(([k, n]) => `| ${k} | ${n} |`),
+    `| rejected by the contract | ${s.invalidOnDevice} |`,
+    '',
+    '## Where every event sent went',
     '',
     '| outcome | events |',
     '| --- | ---: |',
@@ -197,7 +213,9 @@ td:last-child{text-align:right}.ok{color:#2a7}.bad{color:#c22}h2{margin-top:1.6e
 <body><h1>${esc(title)}</h1>
 <p>Data from ${esc(s.startedAt)}: ${s.users} users over ${s.minutes} simulated minutes. Policy <code>${esc(s.policyVersion)}</code>, pseudonym key <code>${esc(s.keyVersion)}</code>. Run time ${(s.durationMs / 1000).toFixed(1)} s.</p>
 <h2>Volume and findings</h2>${volumeChartSvg(s.perMinute)}
-<h2>Where every event went</h2>${table(['outcome', 'events'], [['sent', s.sent], ...outcomes(s)])}
+<h2>On the devices</h2><p>${s.generated} raw events captured; ${s.sent} sent to the stream after on-device privacy and typing coalescing (printable keys travel only as field-level text).</p>
+${table(['kept on the device', 'events'], [...sorted(s.droppedOnDevice), ['rejected by the contract', s.invalidOnDevice]])}
+<h2>Where every event sent went</h2>${table(['outcome', 'events'], [['sent', s.sent], ...outcomes(s)])}
 <p class="${reconciles(s) ? 'ok' : 'bad'}">Accounting: ${recon} (sent = written + coalesced + quarantined + dropped + on-failure).</p>
 <h2>Findings per entity type</h2>${findingsChartSvg(s.findings)}
 <h2>Curated zone</h2><p>${s.windows} sequencer windows, ${s.actions} actions, ${s.episodes} episodes.</p>

@@ -1,6 +1,6 @@
 /**
  * The embedded runtime behind `worktrace local`: kinesalite and s3rver in-process on loopback, the stream
- * and zone buckets the stack would create, a workload sent with PutRecords, the event-source-mapping
+ * and zone buckets the stack would create, the agent simulator sent through the agent SDK, the event-source-mapping
  * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,24 +8,28 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import {
   CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
-  PutRecordsCommand,
-  type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { WorktraceProducer } from '../agent/producer.js';
 import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
 import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
 import { defaultBucketName, TABLE_LOCATIONS, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
 import type { Policy } from '../lambdas/core/policy.js';
-import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
+import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '../lambdas/core/ports.js';
+import { Pseudonymizer } from '../lambdas/core/pseudonym.js';
 import { runDueWindows, type WindowResult, writeWatermark } from '../lambdas/core/sequencer.js';
 import type { DropReason } from '../lambdas/core/transform.js';
+import { parseEvent } from '../lambdas/core/validate.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
+import { toSourceRecords } from '../lambdas/redact/kinesis-records.js';
 import type { WorktraceConfig } from '../lib/config.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
-import type { WorkloadSource } from './demo-workload.js';
 import {
   EMULATOR_CREDENTIALS,
   type RunningEmulator,
@@ -40,6 +44,7 @@ import {
   readOnFailureRecords,
 } from './poller.js';
 import type { DatasheetStats } from './report.js';
+import type { WorkloadSource } from './workload.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
 export class LocalStartError extends Error {
@@ -252,23 +257,52 @@ export interface RunProgress {
   readonly episodes: number;
 }
 
-/** Sends events to the stream (the agent SDK's producer, or plain PutRecords). */
+/** Sends events to the stream: the agent SDK's producer, or a stand-in in tests. */
 export interface EventProducer {
+  /** Sends the events and resolves once Kinesis acknowledged them. */
   send(events: readonly object[]): Promise<void>;
-  /** Resolves once everything sent so far is in the stream. */
-  flush(): Promise<void>;
+  /** Flushes what the device still holds (open typing runs) and closes. */
+  close(): Promise<void>;
+  /** Events acknowledged by the stream, and what stayed on the device. */
+  counters(): DeviceCounters;
 }
 
-/** A producer that writes JSON events with PutRecords (500 per call), partition key = session id. */
-export function putRecordsProducer(client: KinesisClient, streamName: string): EventProducer {
-  return { send: (events) => putRecords(client, streamName, events), flush: async () => {} };
+/** What the capture side did. */
+export interface DeviceCounters {
+  readonly sent: number;
+  readonly invalid: number;
+  readonly droppedOnDevice: Record<string, number>;
+}
+
+/** The agent SDK's WorktraceProducer (on-device privacy, coalescing, KPL aggregation, spool) on the stack. */
+export async function agentProducer(stack: LocalStack, policy: Policy): Promise<EventProducer> {
+  const producer = await WorktraceProducer.open({
+    streamName: stack.streamName,
+    policy,
+    spoolDir: join(stack.dataDir, 'spool'),
+    client: stack.kinesisClient,
+  });
+  return {
+    send: async (events) => {
+      for (const e of events) producer.send(e);
+      await producer.flush();
+    },
+    close: () => producer.close(),
+    counters: () => ({
+      sent: producer.counters.sent,
+      invalid: producer.counters.invalid,
+      droppedOnDevice: { ...producer.counters.droppedByPolicy },
+    }),
+  };
 }
 
 /** Options of one pipeline run. */
 export interface RunOptions {
   readonly workload: WorkloadSource;
-  /** @default putRecordsProducer on the stack's stream */
+  /** @default agentProducer on the stack's stream, with the same policy */
   readonly producer?: EventProducer;
+  /** Raw user ids opted out in the server-side registry only (the devices do not know yet). */
+  readonly serverOptOutUsers?: readonly string[];
   readonly users: number;
   readonly minutes: number;
   /** Simulated start, epoch ms. */
@@ -335,21 +369,6 @@ async function measure<T>(cost: { wallMs: number; cpuMs: number }, fn: () => Pro
   }
 }
 
-async function putRecords(client: KinesisClient, stream: string, events: readonly object[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 500) {
-    let entries: PutRecordsRequestEntry[] = events.slice(i, i + 500).map((e) => ({
-      PartitionKey: String((e as { sessionId?: unknown }).sessionId ?? 'unknown'),
-      Data: Buffer.from(JSON.stringify(e)),
-    }));
-    for (let attempt = 0; entries.length > 0; attempt += 1) {
-      const res = await client.send(new PutRecordsCommand({ StreamName: stream, Records: entries }));
-      if (!res.FailedRecordCount) break;
-      if (attempt >= 5) throw new Error(`PutRecords kept failing for ${res.FailedRecordCount} records`);
-      entries = entries.filter((_, j) => res.Records?.[j]?.ErrorCode);
-    }
-  }
-}
-
 /** Runs the whole pipeline once over a workload on a running stack; returns what it measured. */
 export async function runLocalPipeline(stack: LocalStack, options: RunOptions): Promise<LocalRunStats> {
   const started = performance.now();
@@ -363,10 +382,12 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   const totals = { written: 0, coalesced: 0, quarantined: 0, dropped: zeroDropped() };
   const findings: Record<string, number> = {};
   let minuteFindings = 0;
+  const pseudonymizer = new Pseudonymizer(await keyProvider.getKey());
   const handler = createRedactHandler({
     stores: { events: stack.stores.events, quarantine: stack.stores.quarantine },
     keyProvider,
     policy: options.policy,
+    optOuts: staticOptOutRegistry((options.serverOptOutUsers ?? []).map((u) => pseudonymizer.of('user', u))),
     onBatch: (r: BatchReport) => {
       if (r.failed) return;
       totals.written += r.counts.written;
@@ -426,19 +447,20 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         onWindow: (w) => windows.push(w),
       }),
     );
-  const producer = options.producer ?? putRecordsProducer(stack.kinesisClient, stack.streamName);
+  const producer = options.producer ?? (await agentProducer(stack, options.policy));
   const perMinute: DatasheetStats['perMinute'][number][] = [];
   let sent = 0;
   for (let m = 0; m < options.minutes; m += 1) {
     const events = options.workload.minute(m);
-    await measure(stages.produce, async () => {
-      await producer.send(events);
-      await producer.flush();
-    });
-    sent += events.length;
+    // The last minute also flushes what the devices still hold (open typing runs).
+    await measure(stages.produce, () =>
+      m === options.minutes - 1 ? producer.send(events).then(() => producer.close()) : producer.send(events),
+    );
+    const before = sent;
+    sent = producer.counters().sent;
     minuteFindings = 0;
     await measure(stages.redact, drain);
-    perMinute.push({ minute: m, sent: events.length, findings: minuteFindings });
+    perMinute.push({ minute: m, sent: sent - before, findings: minuteFindings });
     await sequence(options.startMs + (m + 1) * 60_000);
     options.onProgress?.({
       minute: m + 1,
@@ -452,10 +474,8 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   }
   // The clock runs on until every window holding this run's events has closed.
   await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
-  const onFailure = readOnFailureRecords(join(stateDir, 'on-failure.jsonl')).reduce(
-    (n, f) => n + f.KinesisBatchInfo.batchSize,
-    0,
-  );
+  const onFailure = (await onFailureEventIds(stack)).length;
+  const device = producer.counters();
   const lake = await measure(stages.query, () => queryCurated(stack));
   const key = await keyProvider.getKey();
   return {
@@ -466,6 +486,9 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     minutes: options.minutes,
     policyVersion: options.policy.version,
     keyVersion: key.version,
+    generated: options.workload.events,
+    invalidOnDevice: device.invalid,
+    droppedOnDevice: device.droppedOnDevice,
     sent,
     written: totals.written,
     coalesced: totals.coalesced,
@@ -482,6 +505,45 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     samples: lake.samples,
     pollerRestarts,
   };
+}
+
+/**
+ * Event ids of the records the poller sent to the on-failure destination. The destination holds sequence
+ * numbers only (as in AWS); the records are read back from the stream and de-aggregated.
+ */
+export async function onFailureEventIds(stack: LocalStack): Promise<string[]> {
+  const ids: string[] = [];
+  for (const f of readOnFailureRecords(join(stack.dataDir, 'poller', 'on-failure.jsonl'))) {
+    const info = f.KinesisBatchInfo;
+    const it = await stack.kinesisClient.send(
+      new GetShardIteratorCommand({
+        StreamName: stack.streamName,
+        ShardId: info.shardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        StartingSequenceNumber: info.startSequenceNumber,
+      }),
+    );
+    const page = await stack.kinesisClient.send(
+      new GetRecordsCommand({ ShardIterator: it.ShardIterator, Limit: info.batchSize }),
+    );
+    for (const r of page.Records ?? []) {
+      const record = {
+        eventID: `${info.shardId}:${r.SequenceNumber}`,
+        kinesis: {
+          sequenceNumber: r.SequenceNumber ?? '',
+          partitionKey: r.PartitionKey ?? '',
+          data: Buffer.from(r.Data ?? []).toString('base64'),
+          approximateArrivalTimestamp: 0,
+          kinesisSchemaVersion: '1.0',
+        },
+      } as KinesisStreamRecord;
+      for (const source of toSourceRecords(record)) {
+        const parsed = parseEvent(source.data);
+        ids.push(parsed.ok ? parsed.event.eventId : `unparseable:${source.sequenceNumber}`);
+      }
+    }
+  }
+  return ids;
 }
 
 /** Copies the curated zone into the local cache and reads it with DuckDB (no httpfs: via the S3 API). */

@@ -3,10 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { parsePolicy } from '../../lambdas/core/policy.js';
 import { parseConfig } from '../../lib/config.js';
 import { stageFromEnv } from '../../local/cli-env.js';
-import { demoWorkload } from '../../local/demo-workload.js';
 import { renderReport } from '../../local/report.js';
 import {
   type LocalRunStats,
@@ -15,6 +13,7 @@ import {
   settingsFromConfig,
   startLocalStack,
 } from '../../local/runtime.js';
+import { simulatedWorkload } from '../../local/workload.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
 
 interface LocalOptions {
@@ -55,7 +54,12 @@ export function formatSummary(s: LocalRunStats, reportDir: string): string {
     .sort((a, b) => b[1] - a[1])
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
+  const onDevice = Object.entries(s.droppedOnDevice)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const lines = [
+    `agents    ${s.generated} raw events captured · kept on device by policy: ${onDevice || 'none'} · invalid ${s.invalidOnDevice}`,
     `events    sent ${s.sent} · written ${s.written + s.coalesced} · quarantined ${s.quarantined} · dropped by policy ${droppedTotal}${dropped ? ` (${dropped})` : ''} · on-failure ${s.onFailure}`,
     `findings  ${findings || 'none'}`,
     `curated   ${s.windows} windows · ${s.actions} actions · ${s.episodes} episodes`,
@@ -108,11 +112,10 @@ async function runLocal(opts: LocalOptions): Promise<void> {
   try {
     const day = 86_400_000;
     const startMs = Math.floor(Date.now() / day) * day + 8 * 3_600_000;
-    const workload = demoWorkload({ users, startMs });
-    const policy = parsePolicy({
-      ...basePolicy,
-      optedOutUsers: [...basePolicy.optedOutUsers, ...workload.optedOutUsers],
-    });
+    const workload = simulatedWorkload({ users, minutes, startMs });
+    const policy = basePolicy;
+    // One user opts out in the server-side registry only: the pipeline drops what their device still sends.
+    const serverOptOutUsers = workload.userIds.slice(0, users >= 3 ? 1 : 0);
     console.log(
       `worktrace local: ${users} users × ${minutes} simulated minutes → stream ${stack.streamName} (kinesalite ${stack.kinesis.endpoint}), buckets on s3rver ${stack.s3.endpoint}`,
     );
@@ -132,6 +135,7 @@ async function runLocal(opts: LocalOptions): Promise<void> {
       startMs,
       policy,
       keyProvider,
+      serverOptOutUsers,
       poller: settings.poller,
       sequencer: settings.sequencer,
       onProgress: (p) => bar?.update(p.minute, { ...p }),
@@ -168,8 +172,8 @@ export function registerLocal(program: Command): void {
     program
       .command('local')
       .description('run the whole pipeline locally: embedded Kinesis + S3 emulators, real handlers, DuckDB')
-      .option('--users <n>', 'simulated users', '20')
-      .option('--minutes <n>', 'simulated minutes of work', '60')
+      .option('--users <n>', 'simulated users', '5')
+      .option('--minutes <n>', 'simulated minutes of work', '30')
       .option('--stage <name>', 'stage name for stream and bucket names', stageFromEnv())
       .option('--shards <n>', 'Kinesis shards [default: streamShards from cdk.json, at least 2]')
       .option('--kinesis-port <port>', 'Kinesis emulator port (0 = free)', '0')

@@ -9,6 +9,9 @@ const stats: DatasheetStats = {
   minutes: 2,
   policyVersion: 'p1',
   keyVersion: 'k1',
+  generated: 250,
+  invalidOnDevice: 1,
+  droppedOnDevice: { excluded_app: 12, secure_text: 0 },
   sent: 100,
   written: 80,
   coalesced: 5,
@@ -46,6 +49,8 @@ describe('datasheet report', () => {
     expect(markdown).not.toContain('sampled_out');
     expect(markdown).toContain('DOES NOT RECONCILE');
     expect(markdown).toContain('| EMAIL | 7 |');
+    expect(markdown).toContain('| excluded_app | 12 |');
+    expect(markdown).toContain('| rejected by the contract | 1 |');
   });
 
   it('draws one bar per minute scaled to the busiest minute', () => {
