@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
@@ -13,13 +13,12 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { WorktraceProducer } from '../agent/producer.js';
 import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
 import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
-import { defaultBucketName, TABLE_LOCATIONS, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
+import { defaultBucketName, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
 import type { Policy } from '../lambdas/core/policy.js';
 import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '../lambdas/core/ports.js';
 import { Pseudonymizer } from '../lambdas/core/pseudonym.js';
@@ -43,6 +42,7 @@ import {
   type PollerSettings,
   readOnFailureRecords,
 } from './poller.js';
+import { LocalLake } from './query-engine.js';
 import type { DatasheetStats } from './report.js';
 import type { WorkloadSource } from './workload.js';
 
@@ -546,59 +546,37 @@ export async function onFailureEventIds(stack: LocalStack): Promise<string[]> {
   return ids;
 }
 
-/** Copies the curated zone into the local cache and reads it with DuckDB (no httpfs: via the S3 API). */
+/**
+ * Reads the lake back with DuckDB through the same tables and training-set views Athena serves
+ * (local/query-engine.ts): counts from the curated tables, and three sft_examples rows as samples.
+ */
 async function queryCurated(stack: LocalStack): Promise<{
   actions: number;
   episodes: number;
   actionTypes: Record<string, number>;
   samples: Record<string, unknown>[];
 }> {
-  const cache = join(stack.dataDir, 'cache', 'curated');
-  rmSync(cache, { recursive: true, force: true });
-  const files: Record<'actions' | 'episodes', string[]> = { actions: [], episodes: [] };
-  for (const table of ['actions', 'episodes'] as const) {
-    for (const o of await stack.stores.curated.list(TABLE_LOCATIONS[table].prefix)) {
-      const body = await stack.stores.curated.get(o.key);
-      if (!body || !o.key.endsWith('.parquet')) continue;
-      const path = join(cache, o.key);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, body);
-      files[table].push(path);
-    }
-  }
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
+  const lake = await LocalLake.open({
+    stores: stack.stores,
+    cacheDir: join(stack.dataDir, 'cache', 'query'),
+  });
   try {
-    const list = (paths: string[]) => `[${paths.map((p) => `'${p.replaceAll("'", "''")}'`).join(',')}]`;
     const actionTypes: Record<string, number> = {};
     let actions = 0;
-    if (files.actions.length > 0) {
-      const r = await conn.runAndReadAll(
-        `select action_type, count(*)::integer as n from read_parquet(${list(files.actions)}) group by 1 order by 2 desc`,
-      );
-      for (const row of r.getRowObjectsJson()) {
-        actionTypes[String(row.action_type)] = Number(row.n);
-        actions += Number(row.n);
-      }
+    const types = await lake.query(
+      'SELECT action_type, count(*)::INTEGER AS n FROM actions GROUP BY 1 ORDER BY 2 DESC',
+    );
+    for (const row of types.rows) {
+      actionTypes[String(row.action_type)] = Number(row.n);
+      actions += Number(row.n);
     }
-    let episodes = 0;
-    let samples: Record<string, unknown>[] = [];
-    if (files.episodes.length > 0) {
-      const count = await conn.runAndReadAll(
-        `select count(*)::integer as n from read_parquet(${list(files.episodes)})`,
-      );
-      episodes = Number(count.getRowObjectsJson()[0]?.n ?? 0);
-      const s = await conn.runAndReadAll(
-        `select task_label, step_count, apps, completed, duration_ms,
-                list_transform(steps, s -> s.action_type) as step_types
-           from read_parquet(${list(files.episodes)})
-          where task_label is not null order by episode_id limit 3`,
-      );
-      samples = s.getRowObjectsJson() as Record<string, unknown>[];
-    }
-    return { actions, episodes, actionTypes, samples };
+    const count = await lake.query('SELECT count(*)::INTEGER AS n FROM episodes');
+    const episodes = Number(count.rows[0]?.n ?? 0);
+    const sft = await lake.query(
+      "SELECT app_id, context, next_action FROM sft_examples WHERE context <> '' ORDER BY episode_id, step_index LIMIT 3",
+    );
+    return { actions, episodes, actionTypes, samples: sft.rows };
   } finally {
-    conn.closeSync();
-    db.closeSync();
+    lake.close();
   }
 }

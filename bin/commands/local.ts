@@ -63,7 +63,7 @@ export function formatSummary(s: LocalRunStats, reportDir: string): string {
     `events    sent ${s.sent} · written ${s.written + s.coalesced} · quarantined ${s.quarantined} · dropped by policy ${droppedTotal}${dropped ? ` (${dropped})` : ''} · on-failure ${s.onFailure}`,
     `findings  ${findings || 'none'}`,
     `curated   ${s.windows} windows · ${s.actions} actions · ${s.episodes} episodes`,
-    'samples   (episodes read back with DuckDB)',
+    'samples   (sft_examples rows, read back with DuckDB through the training-set views)',
     ...s.samples.map((r) => `  ${JSON.stringify(r)}`),
     `report    ${join(reportDir, 'report.html')} (and report.md)`,
     `time      ${(s.durationMs / 1000).toFixed(1)} s`,
