@@ -4,16 +4,20 @@
  * chat-style fine-tuning records; any other view is written one row object per line.
  */
 import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { Command } from 'commander';
 import { executeAthena } from '../../lambdas/adapters/athena.js';
 import { athenaClient, s3Client } from '../../lambdas/adapters/aws-clients.js';
+import { defaultKeyFile, LocalKeyFileProvider } from '../../lambdas/adapters/local-key-provider.js';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/core/ports.js';
+import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
 import { glueDatabaseName, workgroupName } from '../../lib/names.js';
 import { VIEWS } from '../../lib/sql/registry.js';
 import { LOCAL_ENV, stageFromEnv } from '../../local/cli-env.js';
+import type { LocalLake } from '../../local/query-engine.js';
 import { failSoftly } from './common.js';
 import { withLocalLake } from './query.js';
 
@@ -96,13 +100,48 @@ export async function exportFromAthena(opts: {
   return writeJsonl(opts.view, unloadedRows(opts.s3, prefix), opts.out);
 }
 
+/** Everything held about one subject (a subject access request), by zone; counts first. */
+export interface SubjectExport {
+  readonly subject: string;
+  readonly generatedAt: string;
+  readonly optedOut: boolean;
+  readonly counts: Record<string, number>;
+  readonly zones: Record<string, Record<string, unknown>[]>;
+}
+
+/** Collects a subject's rows from every zone of a lake (by pseudonym: the lake holds nothing else of them). */
+export async function subjectAccessExport(lake: LocalLake, pseudonym: string): Promise<SubjectExport> {
+  if (!/^[0-9a-zA-Z_-]{1,128}$/.test(pseudonym)) throw new ExportError('not a pseudonym');
+  const q = async (sql: string) => (await lake.query(sql)).rows;
+  const zones: Record<string, Record<string, unknown>[]> = {
+    events: await q(`SELECT * FROM events WHERE user_pseudonym = '${pseudonym}' ORDER BY session_id, seq`),
+    quarantine: await q(
+      `SELECT * FROM quarantine WHERE strpos(scrubbed_payload, '${pseudonym}') > 0 ORDER BY shard_id, sequence_number`,
+    ),
+    actions: await q(
+      `SELECT * FROM actions WHERE user_pseudonym = '${pseudonym}' ORDER BY session_id, first_seq`,
+    ),
+    episodes: await q(`SELECT * FROM episodes WHERE user_pseudonym = '${pseudonym}' ORDER BY start_ts`),
+  };
+  const optedOut = (await q(`SELECT 1 FROM opt_outs WHERE user_pseudonym = '${pseudonym}'`)).length > 0;
+  const counts = Object.fromEntries(Object.entries(zones).map(([z, rows]) => [z, rows.length]));
+  return { subject: pseudonym, generatedAt: new Date().toISOString(), optedOut, counts, zones };
+}
+
 /** Registers the command. */
 export function registerExport(program: Command): void {
   const stage = stageFromEnv();
   program
     .command('export')
-    .description('export a training-set view as JSON Lines (sft_examples as chat fine-tuning records)')
-    .requiredOption('--view <id>', `view to export: ${VIEWS.map((v) => v.id).join(', ')}`)
+    .description(
+      "export a view as JSON Lines (sft_examples as chat fine-tuning records), or a subject's data (--user)",
+    )
+    .option('--view <id>', `view to export: ${VIEWS.map((v) => v.id).join(', ')}`)
+    .option(
+      '--user <raw id>',
+      'subject access request: everything held about this user, as JSON (local lake)',
+    )
+    .option('--key-file <file>', '--user: pseudonym key file [default: <data-dir>/keys/pseudonym.key]')
     .option('--format <format>', 'jsonl (the only format)', 'jsonl')
     .requiredOption('--out <file>', 'output file')
     .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
@@ -118,7 +157,9 @@ export function registerExport(program: Command): void {
     .action(
       failSoftly(
         async (opts: {
-          view: string;
+          view?: string;
+          user?: string;
+          keyFile?: string;
           format: string;
           out: string;
           dataDir: string;
@@ -129,7 +170,32 @@ export function registerExport(program: Command): void {
           database: string;
           resultsUri?: string;
         }) => {
-          if (!VIEWS.some((v) => v.id === opts.view)) throw new ExportError(`unknown view ${opts.view}`);
+          if (opts.user !== undefined) {
+            if (opts.view || opts.athena)
+              throw new ExportError('--user exports from the local lake, without --view');
+            const key = await new LocalKeyFileProvider(opts.keyFile ?? defaultKeyFile(opts.dataDir)).getKey();
+            const pseudonym = new Pseudonymizer(key).of('user', opts.user);
+            const doc = await withLocalLake(
+              {
+                dataDir: opts.dataDir,
+                stage: opts.stage,
+                ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}),
+              },
+              (lake) => subjectAccessExport(lake, pseudonym),
+            );
+            await writeFile(opts.out, `${JSON.stringify({ ...doc, keyVersion: key.version }, null, 2)}\n`);
+            console.log(
+              `wrote ${Object.entries(doc.counts)
+                .map(([z, n]) => `${z} ${n}`)
+                .join(
+                  ', ',
+                )} rows of subject ${pseudonym} to ${opts.out}${doc.optedOut ? ' (opted out)' : ''}`,
+            );
+            return;
+          }
+          const view = opts.view;
+          if (!view) throw new ExportError('give --view <id> or --user <raw id>');
+          if (!VIEWS.some((v) => v.id === view)) throw new ExportError(`unknown view ${view}`);
           if (opts.format !== 'jsonl') throw new ExportError('--format jsonl is the only export format');
           let n: number;
           if (opts.athena) {
@@ -139,7 +205,7 @@ export function registerExport(program: Command): void {
             n = await exportFromAthena({
               athena: athenaClient(),
               s3: new S3ObjectStore(s3Client(), bucket),
-              view: opts.view,
+              view,
               resultsUri: opts.resultsUri,
               workgroup: opts.workgroup,
               database: opts.database,
@@ -152,11 +218,10 @@ export function registerExport(program: Command): void {
                 stage: opts.stage,
                 ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}),
               },
-              async (lake) =>
-                writeJsonl(opts.view, (await lake.query(`SELECT * FROM ${opts.view}`)).rows, opts.out),
+              async (lake) => writeJsonl(view, (await lake.query(`SELECT * FROM ${view}`)).rows, opts.out),
             );
           }
-          console.log(`wrote ${n} ${opts.view === 'sft_examples' ? 'chat records' : 'rows'} to ${opts.out}`);
+          console.log(`wrote ${n} ${view === 'sft_examples' ? 'chat records' : 'rows'} to ${opts.out}`);
         },
       ),
     );

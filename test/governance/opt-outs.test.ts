@@ -106,3 +106,37 @@ describe('opt-out registry', () => {
     });
   });
 });
+
+describe('worktrace export --user (subject access)', () => {
+  it('returns exactly the subject’s rows from every zone, by pseudonym', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wt-sar-'));
+    const lake = join(dataDir, 'lake');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
+        encoding: 'utf8',
+      });
+    expect(run(['redact', 'samples/sample-events.ndjson', '--out', lake]).status).toBe(0);
+    const sample = readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string;
+    const rawUser = (JSON.parse(sample) as { userId: string }).userId;
+    const out = join(dataDir, 'sar.json');
+    const sar = run(['export', '--user', rawUser, '--out', out, '--lake-dir', lake]);
+    expect(sar.status).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const redacted = readFileSync(join(lake, 'events.ndjson'), 'utf8').trim().split('\n');
+    expect(doc.counts.events).toBe(redacted.length);
+    expect(doc.zones.events.every((r: { user_pseudonym: string }) => r.user_pseudonym === doc.subject)).toBe(
+      true,
+    );
+    expect(JSON.stringify(doc)).not.toContain(rawUser);
+    const other = run([
+      'export',
+      '--user',
+      'nobody@corp.example',
+      '--out',
+      join(dataDir, 'none.json'),
+      '--lake-dir',
+      lake,
+    ]);
+    expect(other.stdout).toContain('events 0, quarantine 0, actions 0, episodes 0');
+  });
+});
