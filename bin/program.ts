@@ -1,5 +1,6 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerErase } from './commands/erase.js';
 import { registerExport } from './commands/export.js';
 import { registerLocal } from './commands/local.js';
 import { registerOptOut } from './commands/optout.js';
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerExport(program);
   registerOptOut(program);
+  registerErase(program);
   return program;
 }

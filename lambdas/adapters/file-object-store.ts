@@ -1,7 +1,19 @@
 /** ObjectStore on a local directory (keys are relative paths): for CLI outputs that stay on this machine. */
+
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { ObjectInfo, ObjectStore } from '../core/ports.js';
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  PreconditionFailedError,
+  type PutOptions,
+} from '../core/ports.js';
+
+/** Content hash standing in for an S3 ETag (conditional writes compare it). */
+function etagOf(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('hex')}"`;
+}
 
 /** A directory as an object store. */
 export class FileObjectStore implements ObjectStore {
@@ -16,8 +28,14 @@ export class FileObjectStore implements ObjectStore {
     return join(this.root, key);
   }
 
-  async put(key: string, body: Uint8Array | string): Promise<void> {
+  async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<void> {
     const p = this.path(key);
+    if (options.ifMatch !== undefined) {
+      const current = await this.get(key);
+      if (!current || etagOf(current) !== options.ifMatch) {
+        throw new PreconditionFailedError(`${key} changed since it was read`);
+      }
+    }
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, body);
   }
@@ -46,7 +64,9 @@ export class FileObjectStore implements ObjectStore {
         if (s.isDirectory()) await walk(p);
         else {
           const key = relative(this.root, p).split(sep).join('/');
-          if (key.startsWith(prefix)) out.push({ key, size: s.size, lastModified: s.mtime });
+          if (key.startsWith(prefix)) {
+            out.push({ key, size: s.size, lastModified: s.mtime, etag: etagOf(await readFile(p)) });
+          }
         }
       }
     };

@@ -3,11 +3,17 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../core/ports.js';
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  PreconditionFailedError,
+  type PutOptions,
+} from '../core/ports.js';
 
 /** Server-side encryption for every write; the bucket default covers it when omitted. */
 export interface S3StoreEncryption {
@@ -28,7 +34,7 @@ export class S3ObjectStore implements ObjectStore {
 
   /** Writes an object (overwriting: deterministic keys make retries idempotent). */
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<void> {
-    await this.client.send(
+    await this.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -39,7 +45,45 @@ export class S3ObjectStore implements ObjectStore {
           ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.encryption.kmsKeyId }
           : {}),
       }),
-    );
+    ).catch((err: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
+      if (err.name === 'PreconditionFailed' || err.$metadata?.httpStatusCode === 412) {
+        throw new PreconditionFailedError(`${key} changed since it was read`);
+      }
+      throw err;
+    });
+  }
+
+  private send(command: PutObjectCommand) {
+    return this.client.send(command);
+  }
+
+  /** Deletes every noncurrent version of an object (the bucket is versioned); returns how many. */
+  async deleteOtherVersions(key: string): Promise<number> {
+    let deleted = 0;
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.bucket,
+          Prefix: key,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionMarker,
+        }),
+      );
+      const old = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter(
+        (v) => v.Key === key && !v.IsLatest && v.VersionId,
+      );
+      for (const v of old) {
+        await this.client.send(
+          new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId }),
+        );
+        deleted += 1;
+      }
+      if (!page.IsTruncated) return deleted;
+      keyMarker = page.NextKeyMarker;
+      versionMarker = page.NextVersionIdMarker;
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

@@ -28,6 +28,16 @@ export interface ObjectStore {
   /** Lists every object under a prefix (all pages). */
   list(prefix: string): Promise<ObjectInfo[]>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes every noncurrent version of an object (versioned buckets); returns how many. Stores without
+   * versions do not implement it.
+   */
+  deleteOtherVersions?(key: string): Promise<number>;
+}
+
+/** A conditional write found the object changed since it was read (another writer got there first). */
+export class PreconditionFailedError extends Error {
+  override name = 'PreconditionFailedError';
 }
 
 /** A working HMAC key and the version that identifies it on every output row. */
