@@ -13,7 +13,6 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { WorktraceProducer } from '../agent/producer.js';
 import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
@@ -29,6 +28,8 @@ import { parseEvent } from '../lambdas/core/validate.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
 import { toSourceRecords } from '../lambdas/redact/kinesis-records.js';
 import type { WorktraceConfig } from '../lib/config.js';
+import type { ViewParams } from '../lib/sql/dialect.js';
+import { VIEWS } from '../lib/sql/registry.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import {
   EMULATOR_CREDENTIALS,
@@ -43,6 +44,7 @@ import {
   type PollerSettings,
   readOnFailureRecords,
 } from './poller.js';
+import { LocalLake } from './query-engine.js';
 import type { DatasheetStats } from './report.js';
 import type { WorkloadSource } from './workload.js';
 
@@ -313,6 +315,8 @@ export interface RunOptions {
   /** Sequencer settings. @default the stack's defaults (15 min windows, 10 min late arrival, 6 h look-back) */
   readonly sequencer?: SequencerSettings;
   readonly poller?: PollerSettings;
+  /** Parameters of the training-set views (k-anonymity, minimum steps...). @default DEFAULT_VIEW_PARAMS */
+  readonly viewParams?: ViewParams;
   /** Wraps the redact handler (fault injection); `control.killPoller()` crashes the poller mid-batch. */
   readonly wrapHandler?: (handler: KinesisHandler, control: { killPoller(): void }) => KinesisHandler;
   /** Called after each simulated minute. */
@@ -333,9 +337,16 @@ export interface SequencerSettings {
 export function settingsFromConfig(config: WorktraceConfig): {
   poller: PollerSettings;
   sequencer: SequencerSettings;
+  viewParams: ViewParams;
   shards: number;
 } {
   return {
+    viewParams: {
+      k: config.kAnonymity,
+      minSteps: config.viewMinSteps,
+      retentionDays: config.curatedRetentionDays,
+      contextSteps: config.sftContextSteps,
+    },
     poller: {
       batchSize: config.redactBatchSize,
       maximumBatchingWindowMs: config.redactBatchWindowSeconds * 1000,
@@ -476,7 +487,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
   const onFailure = (await onFailureEventIds(stack)).length;
   const device = producer.counters();
-  const lake = await measure(stages.query, () => queryCurated(stack));
+  const lake = await measure(stages.query, () => queryLake(stack, options.viewParams));
   const key = await keyProvider.getKey();
   return {
     stage: stack.stage,
@@ -503,6 +514,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     perMinute,
     stages,
     samples: lake.samples,
+    views: lake.views,
     pollerRestarts,
   };
 }
@@ -546,59 +558,49 @@ export async function onFailureEventIds(stack: LocalStack): Promise<string[]> {
   return ids;
 }
 
-/** Copies the curated zone into the local cache and reads it with DuckDB (no httpfs: via the S3 API). */
-async function queryCurated(stack: LocalStack): Promise<{
+/** Opens the lake on DuckDB with the registered views; counts the curated tables and every view. */
+async function queryLake(
+  stack: LocalStack,
+  params: ViewParams | undefined,
+): Promise<{
   actions: number;
   episodes: number;
   actionTypes: Record<string, number>;
+  views: Record<string, number>;
   samples: Record<string, unknown>[];
 }> {
-  const cache = join(stack.dataDir, 'cache', 'curated');
-  rmSync(cache, { recursive: true, force: true });
-  const files: Record<'actions' | 'episodes', string[]> = { actions: [], episodes: [] };
-  for (const table of ['actions', 'episodes'] as const) {
-    for (const o of await stack.stores.curated.list(TABLE_LOCATIONS[table].prefix)) {
-      const body = await stack.stores.curated.get(o.key);
-      if (!body || !o.key.endsWith('.parquet')) continue;
-      const path = join(cache, o.key);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, body);
-      files[table].push(path);
-    }
-  }
-  const db = await DuckDBInstance.create(':memory:');
-  const conn = await db.connect();
+  const lake = await LocalLake.open({
+    stores: stack.stores,
+    cacheDir: join(stack.dataDir, 'cache', 'lake'),
+    ...(params ? { params } : {}),
+  });
   try {
-    const list = (paths: string[]) => `[${paths.map((p) => `'${p.replaceAll("'", "''")}'`).join(',')}]`;
+    const count = async (from: string) =>
+      Number((await lake.query(`select count(*)::integer as n from ${from}`)).rows[0]?.n ?? 0);
     const actionTypes: Record<string, number> = {};
-    let actions = 0;
-    if (files.actions.length > 0) {
-      const r = await conn.runAndReadAll(
-        `select action_type, count(*)::integer as n from read_parquet(${list(files.actions)}) group by 1 order by 2 desc`,
-      );
-      for (const row of r.getRowObjectsJson()) {
-        actionTypes[String(row.action_type)] = Number(row.n);
-        actions += Number(row.n);
-      }
+    for (const row of (
+      await lake.query('select action_type, count(*)::integer as n from actions group by 1 order by 2 desc')
+    ).rows) {
+      actionTypes[String(row.action_type)] = Number(row.n);
     }
-    let episodes = 0;
-    let samples: Record<string, unknown>[] = [];
-    if (files.episodes.length > 0) {
-      const count = await conn.runAndReadAll(
-        `select count(*)::integer as n from read_parquet(${list(files.episodes)})`,
-      );
-      episodes = Number(count.getRowObjectsJson()[0]?.n ?? 0);
-      const s = await conn.runAndReadAll(
-        `select task_label, step_count, apps, completed, duration_ms,
-                list_transform(steps, s -> s.action_type) as step_types
-           from read_parquet(${list(files.episodes)})
-          where task_label is not null order by episode_id limit 3`,
-      );
-      samples = s.getRowObjectsJson() as Record<string, unknown>[];
-    }
-    return { actions, episodes, actionTypes, samples };
+    const views: Record<string, number> = {};
+    for (const view of VIEWS) views[view.id] = await count(view.id);
+    // Three training pairs from different episodes, late enough in each to carry context.
+    const samples = (
+      await lake.query(
+        `select episode_id, step_index, context, next_action from (
+           select *, row_number() over (partition by episode_id order by step_index desc) as r
+             from sft_examples where context <> '') where r = 1 order by episode_id limit 3`,
+      )
+    ).rows;
+    return {
+      actions: await count('actions'),
+      episodes: await count('episodes'),
+      actionTypes,
+      views,
+      samples,
+    };
   } finally {
-    conn.closeSync();
-    db.closeSync();
+    lake.close();
   }
 }
