@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateStreamCommand,
   GetRecordsCommand,
@@ -18,7 +18,7 @@ import { WorktraceProducer } from '../agent/producer.js';
 import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
 import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
-import { defaultBucketName, TABLE_LOCATIONS, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
+import { defaultBucketName, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
 import type { Policy } from '../lambdas/core/policy.js';
 import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '../lambdas/core/ports.js';
 import { Pseudonymizer } from '../lambdas/core/pseudonym.js';
