@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerExport } from './commands/export.js';
 import { registerLocal } from './commands/local.js';
+import { registerOptOut } from './commands/optout.js';
 import { registerQuery } from './commands/query.js';
 import { registerRedact } from './commands/redact.js';
 import { registerScrub } from './commands/scrub.js';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerLocal(program);
   registerQuery(program);
   registerExport(program);
+  registerOptOut(program);
   return program;
 }

@@ -5,12 +5,14 @@
  * events and quarantine, decrypt the pseudonym data key; nothing on curated.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { OPT_OUT_REGISTRY_KEY } from '../lambdas/core/opt-outs.js';
 import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
 import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT } from './defaults.js';
@@ -29,6 +31,8 @@ export interface RedactFunctionProps {
   readonly pseudonymKey: PseudonymKey;
   /** The validated redaction policy as JSON (POLICY_JSON). */
   readonly policyJson: string;
+  /** How long the function caches the opt-out registry, seconds. @default 60 */
+  readonly optOutTtlSeconds?: number;
   /** Records per invocation. @default 100 */
   readonly batchSize?: number;
   /** Longest wait to fill a batch. @default Duration.seconds(5) */
@@ -94,6 +98,7 @@ export class RedactFunction extends Construct {
         PSEUDONYM_KEY_ARN: props.pseudonymKey.key.keyArn,
         PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
         POLICY_JSON: props.policyJson,
+        OPT_OUT_TTL_SECONDS: String(props.optOutTtlSeconds ?? 60),
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
     });
@@ -114,6 +119,16 @@ export class RedactFunction extends Construct {
     lake.grantWrite('events', role);
     lake.grantWrite('quarantine', role);
     props.pseudonymKey.grantDecrypt(role);
+    // The opt-out registry: read one object of the events bucket (and decrypt it), nothing else there.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [lake.eventsBucket.arnForObjects(OPT_OUT_REGISTRY_KEY)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [lake.eventsKey.keyArn] }),
+    );
 
     const invokedBy = 'The function is invoked synchronously by its Kinesis event source mapping';
     Validations.of(this.function).acknowledge({

@@ -30,25 +30,17 @@ export interface LakeSourceOptions {
 }
 
 /**
- * Opens the local lake: a directory; the running emulator (WORKTRACE_S3_ENDPOINT, from `worktrace local
- * --keep`); or the emulator data `worktrace local` left under <data-dir>/emulators/s3, served for the
- * duration of the query.
+ * The local zone stores: a directory (`lakeDir`, every zone in one tree); the running emulator
+ * (WORKTRACE_S3_ENDPOINT, from `worktrace local --keep`); or the emulator data `worktrace local` left under
+ * <data-dir>/emulators/s3, served for the duration of `use`.
  */
-export async function withLocalLake<T>(
-  opts: LakeSourceOptions,
-  use: (lake: LocalLake) => Promise<T>,
+export async function withLocalStores<T>(
+  opts: { dataDir: string; stage: string; lakeDir?: string },
+  use: (stores: Record<Zone, ObjectStore>) => Promise<T>,
 ): Promise<T> {
-  const cacheDir = join(opts.dataDir, 'cache', 'query');
-  const params = opts.params ?? DEFAULT_VIEW_PARAMS;
   if (opts.lakeDir) {
     const store = new FileObjectStore(opts.lakeDir);
-    const stores = Object.fromEntries(ZONES.map((z) => [z, store])) as unknown as Record<Zone, ObjectStore>;
-    const lake = await LocalLake.open({ stores, cacheDir, params });
-    try {
-      return await use(lake);
-    } finally {
-      lake.close();
-    }
+    return use(Object.fromEntries(ZONES.map((z) => [z, store])) as unknown as Record<Zone, ObjectStore>);
   }
   let endpoint = s3TargetFromEnv().endpoint;
   let stop: (() => Promise<void>) | undefined;
@@ -62,16 +54,27 @@ export async function withLocalLake<T>(
     const stores = Object.fromEntries(
       ZONES.map((z) => [z, new S3ObjectStore(client, defaultBucketName(opts.stage, z))]),
     ) as unknown as Record<Zone, ObjectStore>;
-    const lake = await LocalLake.open({ stores, cacheDir, params });
+    return await use(stores);
+  } finally {
+    client.destroy();
+    await stop?.();
+  }
+}
+
+/** Opens the local lake (see withLocalStores) with the tables and views, for the duration of `use`. */
+export async function withLocalLake<T>(
+  opts: LakeSourceOptions,
+  use: (lake: LocalLake) => Promise<T>,
+): Promise<T> {
+  const cacheDir = join(opts.dataDir, 'cache', 'query');
+  return withLocalStores(opts, async (stores) => {
+    const lake = await LocalLake.open({ stores, cacheDir, params: opts.params ?? DEFAULT_VIEW_PARAMS });
     try {
       return await use(lake);
     } finally {
       lake.close();
     }
-  } finally {
-    client.destroy();
-    await stop?.();
-  }
+  });
 }
 
 function cell(v: unknown): string {

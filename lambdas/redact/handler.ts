@@ -11,6 +11,7 @@ import { kmsClient, s3Client } from '../adapters/aws-clients.js';
 import { readEnv } from '../adapters/env.js';
 import { KmsKeyProvider } from '../adapters/kms-key-provider.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { StoredOptOutRegistry } from '../core/opt-outs.js';
 import { parsePolicy } from '../core/policy.js';
 import { createRedactHandler } from './app.js';
 
@@ -23,6 +24,8 @@ const env = readEnv(
     PSEUDONYM_KEY_ARN: z.string().min(1),
     PSEUDONYM_DATA_KEY: z.string().min(16),
     POLICY_JSON: z.string().min(2),
+    /** Opt-out registry cache TTL, seconds. @default 60 */
+    OPT_OUT_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   }),
 );
 
@@ -31,11 +34,13 @@ const metrics = new Metrics({ namespace: 'worktrace', serviceName: 'redact' });
 const tracer = new Tracer({ serviceName: 'worktrace-redact' });
 const s3 = tracer.captureAWSv3Client(s3Client());
 
+const events = new S3ObjectStore(s3, env.EVENTS_BUCKET, { kmsKeyId: env.EVENTS_KMS_KEY_ARN });
 const app = createRedactHandler({
   stores: {
-    events: new S3ObjectStore(s3, env.EVENTS_BUCKET, { kmsKeyId: env.EVENTS_KMS_KEY_ARN }),
+    events,
     quarantine: new S3ObjectStore(s3, env.QUARANTINE_BUCKET, { kmsKeyId: env.QUARANTINE_KMS_KEY_ARN }),
   },
+  optOuts: new StoredOptOutRegistry(events, env.OPT_OUT_TTL_SECONDS * 1000),
   keyProvider: new KmsKeyProvider(
     tracer.captureAWSv3Client(kmsClient()),
     env.PSEUDONYM_DATA_KEY,

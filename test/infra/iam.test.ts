@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OPT_OUT_REGISTRY_KEY } from '../../lambdas/core/opt-outs.js';
 import { logicalId, statementsOfRole, synth } from './synth.js';
 
 const ANALYST_PRINCIPAL = 'arn:aws:iam::123456789012:role/data-science';
@@ -44,11 +45,17 @@ describe('IAM separation (analyst principal configured)', () => {
     expect(references(policyOf('RedactRole'), [...zone('Curated'), ...zone('AthenaResults')])).toEqual([]);
   });
 
-  it('the redact role only writes events and quarantine (no read, no delete)', () => {
+  it('the redact role only writes events and quarantine; its one read is the opt-out registry object', () => {
     const statements = statementsOfRole(template, id('AWS::IAM::Role', 'RedactRole')) as {
       Action: string[];
+      Resource: unknown;
     }[];
-    const s3Actions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
+    const registry = statements.filter((s) =>
+      JSON.stringify(s.Resource).includes(`/${OPT_OUT_REGISTRY_KEY}`),
+    );
+    expect(registry.map((s) => s.Action)).toEqual(['s3:GetObject']);
+    const others = statements.filter((s) => !registry.includes(s));
+    const s3Actions = others.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
     expect(s3Actions.filter((a) => /Get|List|Delete/.test(a))).toEqual([]);
     expect(s3Actions).toContain('s3:PutObject');
   });

