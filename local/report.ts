@@ -34,6 +34,9 @@ export interface DatasheetStats {
   readonly actionTypes: Readonly<Record<string, number>>;
   readonly perMinute: readonly { minute: number; sent: number; findings: number }[];
   readonly stages: Readonly<Record<string, { wallMs: number; cpuMs: number }>>;
+  /** Rows per training-set view (the registered views, run on DuckDB or Athena). */
+  readonly views: Readonly<Record<string, number>>;
+  /** Scrubbed sample rows of the sft_examples view. */
   readonly samples: readonly Record<string, unknown>[];
 }
 
@@ -179,7 +182,13 @@ export function renderReport(s: DatasheetStats): RenderedReport {
     '| --- | ---: |',
     ...sorted(s.actionTypes).map(([k, n]) => `| ${k} | ${n} |`),
     '',
-    '## Sample rows (scrubbed, pseudonymised)',
+    '## Training-set views',
+    '',
+    '| view | rows |',
+    '| --- | ---: |',
+    ...Object.entries(s.views).map(([k, n]) => `| ${k} | ${n} |`),
+    '',
+    '## Sample sft_examples rows (scrubbed, pseudonymised)',
     '',
     ...(sampleCols.length > 0
       ? [
@@ -220,7 +229,8 @@ ${table(['kept on the device', 'events'], [...sorted(s.droppedOnDevice), ['rejec
 <h2>Findings per entity type</h2>${findingsChartSvg(s.findings)}
 <h2>Curated zone</h2><p>${s.windows} sequencer windows, ${s.actions} actions, ${s.episodes} episodes.</p>
 ${table(['action type', 'count'], sorted(s.actionTypes))}
-<h2>Sample rows (scrubbed, pseudonymised)</h2>${
+<h2>Training-set views</h2>${table(['view', 'rows'], Object.entries(s.views))}
+<h2>Sample sft_examples rows (scrubbed, pseudonymised)</h2>${
     sampleCols.length > 0
       ? table(
           sampleCols,

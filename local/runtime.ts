@@ -28,6 +28,8 @@ import { parseEvent } from '../lambdas/core/validate.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
 import { toSourceRecords } from '../lambdas/redact/kinesis-records.js';
 import type { WorktraceConfig } from '../lib/config.js';
+import type { ViewParams } from '../lib/sql/dialect.js';
+import { VIEWS } from '../lib/sql/registry.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import {
   EMULATOR_CREDENTIALS,
@@ -313,6 +315,8 @@ export interface RunOptions {
   /** Sequencer settings. @default the stack's defaults (15 min windows, 10 min late arrival, 6 h look-back) */
   readonly sequencer?: SequencerSettings;
   readonly poller?: PollerSettings;
+  /** Parameters of the training-set views (k-anonymity, minimum steps...). @default DEFAULT_VIEW_PARAMS */
+  readonly viewParams?: ViewParams;
   /** Wraps the redact handler (fault injection); `control.killPoller()` crashes the poller mid-batch. */
   readonly wrapHandler?: (handler: KinesisHandler, control: { killPoller(): void }) => KinesisHandler;
   /** Called after each simulated minute. */
@@ -333,9 +337,16 @@ export interface SequencerSettings {
 export function settingsFromConfig(config: WorktraceConfig): {
   poller: PollerSettings;
   sequencer: SequencerSettings;
+  viewParams: ViewParams;
   shards: number;
 } {
   return {
+    viewParams: {
+      k: config.kAnonymity,
+      minSteps: config.viewMinSteps,
+      retentionDays: config.curatedRetentionDays,
+      contextSteps: config.sftContextSteps,
+    },
     poller: {
       batchSize: config.redactBatchSize,
       maximumBatchingWindowMs: config.redactBatchWindowSeconds * 1000,
@@ -476,7 +487,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
   const onFailure = (await onFailureEventIds(stack)).length;
   const device = producer.counters();
-  const lake = await measure(stages.query, () => queryCurated(stack));
+  const lake = await measure(stages.query, () => queryLake(stack, options.viewParams));
   const key = await keyProvider.getKey();
   return {
     stage: stack.stage,
@@ -503,6 +514,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     perMinute,
     stages,
     samples: lake.samples,
+    views: lake.views,
     pollerRestarts,
   };
 }
@@ -546,36 +558,48 @@ export async function onFailureEventIds(stack: LocalStack): Promise<string[]> {
   return ids;
 }
 
-/**
- * Reads the lake back with DuckDB through the same tables and training-set views Athena serves
- * (local/query-engine.ts): counts from the curated tables, and three sft_examples rows as samples.
- */
-async function queryCurated(stack: LocalStack): Promise<{
+/** Opens the lake on DuckDB with the registered views; counts the curated tables and every view. */
+async function queryLake(
+  stack: LocalStack,
+  params: ViewParams | undefined,
+): Promise<{
   actions: number;
   episodes: number;
   actionTypes: Record<string, number>;
+  views: Record<string, number>;
   samples: Record<string, unknown>[];
 }> {
   const lake = await LocalLake.open({
     stores: stack.stores,
-    cacheDir: join(stack.dataDir, 'cache', 'query'),
+    cacheDir: join(stack.dataDir, 'cache', 'lake'),
+    ...(params ? { params } : {}),
   });
   try {
+    const count = async (from: string) =>
+      Number((await lake.query(`select count(*)::integer as n from ${from}`)).rows[0]?.n ?? 0);
     const actionTypes: Record<string, number> = {};
-    let actions = 0;
-    const types = await lake.query(
-      'SELECT action_type, count(*)::INTEGER AS n FROM actions GROUP BY 1 ORDER BY 2 DESC',
-    );
-    for (const row of types.rows) {
+    for (const row of (
+      await lake.query('select action_type, count(*)::integer as n from actions group by 1 order by 2 desc')
+    ).rows) {
       actionTypes[String(row.action_type)] = Number(row.n);
-      actions += Number(row.n);
     }
-    const count = await lake.query('SELECT count(*)::INTEGER AS n FROM episodes');
-    const episodes = Number(count.rows[0]?.n ?? 0);
-    const sft = await lake.query(
-      "SELECT app_id, context, next_action FROM sft_examples WHERE context <> '' ORDER BY episode_id, step_index LIMIT 3",
-    );
-    return { actions, episodes, actionTypes, samples: sft.rows };
+    const views: Record<string, number> = {};
+    for (const view of VIEWS) views[view.id] = await count(view.id);
+    // Three training pairs from different episodes, late enough in each to carry context.
+    const samples = (
+      await lake.query(
+        `select episode_id, step_index, context, next_action from (
+           select *, row_number() over (partition by episode_id order by step_index desc) as r
+             from sft_examples where context <> '') where r = 1 order by episode_id limit 3`,
+      )
+    ).rows;
+    return {
+      actions: await count('actions'),
+      episodes: await count('episodes'),
+      actionTypes,
+      views,
+      samples,
+    };
   } finally {
     lake.close();
   }

@@ -63,7 +63,10 @@ export function formatSummary(s: LocalRunStats, reportDir: string): string {
     `events    sent ${s.sent} · written ${s.written + s.coalesced} · quarantined ${s.quarantined} · dropped by policy ${droppedTotal}${dropped ? ` (${dropped})` : ''} · on-failure ${s.onFailure}`,
     `findings  ${findings || 'none'}`,
     `curated   ${s.windows} windows · ${s.actions} actions · ${s.episodes} episodes`,
-    'samples   (sft_examples rows, read back with DuckDB through the training-set views)',
+    `views     ${Object.entries(s.views)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ')}`,
+    'sft_examples (3 sample rows, DuckDB)',
     ...s.samples.map((r) => `  ${JSON.stringify(r)}`),
     `report    ${join(reportDir, 'report.html')} (and report.md)`,
     `time      ${(s.durationMs / 1000).toFixed(1)} s`,
@@ -138,6 +141,7 @@ async function runLocal(opts: LocalOptions): Promise<void> {
       serverOptOutUsers,
       poller: settings.poller,
       sequencer: settings.sequencer,
+      viewParams: settings.viewParams,
       onProgress: (p) => bar?.update(p.minute, { ...p }),
     });
     bar?.stop();

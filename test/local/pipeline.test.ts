@@ -193,7 +193,8 @@ describe('worktrace local pipeline on the real emulators', () => {
     expect(stats.droppedOnDevice.excluded_app ?? 0).toBeGreaterThanOrEqual(0);
     expect(stats.generated).toBeGreaterThan(stats.sent);
     expect(stats.episodes).toBeGreaterThan(0);
-    expect(stats.samples.length).toBeGreaterThan(0);
+    expect(stats.views.sft_examples).toBeGreaterThan(0);
+    expect(stats.samples).toHaveLength(3);
 
     const objects = await everyObject(stack);
     expect(objects.size).toBeGreaterThan(5);

@@ -28,6 +28,7 @@ const stats: DatasheetStats = {
     { minute: 1, sent: 40, findings: 4 },
   ],
   stages: { produce: { wallMs: 10, cpuMs: 10 }, redact: { wallMs: 30, cpuMs: 30 } },
+  views: { sft_examples: 42 },
   samples: [{ task_label: '<script>alert(1)</script>', step_count: 2 }],
 };
 
