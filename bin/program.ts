@@ -6,6 +6,7 @@ import { registerLocal } from './commands/local.js';
 import { registerOptOut } from './commands/optout.js';
 import { registerQuery } from './commands/query.js';
 import { registerRedact } from './commands/redact.js';
+import { registerReport } from './commands/report.js';
 import { registerScrub } from './commands/scrub.js';
 import { registerSend } from './commands/send.js';
 import { registerSequence } from './commands/sequence.js';
@@ -29,5 +30,6 @@ export function buildProgram(): Command {
   registerExport(program);
   registerOptOut(program);
   registerErase(program);
+  registerReport(program);
   return program;
 }
