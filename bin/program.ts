@@ -1,5 +1,6 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
+import { registerCanary } from './commands/canary.js';
 import { registerErase } from './commands/erase.js';
 import { registerExport } from './commands/export.js';
 import { registerLocal } from './commands/local.js';
@@ -31,5 +32,6 @@ export function buildProgram(): Command {
   registerOptOut(program);
   registerErase(program);
   registerReport(program);
+  registerCanary(program);
   return program;
 }
