@@ -1,14 +1,18 @@
 /**
- * The canary: synthetic events carrying unique, never-seen-before secrets and PII (typed key by key, in
+ * The canary in local mode (values, events and object search in lambdas/core/canary.ts): synthetic events carrying unique, never-seen-before secrets and PII (typed key by key, in
  * window titles, agent-coalesced text, error dialogs and a secure password field, from a raw user id that
  * must itself never land) go through the live pipeline: the agent SDK, the stream, the real redact
  * handler, the sequencer and the views. Then every object of every zone and every row of every view is
  * searched for them. A survivor names its location.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { WorktraceEventInput } from '../lambdas/core/event-contract.js';
-import { decodeParquet } from '../lambdas/core/parquet.js';
+import {
+  type CanaryValue,
+  canaryEvents,
+  canaryValues,
+  type Survivor,
+  searchObjects,
+} from '../lambdas/core/canary.js';
 import type { Policy } from '../lambdas/core/policy.js';
 import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
 import { VIEWS } from '../lib/sql/registry.js';
@@ -16,132 +20,13 @@ import { LocalLake } from './query-engine.js';
 import { type LocalStack, runLocalPipeline, type SequencerSettings } from './runtime.js';
 import type { WorkloadSource } from './workload.js';
 
-/** One planted canary value and the entity type that must catch it. */
-export interface CanaryValue {
-  readonly kind: string;
-  readonly value: string;
-}
-
-/** A canary value found where it must not be. */
-export interface Survivor {
-  readonly kind: string;
-  /** zone/key of the object, or view:<id>. */
-  readonly location: string;
-}
-
-function luhn(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
-
-/** Fresh canary values (random per run, so a survivor can only come from this run). */
-export function canaryValues(nonce = randomBytes(8).toString('hex')): CanaryValue[] {
-  const digits = BigInt(`0x${nonce}`).toString().padStart(20, '0');
-  return [
-    { kind: 'EMAIL', value: `canary.${nonce}@example.org` },
-    { kind: 'AWS_ACCESS_KEY', value: `AKIA${nonce.toUpperCase()}` },
-    { kind: 'CARD', value: luhn(`4${digits.slice(0, 14)}`) },
-    { kind: 'PHONE', value: `+44 20 7946 ${digits.slice(14, 18)}` },
-    { kind: 'PASSWORD', value: `Cn${nonce}x` },
-    { kind: 'SECURE_FIELD', value: `Sq${nonce}z` },
-    { kind: 'RAW_USER_ID', value: `canary-${nonce}@corp.example` },
-    { kind: 'RAW_DEVICE_ID', value: `CANARY-DEV-${nonce}` },
-  ];
-}
-
-/** The canary session as raw recorder input. */
-export function canaryEvents(values: readonly CanaryValue[], startMs: number): WorktraceEventInput[] {
-  const v = Object.fromEntries(values.map((c) => [c.kind, c.value])) as Record<string, string>;
-  const events: WorktraceEventInput[] = [];
-  let seq = 0;
-  let ts = startMs;
-  const session = `canary-${(v.RAW_DEVICE_ID as string).slice(-16)}`;
-  const add = (body: Record<string, unknown>, dt = 120) => {
-    ts += dt;
-    events.push({
-      schemaVersion: 1,
-      eventId: `${session}-${String(seq).padStart(6, '0')}`,
-      userId: v.RAW_USER_ID,
-      deviceId: v.RAW_DEVICE_ID,
-      sessionId: session,
-      seq: seq++,
-      ts,
-      ...body,
-    } as WorktraceEventInput);
-  };
-  const type = (text: string) => {
-    for (const ch of Array.from(text)) {
-      add({ type: 'key_down', key: ch, keyClass: ch === ' ' ? 'space' : 'char', char: ch, modifiers: [] });
-      add({ type: 'key_up', key: ch, keyClass: ch === ' ' ? 'space' : 'char', modifiers: [] }, 40);
-    }
-  };
-  add({ type: 'screen', width: 1920, height: 1080 });
-  add({
-    type: 'focus',
-    appId: 'com.microsoft.Outlook',
-    processName: 'outlook',
-    windowTitle: `Inbox — ${v.EMAIL}`,
-  });
-  add({ type: 'ui_element', role: 'textbox', name: 'Message body', secure: false });
-  add({ type: 'mouse_down', button: 'left', x: 600, y: 500 });
-  add({ type: 'mouse_up', button: 'left', x: 600, y: 500 }, 60);
-  type(`mail ${v.EMAIL} key ${v.AWS_ACCESS_KEY} card ${v.CARD} call ${v.PHONE} password=${v.PASSWORD}`);
-  add({ type: 'key_down', key: 'Enter', keyClass: 'enter', modifiers: [] });
-  add({ type: 'key_up', key: 'Enter', keyClass: 'enter', modifiers: [] }, 40);
-  add({ type: 'ui_element', role: 'textbox', name: 'Password', secure: true });
-  type(v.SECURE_FIELD as string);
-  add({ type: 'key_down', key: 'Enter', keyClass: 'enter', modifiers: [] });
-  add({ type: 'key_up', key: 'Enter', keyClass: 'enter', modifiers: [] }, 40);
-  add({
-    type: 'error_dialog',
-    title: 'Send failed',
-    text: `Could not reach ${v.EMAIL} with key ${v.AWS_ACCESS_KEY}`,
-  });
-  add({
-    type: 'text',
-    field: { id: 'notes', role: 'textbox', name: 'Notes' },
-    text: `call back ${v.PHONE} about card ${v.CARD}`,
-    secure: false,
-  });
-  for (let i = 0; i < 4; i++) add({ type: 'mouse_move', x: 600 + i * 10, y: 500 }, 12);
-  return events;
-}
-
-/** Every searchable text of an object: its bytes, and for Parquet its decoded rows. */
-function textsOf(key: string, body: Uint8Array): string {
-  const raw = Buffer.from(body).toString('latin1');
-  if (!key.endsWith('.parquet')) return raw;
-  try {
-    return `${raw}\n${JSON.stringify(decodeParquet(body))}`;
-  } catch {
-    return raw;
-  }
-}
-
 /** Searches every object of every store and every view for the values. */
 export async function searchEverywhere(
   stores: Readonly<Record<string, ObjectStore>>,
   lake: LocalLake,
   values: readonly CanaryValue[],
 ): Promise<Survivor[]> {
-  const out: Survivor[] = [];
-  for (const [zone, store] of Object.entries(stores)) {
-    for (const o of await store.list('')) {
-      const body = await store.get(o.key);
-      if (!body) continue;
-      const text = textsOf(o.key, body);
-      for (const v of values)
-        if (text.includes(v.value)) out.push({ kind: v.kind, location: `${zone}/${o.key}` });
-    }
-  }
+  const out: Survivor[] = [...(await searchObjects(stores, values)).survivors];
   for (const view of VIEWS) {
     const text = JSON.stringify((await lake.query(`SELECT * FROM ${view.id}`)).rows);
     for (const v of values)
@@ -196,3 +81,6 @@ export async function runCanary(
     lake.close();
   }
 }
+
+export type { CanaryValue, Survivor };
+export { canaryEvents, canaryValues };

@@ -1,0 +1,59 @@
+/**
+ * The canary function (daily schedule): sends canary secrets and PII through the live pipeline with the
+ * agent SDK, waits for the redact function, then searches the events and quarantine zones for them. A
+ * survivor, or no output at all, fails the invocation (the stack alarms on it). Logs name locations only.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { WorktraceProducer } from '../../agent/producer.js';
+import { s3Client } from '../adapters/aws-clients.js';
+import { readEnv } from '../adapters/env.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { canaryEvents, canaryValues, searchObjects } from '../core/canary.js';
+import { parsePolicy } from '../core/policy.js';
+
+const EnvSchema = z.object({
+  STREAM_NAME: z.string().min(1),
+  EVENTS_BUCKET: z.string().min(3),
+  QUARANTINE_BUCKET: z.string().min(3),
+  POLICY_JSON: z.string().min(2),
+  WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(120),
+});
+
+const logger = new Logger({ serviceName: 'worktrace-canary' });
+
+async function canary() {
+  const env = readEnv(EnvSchema);
+  const values = canaryValues();
+  const started = Date.now();
+  const producer = await WorktraceProducer.open({
+    streamName: env.STREAM_NAME,
+    policy: parsePolicy(JSON.parse(env.POLICY_JSON)),
+    spoolDir: `/tmp/canary-spool-${started}`,
+  });
+  for (const e of canaryEvents(values, started)) producer.send(e);
+  await producer.close();
+  await new Promise((r) => setTimeout(r, env.WAIT_SECONDS * 1000));
+  const s3 = s3Client();
+  const day = new Date(started).toISOString().slice(0, 10);
+  const stores = {
+    events: new S3ObjectStore(s3, env.EVENTS_BUCKET),
+    quarantine: new S3ObjectStore(s3, env.QUARANTINE_BUCKET),
+  };
+  const { survivors, objectsSearched } = await searchObjects(stores, values, {
+    prefixes: { events: `events/dt=${day}/`, quarantine: `quarantine/dt=${day}/` },
+    since: new Date(started),
+  });
+  if (survivors.length > 0) {
+    for (const s of survivors) logger.error('canary value survived', { kind: s.kind, location: s.location });
+    throw new Error(`canary failed: ${survivors.length} canary values survived (see log for locations)`);
+  }
+  if (objectsSearched === 0) throw new Error('canary failed: the pipeline wrote nothing within the wait');
+  logger.info('canary passed', { values: values.length, objectsSearched, sent: producer.counters.sent });
+  return { passed: true, objectsSearched };
+}
+
+/** Lambda entry point. */
+export const handler = middy(canary).use(injectLambdaContext(logger));
