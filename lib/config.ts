@@ -87,6 +87,7 @@ export const ConfigSchema = z
       .optional(),
     kAnonymity: int(2, 1000, 5),
     viewMinSteps: int(1, 10_000, 2),
+    auditRetentionDays: int(1, 36_500, 2555),
     sftContextSteps: int(1, 100, 8),
     bytesScannedCutoffPerQuery: int(10_000_000, Number.MAX_SAFE_INTEGER, 10_000_000_000),
     allowDestroy: bool(false),

@@ -9,6 +9,7 @@ import { AnalystAccess } from './analyst-access.js';
 import type { WorktraceConfig } from './config.js';
 import { DataLake } from './data-lake.js';
 import { dataRemovalPolicy } from './defaults.js';
+import { Governance } from './governance.js';
 import { IngestStream } from './ingest-stream.js';
 import { Monitoring } from './monitoring.js';
 import { PseudonymKey } from './pseudonym-key.js';
@@ -42,6 +43,8 @@ export class WorktraceStack extends Stack {
   public readonly analyst: AnalystAccess;
   /** Glue tables, Athena workgroup and training-set views. */
   public readonly query: QueryLayer;
+  /** Erase function, audit bucket, canary. */
+  public readonly governance: Governance;
 
   constructor(scope: Construct, id: string, props: WorktraceStackProps) {
     super(scope, id, { description: `worktrace pipeline (${props.config.stage})`, ...props });
@@ -128,6 +131,23 @@ export class WorktraceStack extends Stack {
       glueCatalogEncryption: c.glueCatalogEncryption,
     });
     this.query.catalogKey?.grantDecrypt(this.analyst.role);
+    this.governance = new Governance(this, 'Governance', {
+      lake: this.lake,
+      ingest: this.ingest,
+      pseudonymKey: this.pseudonymKey,
+      policyJson: c.policyJson,
+      alarmTopic: this.monitoring.topic,
+      auditRetentionDays: c.auditRetentionDays,
+      logRetention,
+    });
+    new CfnOutput(this, 'EraseFunctionName', {
+      value: this.governance.eraseFunction.functionName,
+      description: 'Invoke with {"user": "<raw id>"} to erase a subject',
+    });
+    new CfnOutput(this, 'AuditBucket', {
+      value: this.governance.auditBucket.bucketName,
+      description: 'Erasure receipts (object lock)',
+    });
     new CfnOutput(this, 'AthenaWorkGroup', {
       value: this.analyst.workgroupName,
       description: 'Athena workgroup for analysts',

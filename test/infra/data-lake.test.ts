@@ -38,7 +38,7 @@ describe('data lake with the default configuration', () => {
 
   it('blocks all public access and enforces bucket-owner object ownership on every bucket', () => {
     const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
-    expect(buckets).toHaveLength(5);
+    expect(buckets).toHaveLength(6); // four zones, access logs, governance audit
     for (const b of buckets) {
       expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
@@ -53,7 +53,7 @@ describe('data lake with the default configuration', () => {
 
   it('denies non-TLS requests and TLS below 1.2 on every bucket', () => {
     const policies = Object.values(template.findResources('AWS::S3::BucketPolicy'));
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const p of policies) {
       expect(p.Properties.PolicyDocument.Statement).toEqual(
         expect.arrayContaining([

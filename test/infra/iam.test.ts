@@ -72,11 +72,19 @@ describe('IAM separation (analyst principal configured)', () => {
     expect(policy).not.toContain('s3:Delete');
   });
 
-  it('no role uses a managed policy except the CDK Provider framework function', () => {
+  it('no role uses a managed policy except the CDK Provider framework function, and the canary the agent policy', () => {
     const withManaged = Object.entries(template.findResources('AWS::IAM::Role'))
       .filter(([, r]) => r.Properties.ManagedPolicyArns)
-      .map(([k]) => k);
-    expect(withManaged).toEqual([expect.stringMatching(/^PseudonymKeyDataKeyProviderframeworkonEvent/)]);
+      .map(([k]) => k)
+      .sort();
+    expect(withManaged).toEqual([
+      expect.stringMatching(/^GovernanceCanaryRole/),
+      expect.stringMatching(/^PseudonymKeyDataKeyProviderframeworkonEvent/),
+    ]);
+    const canary = template.findResources('AWS::IAM::Role')[withManaged[0] as string];
+    expect(canary?.Properties.ManagedPolicyArns).toEqual([
+      { Ref: logicalId(template, 'AWS::IAM::ManagedPolicy', 'IngestAgentPolicy') },
+    ]);
   });
 });
 

@@ -1,0 +1,224 @@
+/**
+ * Governance: the erase function (right to erasure in AWS), the object-locked audit bucket its receipts go
+ * to, the opt-out registry location, and the daily canary with an alarm when it fails.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { OPT_OUT_REGISTRY_KEY } from '../lambdas/core/opt-outs.js';
+import { nodejsCode } from './bundling.js';
+import type { DataLake } from './data-lake.js';
+import {
+  FUNCTION_DEFAULTS,
+  FUNCTION_ENVIRONMENT,
+  KEY_PENDING_WINDOW,
+  SECURE_BUCKET,
+  SECURE_KEY,
+} from './defaults.js';
+import { functionRole } from './function-role.js';
+import type { IngestStream } from './ingest-stream.js';
+import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
+import type { PseudonymKey } from './pseudonym-key.js';
+
+/** Props of Governance. */
+export interface GovernanceProps {
+  readonly lake: DataLake;
+  readonly ingest: IngestStream;
+  readonly pseudonymKey: PseudonymKey;
+  /** The redaction policy (the canary's agent applies it). */
+  readonly policyJson: string;
+  /** Alarm topic for a failing canary. */
+  readonly alarmTopic: sns.ITopic;
+  /** Object-lock (compliance mode) retention of erasure receipts. @default 2555 days (7 years) */
+  readonly auditRetentionDays?: number;
+  /** Run the canary daily. @default true */
+  readonly canarySchedule?: boolean;
+  /** How long the canary waits for the redact function before searching, seconds. @default 120 */
+  readonly canaryWaitSeconds?: number;
+  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Erase function, audit bucket, canary function, schedule and alarm. */
+export class Governance extends Construct {
+  /** Write-once audit bucket (object lock, compliance mode) for erasure receipts. */
+  public readonly auditBucket: s3.Bucket;
+  /** Key of the audit bucket. */
+  public readonly auditKey: kms.Key;
+  /** The erase function: invoke with `{"user": "<raw id>"}`. */
+  public readonly eraseFunction: nodejs.NodejsFunction;
+  /** The canary function. */
+  public readonly canaryFunction: nodejs.NodejsFunction;
+  /** Daily canary schedule, when on. */
+  public readonly canaryRule?: events.Rule;
+  /** Alarm: the canary failed (a survivor, or no output). */
+  public readonly canaryAlarm: cloudwatch.Alarm;
+  /** Where the opt-out registry lives (the redact function reads it). */
+  public readonly optOutRegistryUri: string;
+
+  constructor(scope: Construct, id: string, props: GovernanceProps) {
+    super(scope, id);
+    const { lake } = props;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.auditKey = new kms.Key(this, 'AuditKey', {
+      ...SECURE_KEY,
+      description: 'worktrace erasure receipts (audit)',
+      pendingWindow: KEY_PENDING_WINDOW,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.auditBucket = new s3.Bucket(this, 'Audit', {
+      ...SECURE_BUCKET,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.auditKey,
+      bucketKeyEnabled: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
+        Duration.days(props.auditRetentionDays ?? 2555),
+      ),
+      serverAccessLogsBucket: lake.accessLogsBucket,
+      serverAccessLogsPrefix: 'audit/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.optOutRegistryUri = `s3://${lake.eventsBucket.bucketName}/${OPT_OUT_REGISTRY_KEY}`;
+
+    // Erase: read, rewrite and delete (incl. old versions) in every data zone; write receipts.
+    const eraseLogs = new logs.LogGroup(this, 'EraseLogs', { retention: logRetention });
+    const eraseRole = functionRole(this, 'EraseRole', eraseLogs);
+    this.eraseFunction = new nodejs.NodejsFunction(this, 'Erase', {
+      ...FUNCTION_DEFAULTS,
+      role: eraseRole,
+      ...nodejsCode('erase/handler.ts', true),
+      description: 'worktrace: erase a subject from every zone, register the opt-out, write a receipt',
+      memorySize: 2048,
+      timeout: Duration.minutes(15),
+      logGroup: eraseLogs,
+      environment: {
+        ...FUNCTION_ENVIRONMENT,
+        EVENTS_BUCKET: lake.eventsBucket.bucketName,
+        QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
+        CURATED_BUCKET: lake.curatedBucket.bucketName,
+        AUDIT_BUCKET: this.auditBucket.bucketName,
+        EVENTS_KMS_KEY_ARN: lake.eventsKey.keyArn,
+        QUARANTINE_KMS_KEY_ARN: lake.quarantineKey.keyArn,
+        CURATED_KMS_KEY_ARN: lake.curatedKey.keyArn,
+        AUDIT_KMS_KEY_ARN: this.auditKey.keyArn,
+        PSEUDONYM_KEY_ARN: props.pseudonymKey.key.keyArn,
+        PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
+      },
+    });
+    const zones = ['events', 'quarantine', 'curated'] as const;
+    for (const z of zones) {
+      lake.grantReadWrite(z, eraseRole);
+      lake.grantDelete(z, eraseRole);
+    }
+    eraseRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucketVersions', 's3:DeleteObjectVersion'],
+        resources: zones.flatMap((z) => [lake.bucket(z).bucketArn, lake.bucket(z).arnForObjects('*')]),
+      }),
+    );
+    this.auditBucket.grantRead(eraseRole);
+    this.auditBucket.grantPut(eraseRole);
+    props.pseudonymKey.grantDecrypt(eraseRole);
+    const zoneBuckets = [...zones.map((z) => lake.bucket(z)), this.auditBucket];
+    acknowledgeFindings(
+      eraseRole,
+      'AwsSolutions-IAM5',
+      [
+        ...zoneBuckets.map((b) => objectsFinding(b)),
+        ...GRANT_WILDCARD_ACTIONS.read,
+        ...GRANT_WILDCARD_ACTIONS.write,
+        'Action::s3:DeleteObject*',
+      ],
+      'Erasure must find, rewrite and delete objects (and their old versions) anywhere in the three data zones, ' +
+        'and read and add receipts in the audit bucket; scoped to those buckets and their keys only.',
+    );
+    Validations.of(this.eraseFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by an operator (worktrace erase / aws lambda invoke), who sees the failure.',
+    });
+    Validations.of(this.eraseFunction).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: 'Invoked synchronously by an operator, never asynchronously.',
+    });
+
+    // Canary: send through the stream like an agent, then search the events and quarantine zones.
+    const canaryLogs = new logs.LogGroup(this, 'CanaryLogs', { retention: logRetention });
+    const canaryRole = functionRole(this, 'CanaryRole', canaryLogs);
+    this.canaryFunction = new nodejs.NodejsFunction(this, 'Canary', {
+      ...FUNCTION_DEFAULTS,
+      role: canaryRole,
+      ...nodejsCode('canary/handler.ts', true),
+      description: 'worktrace: canary secrets through the live pipeline, then a search of the zones',
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      logGroup: canaryLogs,
+      retryAttempts: 0,
+      environment: {
+        ...FUNCTION_ENVIRONMENT,
+        STREAM_NAME: props.ingest.stream.streamName,
+        EVENTS_BUCKET: lake.eventsBucket.bucketName,
+        QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
+        POLICY_JSON: props.policyJson,
+        WAIT_SECONDS: String(props.canaryWaitSeconds ?? 120),
+      },
+    });
+    canaryRole.addManagedPolicy(props.ingest.agentPolicy);
+    lake.grantRead('events', canaryRole);
+    lake.grantRead('quarantine', canaryRole);
+    acknowledgeFindings(
+      canaryRole,
+      'AwsSolutions-IAM5',
+      [
+        objectsFinding(lake.eventsBucket),
+        objectsFinding(lake.quarantineBucket),
+        ...GRANT_WILDCARD_ACTIONS.read,
+      ],
+      'The canary searches every object of the events and quarantine zones for its values; read only.',
+    );
+    Validations.of(canaryRole).acknowledge({
+      id: 'AwsSolutions-IAM4',
+      reason:
+        "The canary sends like an agent: it uses the agents' own customer-managed policy (PutRecord(s) on this stream).",
+    });
+    Validations.of(this.canaryFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'A failed canary run is what the canary alarm reports; a retry would not add information.',
+    });
+    Validations.of(this.canaryFunction).acknowledge({
+      id: 'Serverless-LambdaAsyncFailureDestination',
+      reason: 'A failed canary run is what the canary alarm reports; nothing to redeliver.',
+    });
+    if (props.canarySchedule ?? true) {
+      this.canaryRule = new events.Rule(this, 'CanarySchedule', {
+        description: 'worktrace: daily redaction canary',
+        schedule: events.Schedule.rate(Duration.days(1)),
+        targets: [new targets.LambdaFunction(this.canaryFunction, { retryAttempts: 0 })],
+      });
+      Validations.of(this.canaryRule).acknowledge({
+        id: 'Serverless-EventBusDLQ',
+        reason: 'A missed daily canary run shows as no canary metrics; the next day runs it again. Nothing to redeliver.',
+      });
+    }
+    this.canaryAlarm = new cloudwatch.Alarm(this, 'CanaryFailed', {
+      alarmDescription:
+        'worktrace: the redaction canary failed (a canary value survived, or the pipeline wrote nothing)',
+      metric: this.canaryFunction.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.canaryAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+  }
+}
