@@ -207,7 +207,8 @@ export class Governance extends Construct {
       });
       Validations.of(this.canaryRule).acknowledge({
         id: 'Serverless-EventBusDLQ',
-        reason: 'A missed daily canary run shows as no canary metrics; the next day runs it again. Nothing to redeliver.',
+        reason:
+          'A missed daily canary run shows as no canary metrics; the next day runs it again. Nothing to redeliver.',
       });
     }
     this.canaryAlarm = new cloudwatch.Alarm(this, 'CanaryFailed', {

@@ -144,6 +144,10 @@ export class WorktraceStack extends Stack {
       value: this.governance.eraseFunction.functionName,
       description: 'Invoke with {"user": "<raw id>"} to erase a subject',
     });
+    new CfnOutput(this, 'CanaryFunctionName', {
+      value: this.governance.canaryFunction.functionName,
+      description: 'worktrace canary --aws --function <this>',
+    });
     new CfnOutput(this, 'AuditBucket', {
       value: this.governance.auditBucket.bucketName,
       description: 'Erasure receipts (object lock)',

@@ -4,7 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { lambdaClient } from '../../lambdas/adapters/aws-clients.js';
 import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
+import { invokeFunction } from '../../lambdas/adapters/invoke.js';
 import { eraseSubject, verifyReceiptChain } from '../../lambdas/core/erase.js';
 import type { ObjectStore, PutOptions } from '../../lambdas/core/ports.js';
 import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
@@ -38,7 +40,9 @@ export function registerErase(program: Command): void {
       )
       .requiredOption('--user <raw id>', 'raw user id (only its pseudonym is used, stored or printed)')
       .option('--stage <name>', 'stage of the local bucket names', stageFromEnv())
-      .option('--lake-dir <dir>', 'a directory holding the zones instead of the S3 emulator'),
+      .option('--lake-dir <dir>', 'a directory holding the zones instead of the S3 emulator')
+      .option('--aws', 'erase in AWS: invoke the deployed erase function (stack output EraseFunctionName)')
+      .option('--function <name>', 'with --aws: the erase function name'),
   ).action(
     failSoftly(
       async (opts: {

@@ -5,6 +5,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -51,4 +52,9 @@ export function kmsClient(target: ClientTarget = {}): KMSClient {
 /** An Athena client. */
 export function athenaClient(target: ClientTarget = {}): AthenaClient {
   return new AthenaClient(common(target));
+}
+
+/** A Lambda client (the CLI invokes the erase and canary functions). */
+export function lambdaClient(target: ClientTarget = {}): LambdaClient {
+  return new LambdaClient(common(target));
 }
