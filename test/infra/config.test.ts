@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +138,12 @@ describe('parseConfig policy file', () => {
     const optedOutUsers = Array.from({ length: 400 }, (_, i) => `user-${i}@example.com`);
     writeFileSync(file, JSON.stringify({ version: 'v1', optedOutUsers }));
     expect(failure({ policyPath: file })).toContain(`at most ${MAX_POLICY_JSON_BYTES}`);
+  });
+});
+
+describe('documentation', () => {
+  it('the README lists every configuration key with its default', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const key of CONFIG_KEYS) expect(readme, key).toContain(`| \`${key}\` |`);
   });
 });
