@@ -52,7 +52,22 @@ export function registerErase(program: Command): void {
         policy: string;
         stage: string;
         lakeDir?: string;
+        aws?: boolean;
+        function?: string;
       }) => {
+        if (opts.aws) {
+          if (!opts.function) throw new Error('--aws needs --function <EraseFunctionName>');
+          const r = await invokeFunction<{
+            subject: string;
+            rowsRemoved: number;
+            objects: number;
+            receipt: string;
+          }>(lambdaClient(), opts.function, { user: opts.user });
+          console.log(
+            `erased ${r.subject}: ${r.rowsRemoved} rows from ${r.objects} objects; receipt ${r.receipt} in the audit bucket`,
+          );
+          return;
+        }
         const key = await loadKeyAndPolicy(opts).keyProvider.getKey();
         const pseudonym = new Pseudonymizer(key).of('user', opts.user);
         const audit = new FileObjectStore(join(opts.dataDir, 'audit'));

@@ -114,7 +114,7 @@ describe('pipeline with the default configuration', () => {
       [s.Action].flat().some((a) => a === 'kms:Decrypt' || a === 'kms:*'),
     );
     expect(using.map((s) => s.Action)).toEqual(['kms:Decrypt']);
-    const principals = [(using[0]?.Principal as { AWS: unknown }).AWS]
+    const principals = [(using[0]?.Principal as { AWS: unknown } | undefined)?.AWS]
       .flat()
       .map((p) => (p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
       .sort();
