@@ -129,6 +129,36 @@ describe('erasure', () => {
     expect(byUser(final, subject)).toEqual([]);
   });
 
+  it('resumes after a crash mid-run: the rerun completes and its receipt counts both runs', async () => {
+    const { fx, audit } = await setup();
+    const subject = 'u-u3';
+    const before = [
+      ...(await rowsOf(fx.stores.events, 'events/')),
+      ...(await rowsOf(fx.stores.curated, 'actions/')),
+      ...(await rowsOf(fx.stores.curated, 'episodes/')),
+    ];
+    let puts = 0;
+    // The process dies on the curated zone's second rewrite (after events were already rewritten).
+    const dying: ObjectStore = {
+      name: 'curated',
+      get: (k) => fx.stores.curated.get(k),
+      list: (p) => fx.stores.curated.list(p),
+      delete: (k) => fx.stores.curated.delete(k),
+      async put(k, b, o) {
+        if (!k.startsWith('_erase/') && ++puts === 2) throw new Error('process killed');
+        return fx.stores.curated.put(k, b, o);
+      },
+    };
+    await expect(eraseSubject({ ...fx.stores, curated: dying, audit }, subject)).rejects.toThrow(
+      'process killed',
+    );
+    expect(await audit.list('receipts/')).toEqual([]); // no receipt for an unfinished erasure
+    const receipt = await eraseSubject({ ...fx.stores, audit }, subject);
+    expect(receipt.rowsRemoved).toBe(byUser(before, subject).length);
+    expect(byUser(await rowsOf(fx.stores.curated, 'episodes/'), subject)).toEqual([]);
+    expect(await fx.stores.curated.list('_erase/')).toEqual([]); // journal cleared
+  });
+
   it('worktrace erase --user: one line, receipts in the data dir, chain intact', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-erase-cli-'));
     const lake = join(dataDir, 'lake');
