@@ -26,7 +26,7 @@ import {
 } from './defaults.js';
 import { functionRole } from './function-role.js';
 import type { IngestStream } from './ingest-stream.js';
-import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
+import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, logicalIdOf, objectsFinding } from './nag.js';
 import type { PseudonymKey } from './pseudonym-key.js';
 
 /** Props of Governance. */
@@ -169,6 +169,9 @@ export class Governance extends Construct {
         STREAM_NAME: props.ingest.stream.streamName,
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
+        CURATED_BUCKET: lake.curatedBucket.bucketName,
+        AUDIT_BUCKET: this.auditBucket.bucketName,
+        AUDIT_KMS_KEY_ARN: this.auditKey.keyArn,
         POLICY_JSON: props.policyJson,
         WAIT_SECONDS: String(props.canaryWaitSeconds ?? 120),
       },

@@ -1,7 +1,11 @@
 /**
  * The canary function (daily schedule): sends canary secrets and PII through the live pipeline with the
- * agent SDK, waits for the redact function, then searches the events and quarantine zones for them. A
- * survivor, or no output at all, fails the invocation (the stack alarms on it). Logs name locations only.
+ * agent SDK, waits for the redact function, then searches the events and quarantine zones for them. The
+ * curated zone lags (windows close after the late-arrival allowance and the longest episode), so each run
+ * also searches the curated zone — and again events and quarantine — for the previous run's values, kept
+ * in the audit bucket (`canary/last-run.json`). The views are computed from the curated tables only, so a
+ * value absent from every zone cannot appear in a view. A survivor, or no output at all, fails the
+ * invocation (the stack alarms on it). Logs name locations only.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -11,23 +15,37 @@ import { WorktraceProducer } from '../../agent/producer.js';
 import { s3Client } from '../adapters/aws-clients.js';
 import { readEnv } from '../adapters/env.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { canaryEvents, canaryValues, searchObjects } from '../core/canary.js';
+import { type CanaryValue, canaryEvents, canaryValues, searchObjects } from '../core/canary.js';
 import { parsePolicy } from '../core/policy.js';
 
 const EnvSchema = z.object({
   STREAM_NAME: z.string().min(1),
   EVENTS_BUCKET: z.string().min(3),
   QUARANTINE_BUCKET: z.string().min(3),
+  CURATED_BUCKET: z.string().min(3),
+  AUDIT_BUCKET: z.string().min(3),
+  AUDIT_KMS_KEY_ARN: z.string().min(1),
   POLICY_JSON: z.string().min(2),
   WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(120),
 });
 
 const logger = new Logger({ serviceName: 'worktrace-canary' });
+/** The previous run's values, in the audit bucket. */
+const STATE_KEY = 'canary/last-run.json';
 
 async function canary() {
   const env = readEnv(EnvSchema);
   const values = canaryValues();
   const started = Date.now();
+  const s3 = s3Client();
+  const audit = new S3ObjectStore(s3, env.AUDIT_BUCKET, { kmsKeyId: env.AUDIT_KMS_KEY_ARN });
+  const previousBody = await audit.get(STATE_KEY);
+  const previous = previousBody
+    ? (JSON.parse(Buffer.from(previousBody).toString('utf8')) as { startedAt: string; values: CanaryValue[] })
+    : undefined;
+  await audit.put(STATE_KEY, JSON.stringify({ startedAt: new Date(started).toISOString(), values }), {
+    contentType: 'application/json',
+  });
   const producer = await WorktraceProducer.open({
     streamName: env.STREAM_NAME,
     policy: parsePolicy(JSON.parse(env.POLICY_JSON)),
@@ -36,7 +54,6 @@ async function canary() {
   for (const e of canaryEvents(values, started)) producer.send(e);
   await producer.close();
   await new Promise((r) => setTimeout(r, env.WAIT_SECONDS * 1000));
-  const s3 = s3Client();
   const day = new Date(started).toISOString().slice(0, 10);
   const stores = {
     events: new S3ObjectStore(s3, env.EVENTS_BUCKET),
@@ -46,6 +63,12 @@ async function canary() {
     prefixes: { events: `events/dt=${day}/`, quarantine: `quarantine/dt=${day}/` },
     since: new Date(started),
   });
+  if (previous) {
+    // The previous run's values, now through the sequencer too: every zone, objects written since then.
+    const all = { ...stores, curated: new S3ObjectStore(s3, env.CURATED_BUCKET) };
+    const earlier = await searchObjects(all, previous.values, { since: new Date(previous.startedAt) });
+    survivors.push(...earlier.survivors.map((s) => ({ ...s, kind: `${s.kind} (previous run)` })));
+  }
   if (survivors.length > 0) {
     for (const s of survivors) logger.error('canary value survived', { kind: s.kind, location: s.location });
     throw new Error(`canary failed: ${survivors.length} canary values survived (see log for locations)`);
