@@ -69,41 +69,51 @@ export class AnalystAccess extends Construct {
         : new iam.AccountRootPrincipal(),
       maxSessionDuration: props.maxSessionDuration ?? Duration.hours(1),
     });
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'QueryInWorkgroup',
-        actions: ATHENA_QUERY_ACTIONS,
-        resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workgroupName }),
-        ],
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadCatalog',
-        actions: GLUE_READ_ACTIONS,
-        resources: [
-          stack.formatArn({ service: 'glue', resource: 'catalog' }),
-          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.glueDatabaseName }),
-          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.glueDatabaseName}/*` }),
-        ],
-      }),
-    );
-    props.lake.grantRead('curated', this.role);
-    props.lake.grantReadWrite('athenaResults', this.role);
-    acknowledgeFindings(
-      this.role,
-      'AwsSolutions-IAM5',
-      [
-        objectsFinding(props.lake.curatedBucket),
-        objectsFinding(props.lake.athenaResultsBucket),
-        ...GRANT_WILDCARD_ACTIONS.read,
-        ...GRANT_WILDCARD_ACTIONS.write,
-        `Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${this.glueDatabaseName}/*`,
-      ],
-      "Scoped wildcards only: the tables of this stage's Glue database, objects of the curated (read) and " +
-        'athena-results (read/write) buckets, and the grant actions (Get*/List*/Abort*, ' +
-        'GenerateDataKey*/ReEncrypt*) on those two zone keys. No events or quarantine access.',
-    );
+    grantAthenaQuery(this.role, props.stage, props.lake);
   }
+}
+
+/**
+ * Lets a role run queries in the stage's workgroup: Athena on the workgroup, read the stage's Glue
+ * database, read the curated zone, read/write the athena-results zone; acknowledges the scoped wildcards.
+ */
+export function grantAthenaQuery(role: iam.Role, stage: string, lake: DataLake): void {
+  const stack = Stack.of(role);
+  const database = glueDatabaseName(stage);
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'QueryInWorkgroup',
+      actions: ATHENA_QUERY_ACTIONS,
+      resources: [
+        stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workgroupName(stage) }),
+      ],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadCatalog',
+      actions: GLUE_READ_ACTIONS,
+      resources: [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: database }),
+        stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${database}/*` }),
+      ],
+    }),
+  );
+  lake.grantRead('curated', role);
+  lake.grantReadWrite('athenaResults', role);
+  acknowledgeFindings(
+    role,
+    'AwsSolutions-IAM5',
+    [
+      objectsFinding(lake.curatedBucket),
+      objectsFinding(lake.athenaResultsBucket),
+      ...GRANT_WILDCARD_ACTIONS.read,
+      ...GRANT_WILDCARD_ACTIONS.write,
+      `Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${database}/*`,
+    ],
+    "Scoped wildcards only: the tables of this stage's Glue database, objects of the curated (read) and " +
+      'athena-results (read/write) buckets, and the grant actions (Get*/List*/Abort*, ' +
+      'GenerateDataKey*/ReEncrypt*) on those two zone keys. No events or quarantine access.',
+  );
 }

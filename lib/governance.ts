@@ -15,6 +15,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { OPT_OUT_REGISTRY_KEY } from '../lambdas/core/opt-outs.js';
+import { grantAthenaQuery } from './analyst-access.js';
 import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
 import {
@@ -27,10 +28,13 @@ import {
 import { functionRole } from './function-role.js';
 import type { IngestStream } from './ingest-stream.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, logicalIdOf, objectsFinding } from './nag.js';
+import { glueDatabaseName, workgroupName } from './names.js';
 import type { PseudonymKey } from './pseudonym-key.js';
 
 /** Props of Governance. */
 export interface GovernanceProps {
+  /** Stage; the canary queries the views in this stage's workgroup and database (lib/names.ts). */
+  readonly stage: string;
   readonly lake: DataLake;
   readonly ingest: IngestStream;
   readonly pseudonymKey: PseudonymKey;
@@ -172,6 +176,8 @@ export class Governance extends Construct {
         CURATED_BUCKET: lake.curatedBucket.bucketName,
         AUDIT_BUCKET: this.auditBucket.bucketName,
         AUDIT_KMS_KEY_ARN: this.auditKey.keyArn,
+        ATHENA_WORKGROUP: workgroupName(props.stage),
+        GLUE_DATABASE: glueDatabaseName(props.stage),
         POLICY_JSON: props.policyJson,
         WAIT_SECONDS: String(props.canaryWaitSeconds ?? 120),
       },

@@ -132,6 +132,7 @@ export class WorktraceStack extends Stack {
     });
     this.query.catalogKey?.grantDecrypt(this.analyst.role);
     this.governance = new Governance(this, 'Governance', {
+      stage: c.stage,
       lake: this.lake,
       ingest: this.ingest,
       pseudonymKey: this.pseudonymKey,

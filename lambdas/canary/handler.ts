@@ -3,8 +3,7 @@
  * agent SDK, waits for the redact function, then searches the events and quarantine zones for them. The
  * curated zone lags (windows close after the late-arrival allowance and the longest episode), so each run
  * also searches the curated zone — and again events and quarantine — for the previous run's values, kept
- * in the audit bucket (`canary/last-run.json`). The views are computed from the curated tables only, so a
- * value absent from every zone cannot appear in a view. A survivor, or no output at all, fails the
+ * in the audit bucket (`canary/last-run.json`), and queries every view in Athena for them. A survivor, or no output at all, fails the
  * invocation (the stack alarms on it). Logs name locations only.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -12,7 +11,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { WorktraceProducer } from '../../agent/producer.js';
-import { s3Client } from '../adapters/aws-clients.js';
+import { VIEWS } from '../../lib/sql/registry.js';
+import { viewSearchSql } from '../../lib/sql/search.js';
+import { queryAthena } from '../adapters/athena.js';
+import { athenaClient, s3Client } from '../adapters/aws-clients.js';
 import { readEnv } from '../adapters/env.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { type CanaryValue, canaryEvents, canaryValues, searchObjects } from '../core/canary.js';
@@ -25,6 +27,8 @@ const EnvSchema = z.object({
   CURATED_BUCKET: z.string().min(3),
   AUDIT_BUCKET: z.string().min(3),
   AUDIT_KMS_KEY_ARN: z.string().min(1),
+  ATHENA_WORKGROUP: z.string().min(1),
+  GLUE_DATABASE: z.string().min(1),
   POLICY_JSON: z.string().min(2),
   WAIT_SECONDS: z.coerce.number().int().min(0).max(600).default(120),
 });
@@ -68,6 +72,18 @@ async function canary() {
     const all = { ...stores, curated: new S3ObjectStore(s3, env.CURATED_BUCKET) };
     const earlier = await searchObjects(all, previous.values, { since: new Date(previous.startedAt) });
     survivors.push(...earlier.survivors.map((s) => ({ ...s, kind: `${s.kind} (previous run)` })));
+    // And every view, through Athena in the stage's workgroup.
+    const athena = athenaClient();
+    const searched = previous.values.map((v) => v.value);
+    for (const view of VIEWS) {
+      const r = await queryAthena(athena, viewSearchSql(view, searched), {
+        workgroup: env.ATHENA_WORKGROUP,
+        database: env.GLUE_DATABASE,
+        timeoutMs: 240_000,
+      });
+      if (Number(r.rows[0]?.n ?? 0) > 0)
+        survivors.push({ kind: 'canary value (previous run)', location: `view:${view.id}` });
+    }
   }
   if (survivors.length > 0) {
     for (const s of survivors) logger.error('canary value survived', { kind: s.kind, location: s.location });

@@ -7,8 +7,8 @@
  *    (`bindViewParams`). Values are validated integers or generated literals, never user text.
  * 2. DuckDB prelude (`DUCKDB_PRELUDE`): macros named after the Trino functions DuckDB lacks —
  *    `array_join(list, sep)` → `array_to_string`, `slice(list, start, length)` → `list_slice`,
- *    `json_extract_scalar(json, path)` → `json_extract_string` — and the session time zone set to UTC (Athena
- *    evaluates `current_timestamp` in UTC).
+ *    `json_extract_scalar(json, path)` → `json_extract_string`, `json_format(json)` → the JSON text — and
+ *    the session time zone set to UTC (Athena evaluates `current_timestamp` in UTC).
  *
  * Everything else the views use (window functions, `INTERVAL 'n' DAY`, `VALUES ... AS t (c)`, `||`,
  * `replace`, `chr`, casts to varchar/date/timestamp) means the same on both engines; tests run every view
@@ -65,4 +65,5 @@ export const DUCKDB_PRELUDE: readonly string[] = [
   'CREATE OR REPLACE MACRO array_join(l, sep) AS array_to_string(l, sep)',
   'CREATE OR REPLACE MACRO slice(l, start, len) AS list_slice(l, start, start + len - 1)',
   'CREATE OR REPLACE MACRO json_extract_scalar(j, path) AS json_extract_string(j, path)',
+  'CREATE OR REPLACE MACRO json_format(j) AS CAST(j AS VARCHAR)',
 ];

@@ -121,9 +121,9 @@ export const VIEWS: readonly ViewDef[] = [
   },
 ];
 
-const VIEWS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'views');
-
-/** The Trino SQL text of a view, with its {{parameters}} still in place. */
+/** The Trino SQL text of a view, with its {{parameters}} still in place (read from lib/sql/views). */
 export function viewSql(view: ViewDef): string {
-  return readFileSync(join(VIEWS_DIR, view.file), 'utf8');
+  // Resolved on use, not at load: bundled functions import VIEWS (the registry) but never read the files.
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'views');
+  return readFileSync(join(dir, view.file), 'utf8');
 }

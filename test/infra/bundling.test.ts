@@ -74,4 +74,9 @@ describe('real bundling with esbuild (no Docker)', () => {
   it('produces a data-key custom resource bundle that loads and exports the handler', () => {
     expect(loadHandler(assetDir('PseudonymKeyDataKeyFunction'))).toBe('function');
   });
+
+  it('produces erase and canary bundles that load and export their handlers', () => {
+    expect(loadHandler(assetDir('GovernanceErase'))).toBe('function');
+    expect(loadHandler(assetDir('GovernanceCanary'))).toBe('function');
+  });
 });

@@ -147,3 +147,22 @@ describe('view SQL parameters', () => {
     expect(() => bindViewParams('SELECT {{k}}', { ...DEFAULT_VIEW_PARAMS, k: 2.5 })).toThrow(ViewParamError);
   });
 });
+
+describe('view search (the AWS canary looks for its values in every view with this SQL)', () => {
+  it('counts rows holding a value in text, array or step columns, and none for an absent value', async () => {
+    const { viewSearchSql } = await import('../../lib/sql/search.js');
+    const trajectories = VIEWS.find((v) => v.id === 'training_trajectories');
+    const sft = VIEWS.find((v) => v.id === 'sft_examples');
+    if (!trajectories || !sft) throw new Error('views missing');
+    // "quarterly numbers" is typed text inside the steps array of structs.
+    const inSteps = await rows(viewSearchSql(trajectories, ['quarterly numbers']));
+    expect(Number(inSteps[0]?.n)).toBe(5);
+    const inContext = await rows(viewSearchSql(sft, ['quarterly numbers']));
+    expect(Number(inContext[0]?.n)).toBeGreaterThan(0);
+    for (const view of VIEWS) {
+      const none = await rows(viewSearchSql(view, ['canary-absent-0123456789@example.org']));
+      expect(Number(none[0]?.n), view.id).toBe(0);
+    }
+    expect(() => viewSearchSql(sft, ["x' OR 1=1 --"])).toThrow('plain text');
+  });
+});
