@@ -10,6 +10,7 @@ import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
 import { writeRedacted } from '../../lambdas/core/redact-writer.js';
 import { createScrubber } from '../../lambdas/core/scrubber.js';
 import {
+  emptyCounts,
   type RedactCounts,
   redactBatch,
   SessionStates,
@@ -37,14 +38,7 @@ export async function redactFile(
   };
   await mkdir(out, { recursive: true });
   const store = new FileObjectStore(out);
-  const total: RedactCounts = {
-    written: 0,
-    coalesced: 0,
-    quarantined: 0,
-    dropped: { opted_out: 0, excluded_role: 0, excluded_app: 0, excluded_domain: 0, sampled_out: 0 },
-    textRuns: 0,
-    secureTextRemoved: 0,
-  };
+  const total = emptyCounts();
   const findings: Record<string, number> = {};
   const ndjson: string[] = [];
   const quarantine: string[] = [];

@@ -132,14 +132,9 @@ function utcParts(ms: number): { dt: string; hour: string } {
 /** Partition values of a row or quarantine entry (UTC). */
 export const partitionOf = utcParts;
 
-/** Transforms one batch of records. Never throws for bad input: bad records become quarantine rows. */
-export async function redactBatch(
-  records: readonly SourceRecord[],
-  ctx: RedactContext,
-): Promise<RedactOutcome> {
-  const { policy, pseudonymizer: pz, scrubber } = ctx;
-  const sessions = ctx.sessions ?? new SessionStates();
-  const counts: RedactCounts = {
+/** All-zero counts (a batch's start, or a running total). */
+export function emptyCounts(): RedactCounts {
+  return {
     written: 0,
     coalesced: 0,
     quarantined: 0,
@@ -147,6 +142,16 @@ export async function redactBatch(
     textRuns: 0,
     secureTextRemoved: 0,
   };
+}
+
+/** Transforms one batch of records. Never throws for bad input: bad records become quarantine rows. */
+export async function redactBatch(
+  records: readonly SourceRecord[],
+  ctx: RedactContext,
+): Promise<RedactOutcome> {
+  const { policy, pseudonymizer: pz, scrubber } = ctx;
+  const sessions = ctx.sessions ?? new SessionStates();
+  const counts = emptyCounts();
   const findings: Record<string, number> = {};
   const rows: EventRow[] = [];
   const rowSources: number[] = [];
