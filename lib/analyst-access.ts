@@ -59,7 +59,6 @@ export class AnalystAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalystAccessProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.workgroupName = workgroupName(props.stage);
     this.glueDatabaseName = glueDatabaseName(props.stage);
     this.role = new iam.Role(this, 'Role', {

@@ -14,6 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CANARY_STATE_PREFIX } from '../lambdas/core/canary.js';
 import { OPT_OUT_REGISTRY_KEY } from '../lambdas/core/opt-outs.js';
 import { grantAthenaQuery } from './analyst-access.js';
 import { nodejsCode } from './bundling.js';
@@ -185,15 +186,23 @@ export class Governance extends Construct {
     canaryRole.addManagedPolicy(props.ingest.agentPolicy);
     lake.grantRead('events', canaryRole);
     lake.grantRead('quarantine', canaryRole);
+    // The previous run's values are searched for in curated and in every view (Athena), and kept between
+    // runs in the audit bucket under canary/ (read and add; object lock keeps every version).
+    grantAthenaQuery(canaryRole, props.stage, lake);
+    this.auditBucket.grantRead(canaryRole, `${CANARY_STATE_PREFIX}*`);
+    this.auditBucket.grantPut(canaryRole, `${CANARY_STATE_PREFIX}*`);
     acknowledgeFindings(
       canaryRole,
       'AwsSolutions-IAM5',
       [
         objectsFinding(lake.eventsBucket),
         objectsFinding(lake.quarantineBucket),
+        `Resource::<${logicalIdOf(this.auditBucket)}.Arn>/${CANARY_STATE_PREFIX}*`,
         ...GRANT_WILDCARD_ACTIONS.read,
+        ...GRANT_WILDCARD_ACTIONS.write,
       ],
-      'The canary searches every object of the events and quarantine zones for its values; read only.',
+      'The canary searches every object of the events and quarantine zones for its values (read only), and ' +
+        'reads and adds its own state objects under canary/ in the audit bucket.',
     );
     Validations.of(canaryRole).acknowledge({
       id: 'AwsSolutions-IAM4',

@@ -17,7 +17,13 @@ import { queryAthena } from '../adapters/athena.js';
 import { athenaClient, s3Client } from '../adapters/aws-clients.js';
 import { readEnv } from '../adapters/env.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { type CanaryValue, canaryEvents, canaryValues, searchObjects } from '../core/canary.js';
+import {
+  CANARY_STATE_KEY,
+  type CanaryValue,
+  canaryEvents,
+  canaryValues,
+  searchObjects,
+} from '../core/canary.js';
 import { parsePolicy } from '../core/policy.js';
 
 const EnvSchema = z.object({
@@ -35,7 +41,6 @@ const EnvSchema = z.object({
 
 const logger = new Logger({ serviceName: 'worktrace-canary' });
 /** The previous run's values, in the audit bucket. */
-const STATE_KEY = 'canary/last-run.json';
 
 async function canary() {
   const env = readEnv(EnvSchema);
@@ -43,11 +48,11 @@ async function canary() {
   const started = Date.now();
   const s3 = s3Client();
   const audit = new S3ObjectStore(s3, env.AUDIT_BUCKET, { kmsKeyId: env.AUDIT_KMS_KEY_ARN });
-  const previousBody = await audit.get(STATE_KEY);
+  const previousBody = await audit.get(CANARY_STATE_KEY);
   const previous = previousBody
     ? (JSON.parse(Buffer.from(previousBody).toString('utf8')) as { startedAt: string; values: CanaryValue[] })
     : undefined;
-  await audit.put(STATE_KEY, JSON.stringify({ startedAt: new Date(started).toISOString(), values }), {
+  await audit.put(CANARY_STATE_KEY, JSON.stringify({ startedAt: new Date(started).toISOString(), values }), {
     contentType: 'application/json',
   });
   const producer = await WorktraceProducer.open({

@@ -9,6 +9,10 @@ import type { WorktraceEventInput } from './event-contract.js';
 import { decodeParquet } from './parquet.js';
 import type { ObjectStore } from './ports.js';
 
+/** Where the AWS canary keeps the previous run's values between runs (audit bucket). */
+export const CANARY_STATE_PREFIX = 'canary/';
+export const CANARY_STATE_KEY = `${CANARY_STATE_PREFIX}last-run.json`;
+
 /** One planted canary value and the entity type that must catch it. */
 export interface CanaryValue {
   readonly kind: string;

@@ -54,17 +54,14 @@ function coerce(type: ColumnType, value: unknown): unknown {
 const encoder = new TextEncoder();
 
 /** A validity bitmap (Arrow: bit i set = value i present), or undefined when nothing is null. */
-function validity(
-  n: number,
-  isNull: (i: number) => boolean,
-): { bitmap: Uint8Array | undefined; nulls: number } {
+function validity(values: readonly unknown[]): { bitmap: Uint8Array | undefined; nulls: number } {
+  const n = values.length;
   let bitmap: Uint8Array | undefined;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
-    if (isNull(i)) {
-      if (!bitmap) {
-        bitmap = new Uint8Array(Math.ceil(n / 8)).fill(0xff);
-      }
+    const v = values[i];
+    if (v === null || v === undefined) {
+      bitmap ??= new Uint8Array(Math.ceil(n / 8)).fill(0xff);
       bitmap[i >> 3] = (bitmap[i >> 3] as number) & ~(1 << (i & 7));
       nulls++;
     }
@@ -72,34 +69,43 @@ function validity(
   return { bitmap, nulls };
 }
 
+/**
+ * UTF-8 bytes and offsets of a string column. Lake strings are mostly ASCII (pseudonyms, enums, versions),
+ * so the column is joined and encoded in one native call; when the byte count equals the character count
+ * every value was ASCII and the character offsets are the byte offsets. Otherwise each value is encoded
+ * on its own into a buffer sized for the worst case (3 bytes per UTF-16 unit).
+ */
+function utf8Column(values: readonly unknown[]): { offsets: Int32Array; bytes: Uint8Array } {
+  const n = values.length;
+  const offsets = new Int32Array(n + 1);
+  let chars = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v === 'string') chars += v.length;
+    offsets[i + 1] = chars;
+  }
+  // join() renders null and undefined as ''; string columns hold nothing else.
+  const joined = Buffer.from(values.join(''), 'utf8');
+  if (joined.byteLength === chars) return { offsets, bytes: joined };
+  const bytes = new Uint8Array(chars * 3);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v === 'string') pos += encoder.encodeInto(v, bytes.subarray(pos)).written;
+    offsets[i + 1] = pos;
+  }
+  return { offsets, bytes: bytes.subarray(0, pos) };
+}
+
 /** Builds one flat column straight into Arrow buffers (much faster than generic builders). */
 function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
   const n = values.length;
-  const { bitmap, nulls } = validity(n, (i) => values[i] === null || values[i] === undefined);
+  const { bitmap, nulls } = validity(values);
   const common = { length: n, nullCount: nulls, nullBitmap: bitmap };
   switch (type) {
     case 'string': {
-      const offsets = new Int32Array(n + 1);
-      let bytes = new Uint8Array(Math.max(64, n * 16));
-      let pos = 0;
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (typeof v === 'string' && v !== '') {
-          if (pos + v.length * 3 > bytes.length) {
-            const grown = new Uint8Array(Math.max(bytes.length * 2, pos + v.length * 3));
-            grown.set(bytes.subarray(0, pos));
-            bytes = grown;
-          }
-          pos += encoder.encodeInto(v, bytes.subarray(pos)).written;
-        }
-        offsets[i + 1] = pos;
-      }
-      return arrow.makeData({
-        type: new arrow.Utf8(),
-        ...common,
-        valueOffsets: offsets,
-        data: bytes.subarray(0, pos),
-      });
+      const { offsets, bytes } = utf8Column(values);
+      return arrow.makeData({ type: new arrow.Utf8(), ...common, valueOffsets: offsets, data: bytes });
     }
     case 'int32': {
       const data = new Int32Array(n);
@@ -113,10 +119,19 @@ function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
     }
     case 'int64':
     case 'timestamp': {
+      // Written as little-endian 32-bit halves: a BigInt per value costs more than the rest of the column.
       const data = new BigInt64Array(n);
+      const halves = new Int32Array(data.buffer);
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        data[i] = typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v ?? 0)));
+        if (typeof v === 'bigint') {
+          data[i] = v;
+        } else if (v !== null && v !== undefined) {
+          const x = Math.trunc(Number(v));
+          const hi = Math.floor(x / 4294967296);
+          halves[2 * i] = x - hi * 4294967296;
+          halves[2 * i + 1] = hi;
+        }
       }
       return type === 'int64'
         ? arrow.makeData({ type: new arrow.Int64(), ...common, data })
@@ -131,35 +146,95 @@ function flatColumn(type: ScalarType, values: unknown[]): arrow.Data {
   }
 }
 
-/** Builds an Arrow table from rows; columns absent from a row are NULL. */
-export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Table {
-  const vectors: Record<string, arrow.Vector> = {};
-  for (const col of columns) {
-    const values = rows.map((row) => (row as Record<string, unknown>)[col.name]);
-    if (typeof col.type === 'string') {
-      vectors[col.name] = arrow.makeVector(flatColumn(col.type, values));
-      continue;
+/**
+ * Turns rows into one value array per column in a single pass over each row's own keys. Rows of different
+ * event types have different shapes, so reading `row[name]` column by column was a megamorphic lookup
+ * per cell; walking each row's keys once is several times faster. Keys that are not columns are ignored.
+ */
+function transpose(columns: readonly ColumnDef[], rows: readonly LakeRow[]): unknown[][] {
+  const index = new Map(columns.map((col, i) => [col.name, i]));
+  const out = columns.map(() => new Array<unknown>(rows.length).fill(null));
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Record<string, unknown>;
+    for (const name in row) {
+      const c = index.get(name);
+      if (c !== undefined) (out[c] as unknown[])[r] = row[name];
     }
-    const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
-    for (const v of values) builder.append(coerce(col.type, v));
-    vectors[col.name] = builder.finish().toVector();
   }
-  return new arrow.Table(vectors);
+  return out;
 }
 
-/** Encodes rows as one Parquet file (zstd, column-chunk statistics), in column order. */
+/** The Arrow schema of a column list, built once per list. */
+const schemas = new WeakMap<readonly ColumnDef[], arrow.Schema>();
+
+function schemaOf(columns: readonly ColumnDef[]): arrow.Schema {
+  let schema = schemas.get(columns);
+  if (!schema) {
+    schema = new arrow.Schema(columns.map((c) => new arrow.Field(c.name, arrowTypeOf(c.type), true)));
+    schemas.set(columns, schema);
+  }
+  return schema;
+}
+
+/** Builds one Arrow record batch from rows; columns absent from a row are NULL. */
+function toRecordBatch(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.RecordBatch {
+  const schema = schemaOf(columns);
+  const valuesOf = transpose(columns, rows);
+  const children = columns.map((col, c) => {
+    const values = valuesOf[c] as unknown[];
+    if (typeof col.type === 'string') return flatColumn(col.type, values);
+    const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
+    for (const v of values) builder.append(coerce(col.type, v));
+    return builder.finish().flush();
+  });
+  const struct = arrow.makeData({
+    type: new arrow.Struct(schema.fields),
+    length: rows.length,
+    nullCount: 0,
+    children,
+  });
+  return new arrow.RecordBatch(schema, struct);
+}
+
+/** Builds an Arrow table from rows; columns absent from a row are NULL. */
+export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Table {
+  return new arrow.Table([toRecordBatch(columns, rows)]);
+}
+
+/**
+ * Writer settings per column list, built once. zstd for every column, no dictionary pages (zstd already
+ * folds repeated values; dictionaries doubled the encode time and made event files larger). Chunk-level
+ * min/max statistics only on int64 and timestamp columns (event time, seq, arrival): those are what engines
+ * prune row groups by, while statistics on hashed ids and free text cost a quarter of the write and prune
+ * nothing.
+ */
+const writerProps = new WeakMap<readonly ColumnDef[], () => pw.WriterProperties>();
+
+function propertiesFor(columns: readonly ColumnDef[]): pw.WriterProperties {
+  let make = writerProps.get(columns);
+  if (!make) {
+    const statsColumns = columns
+      .filter((c) => c.type === 'int64' || c.type === 'timestamp')
+      .map((c) => c.name);
+    make = () => {
+      let b = new pw.WriterPropertiesBuilder()
+        .setCompression(pw.Compression.ZSTD)
+        .setDictionaryEnabled(false)
+        .setStatisticsEnabled(pw.EnabledStatistics.None)
+        .setCreatedBy('worktrace');
+      for (const name of statsColumns) b = b.setColumnStatisticsEnabled(name, pw.EnabledStatistics.Chunk);
+      return b.build();
+    };
+    writerProps.set(columns, make);
+  }
+  // writeParquet consumes the properties object, so each file gets a fresh one.
+  return make();
+}
+
+/** Encodes rows as one Parquet file (zstd), in column order. */
 export function encodeParquet(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
-  const ipc = arrow.tableToIPC(toArrowTable(columns, rows), 'stream');
-  const table = pw.Table.fromIPCStream(ipc);
-  const props = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
-    // zstd already folds repeated values; dictionary pages doubled the encode time and made files larger
-    // on the event corpus. Chunk-level statistics still let engines skip row groups by min/max.
-    .setDictionaryEnabled(false)
-    .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
-    .setCreatedBy('worktrace')
-    .build();
-  return pw.writeParquet(table, props);
+  const ipc = arrow.RecordBatchStreamWriter.writeAll([toRecordBatch(columns, rows)]).toUint8Array(true);
+  return pw.writeParquet(pw.Table.fromIPCStream(ipc), propertiesFor(columns));
 }
 
 /** Converts Arrow values (bigints, nested vectors, struct rows) into plain JSON-like values. */

@@ -86,6 +86,49 @@ describe('parquet encoding', () => {
   });
 });
 
+describe('parquet column writers', () => {
+  const cols = EVENTS_TABLE.columns;
+
+  it('writes int64 and timestamps exactly across the safe-integer range, truncating fractions', () => {
+    const values = [0, 1, -1, 2 ** 31, -(2 ** 31) - 5, 2 ** 32 + 7, -(2 ** 40) - 3, 12.7, -12.7];
+    values.push(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
+    const rows = values.map((v, i) => ({ event_id: `e${i}`, seq: v, duration_ms: v, ts: Math.abs(v) }));
+    const back = decodeParquet(encodeParquet(cols, [...rows, { event_id: 'null', seq: null }]));
+    expect(back.map((r) => r.seq)).toEqual([...values.map((v) => Math.trunc(v)), null]);
+    expect(back.map((r) => r.ts)).toEqual([...values.map((v) => Math.trunc(Math.abs(v))), null]);
+    expect(back.map((r) => r.duration_ms)).toEqual(back.map((r) => r.seq));
+  });
+
+  it('keeps UTF-8 text, empty strings and nulls apart, in all-ASCII and mixed columns', () => {
+    const ascii = ['plain', '', null, 'x'.repeat(300)];
+    const mixed = ['Grüße', '', null, '東京 🚀', 'ascii after', 'x'.repeat(100)];
+    const rows = [...ascii, ...mixed].map((text, i) => ({
+      event_id: `e${i}`,
+      text,
+      label: i < ascii.length ? text : null,
+    }));
+    const back = decodeParquet(encodeParquet(cols, rows));
+    expect(back.map((r) => r.text)).toEqual([...ascii, ...mixed]);
+    expect(back.map((r) => r.label)).toEqual([...ascii, ...mixed.map(() => null)]);
+  });
+
+  it('keeps min/max statistics on time and sequence columns only', async () => {
+    const ts = Date.UTC(2026, 10, 2, 9, 0, 0);
+    const rows = [
+      { event_id: 'a', seq: 5, ts, text: 'zz' },
+      { event_id: 'b', seq: 9, ts: ts + 1000, text: 'aa' },
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), 'wt-pq-')), 'stats.parquet');
+    writeFileSync(file, encodeParquet(cols, rows));
+    const meta = await query(
+      file,
+      "select path_in_schema as c, stats_min_value as lo, stats_max_value as hi from parquet_metadata($file) where path_in_schema in ('seq', 'text')",
+    );
+    expect(meta).toContainEqual({ c: 'seq', lo: '5', hi: '9' });
+    expect(meta).toContainEqual({ c: 'text', lo: null, hi: null });
+  });
+});
+
 describe('glue types', () => {
   it.each([
     ['string', 'string'],

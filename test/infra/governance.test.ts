@@ -98,11 +98,22 @@ describe('governance: canary', () => {
     });
   });
 
-  it('sends only like an agent (the agent policy) and reads only events and quarantine', () => {
+  it('sends only like an agent, reads the zones, queries in the workgroup, and writes only its audit state', () => {
     const statements = actionsOf('GovernanceCanaryRole');
-    expect(statements.filter((s) => s.resource.includes(id('AWS::S3::Bucket', 'LakeCurated')))).toEqual([]);
-    expect(
-      statements.flatMap((s) => s.actions).some((a) => /Put|Delete/.test(a) && a.startsWith('s3:')),
-    ).toBe(false);
+    const on = (bucket: string) =>
+      statements.filter((s) => s.resource.includes(id('AWS::S3::Bucket', bucket))).flatMap((s) => s.actions);
+    for (const zone of ['LakeEvents', 'LakeQuarantine', 'LakeCurated']) {
+      expect(on(zone)).toContain('s3:GetObject*');
+      expect(on(zone).some((a) => /Put|Delete/.test(a))).toBe(false);
+    }
+    // Athena: start queries in the stage workgroup, results into the athena-results zone.
+    const actions = statements.flatMap((s) => s.actions);
+    expect(actions).toEqual(expect.arrayContaining(['athena:StartQueryExecution', 'glue:GetTable']));
+    expect(on('LakeAthenaResults')).toContain('s3:PutObject');
+    // Its state lives under canary/ in the audit bucket; nothing else there, and never a delete.
+    const audit = statements.filter((s) => s.resource.includes(id('AWS::S3::Bucket', 'GovernanceAudit')));
+    expect(audit.flatMap((s) => s.actions)).toContain('s3:PutObject');
+    for (const s of audit) expect(s.resource).toContain('/canary/*');
+    expect(actions.some((a) => a.startsWith('s3:Delete'))).toBe(false);
   });
 });
