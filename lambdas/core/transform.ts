@@ -124,9 +124,19 @@ export function joinModifiers(mods: readonly string[] | undefined): string | nul
   return MODIFIER_ORDER.filter((m) => mods.includes(m)).join('+') || null;
 }
 
+const HOUR_MS = 3_600_000;
+let lastHour = Number.NaN;
+let lastParts: { dt: string; hour: string } = { dt: '', hour: '' };
+
+/** UTC date and hour of an epoch-ms time. Consecutive events share an hour, so the last one is reused. */
 function utcParts(ms: number): { dt: string; hour: string } {
-  const iso = new Date(ms).toISOString();
-  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+  const hour = Math.floor(ms / HOUR_MS);
+  if (hour !== lastHour) {
+    const iso = new Date(hour * HOUR_MS).toISOString();
+    lastParts = { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+    lastHour = hour;
+  }
+  return lastParts;
 }
 
 /** Partition values of a row or quarantine entry (UTC). */

@@ -1,8 +1,7 @@
 /**
  * The redact function's logic as a factory over injected ports, so Lambda (handler.ts), the local runtime
- * and tests run the same code: decode (Powertools batch) → redactBatch → writeRedacted → partial failures.
+ * and tests run the same code: decode → redactBatch → writeRedacted → partial batch failures.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   Context,
@@ -58,9 +57,35 @@ export interface RedactDeps {
   readonly onBatch?: (report: BatchReport) => void;
 }
 
+/**
+ * Decodes records in order and stops at the first one that cannot be decoded (a malformed event-source
+ * record; bad payloads never throw, they are quarantined). Kinesis checkpoints at the lowest failed
+ * sequence number, so that record and every later one are retried and nothing after it is written now.
+ * This is the partial-batch contract of Powertools' batch processor for ordered streams, without its
+ * per-record bookkeeping, which cost more than the decoding itself.
+ */
+function decodeInOrder(
+  records: readonly KinesisStreamRecord[],
+  logger: LogSink | undefined,
+): { kept: { record: KinesisStreamRecord; sources: SourceRecord[] }[]; failedAt?: string } {
+  const kept: { record: KinesisStreamRecord; sources: SourceRecord[] }[] = [];
+  for (const record of records) {
+    try {
+      kept.push({ record, sources: toSourceRecords(record) });
+    } catch (err) {
+      const failedAt = record.kinesis?.sequenceNumber ?? record.eventID;
+      logger?.error('record could not be decoded; retrying from it', {
+        failedAt,
+        errorName: err instanceof Error ? err.name : typeof err,
+      });
+      return { kept, failedAt };
+    }
+  }
+  return { kept };
+}
+
 /** Builds the handler function. */
 export function createRedactHandler(deps: RedactDeps) {
-  const processor = new BatchProcessor(EventType.KinesisDataStreams);
   const sessions = new SessionStates();
   let ctx: Promise<RedactContext> | undefined;
   const context = async (): Promise<RedactContext> => {
@@ -75,25 +100,16 @@ export function createRedactHandler(deps: RedactDeps) {
     };
   };
 
-  return async (event: KinesisStreamEvent, lambdaContext?: Context): Promise<KinesisStreamBatchResponse> => {
+  return async (event: KinesisStreamEvent, _context?: Context): Promise<KinesisStreamBatchResponse> => {
     ctx ??= context().catch((err: unknown) => {
       ctx = undefined;
       throw err;
     });
     const redact = await ctx;
-    const decoded: { record: KinesisStreamRecord; sources: SourceRecord[] }[] = [];
-    const response = await processPartialResponse(
-      event,
-      (record: KinesisStreamRecord) => {
-        decoded.push({ record, sources: toSourceRecords(record) });
-      },
-      processor,
-      { ...(lambdaContext ? { context: lambdaContext } : {}), processInParallel: false },
-    );
-    // Records Powertools reported failed are retried from the lowest one: write nothing from there on.
-    const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    const cut = decoded.findIndex((d) => failedIds.has(d.record.kinesis.sequenceNumber));
-    const kept = cut === -1 ? decoded : decoded.slice(0, cut);
+    const { kept, failedAt } = decodeInOrder(event.Records, deps.logger);
+    const response: KinesisStreamBatchResponse = {
+      batchItemFailures: failedAt === undefined ? [] : [{ itemIdentifier: failedAt }],
+    };
     const sources = kept.flatMap((d) => d.sources);
     const first = event.Records[0];
     if (!first || sources.length === 0) return response;

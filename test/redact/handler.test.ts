@@ -146,6 +146,35 @@ describe('redact handler on s3rver', () => {
     expect(lines.some((l) => l.includes('write failed'))).toBe(true);
   });
 
+  it('a record that cannot be decoded ends the batch there: earlier records are written, it and later ones retried', async () => {
+    const { lines, logger } = logCapture();
+    const reports: BatchReport[] = [];
+    const handler = createRedactHandler({
+      stores: { events, quarantine },
+      keyProvider,
+      policy: testPolicy(),
+      logger,
+      onBatch: (r) => reports.push(r),
+    });
+    const batch = kinesisEvent([
+      kinesisRecord(makeEvent('mouse_move', { seq: 101 })),
+      kinesisRecord(makeEvent('mouse_move', { seq: 102 })),
+      kinesisRecord(makeEvent('mouse_move', { seq: 103 })),
+      kinesisRecord(makeEvent('mouse_move', { seq: 104 })),
+    ]);
+    const broken = batch.Records[2];
+    if (!broken) throw new Error('fixture');
+    // A malformed event-source record (not a bad payload, which would be quarantined): data is not a string.
+    (broken.kinesis as { data: unknown }).data = 42;
+    const response = await handler(batch);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: broken.kinesis.sequenceNumber }]);
+    expect(reports[0]).toMatchObject({ records: 2, events: 2, counts: { written: 2 } });
+    const [key] = reports[0]?.keys ?? [];
+    const last = batch.Records[1]?.kinesis.sequenceNumber;
+    expect(key).toMatch(new RegExp(`-${batch.Records[0]?.kinesis.sequenceNumber}-${last}\\.parquet$`));
+    expect(lines.filter((l) => l.includes('could not be decoded'))).toHaveLength(1);
+  });
+
   it('no raw id or planted value appears in any byte written or logged', async () => {
     const { lines, logger } = logCapture();
     const handler = createRedactHandler({
