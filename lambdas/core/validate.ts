@@ -93,9 +93,13 @@ export function parseEvent(input: string | Uint8Array): ValidationResult {
   }
   let text: string;
   if (typeof input === 'string') text = input;
-  else if (isUtf8(input))
+  else {
     text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
-  else return { ok: false, issues: [{ path: '$', message: 'record is not valid UTF-8' }], type: undefined };
+    // Decoding replaces invalid sequences with U+FFFD; only then is the full check worth its cost.
+    if (text.includes('\uFFFD') && !isUtf8(input)) {
+      return { ok: false, issues: [{ path: '$', message: 'record is not valid UTF-8' }], type: undefined };
+    }
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

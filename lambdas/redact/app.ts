@@ -110,7 +110,8 @@ export function createRedactHandler(deps: RedactDeps) {
     const response: KinesisStreamBatchResponse = {
       batchItemFailures: failedAt === undefined ? [] : [{ itemIdentifier: failedAt }],
     };
-    const sources = kept.flatMap((d) => d.sources);
+    const sources: SourceRecord[] = [];
+    for (const d of kept) for (const source of d.sources) sources.push(source);
     const first = event.Records[0];
     if (!first || sources.length === 0) return response;
 

@@ -25,11 +25,12 @@ export function shardOf(record: KinesisStreamRecord): string {
 export function toSourceRecords(record: KinesisStreamRecord): SourceRecord[] {
   const shardId = shardOf(record);
   const arrivalMs = Math.round(record.kinesis.approximateArrivalTimestamp * 1000);
-  const base = { shardId, sequenceNumber: record.kinesis.sequenceNumber, arrivalMs };
+  const sequenceNumber = record.kinesis.sequenceNumber;
+  const base = { shardId, sequenceNumber, arrivalMs };
   const raw = Buffer.from(record.kinesis.data, 'base64');
   // KPL magic number: 0xF3 0x89 0x9A 0xC2
   if (raw.length < 4 || raw[0] !== 0xf3 || raw[1] !== 0x89 || raw[2] !== 0x9a || raw[3] !== 0xc2) {
-    return [{ ...base, data: raw }];
+    return [{ shardId, sequenceNumber, arrivalMs, data: raw }];
   }
   let out: SourceRecord[] = [];
   agg.deaggregateSync(record.kinesis, true, (err: Error | null, users?: UserRecord[]) => {

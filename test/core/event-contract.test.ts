@@ -100,6 +100,14 @@ describe('event contract v1: rejected shapes name the field path', () => {
     });
   });
 
+  it('tells invalid bytes inside a string value from a real U+FFFD character', () => {
+    const json = (text: string) => Buffer.from(JSON.stringify(makeEvent('text', { text })));
+    expect(parseEvent(json('replacement \uFFFD char')).ok).toBe(true);
+    const bad = json('broken XX byte');
+    bad.set([0xc3, 0x28], bad.indexOf('XX'));
+    expect(parseEvent(bad)).toMatchObject({ ok: false, issues: [{ message: 'record is not valid UTF-8' }] });
+  });
+
   it('never echoes content in a JSON syntax error', () => {
     const result = parseEvent('{"text": "hunter2-secret" oops}');
     expect(JSON.stringify(result)).not.toContain('hunter2');
