@@ -3,6 +3,13 @@
  * memory, no I/O. Uses Apache Arrow builders and parquet-wasm, so Lambdas, CLI and local mode share it.
  */
 import * as arrow from 'apache-arrow';
+// The IPC message metadata classes Arrow's own stream writer uses (not re-exported from the package root).
+import {
+  BufferRegion,
+  FieldNode,
+  Message,
+  RecordBatch as RecordBatchHeader,
+} from 'apache-arrow/ipc/metadata/message';
 import * as pw from 'parquet-wasm/node';
 import type { ColumnDef, ColumnType, ScalarType } from './lake-schema.js';
 
@@ -176,24 +183,93 @@ function schemaOf(columns: readonly ColumnDef[]): arrow.Schema {
   return schema;
 }
 
-/** Builds one Arrow record batch from rows; columns absent from a row are NULL. */
-function toRecordBatch(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.RecordBatch {
-  const schema = schemaOf(columns);
+/** The columns of rows as Arrow data, one per column; columns absent from a row are NULL. */
+function columnData(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Data[] {
   const valuesOf = transpose(columns, rows);
-  const children = columns.map((col, c) => {
+  return columns.map((col, c) => {
     const values = valuesOf[c] as unknown[];
     if (typeof col.type === 'string') return flatColumn(col.type, values);
     const builder = arrow.makeBuilder({ type: arrowTypeOf(col.type), nullValues: [null, undefined] });
     for (const v of values) builder.append(coerce(col.type, v));
     return builder.finish().flush();
   });
+}
+
+/** Builds one Arrow record batch from rows; columns absent from a row are NULL. */
+function toRecordBatch(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.RecordBatch {
+  const schema = schemaOf(columns);
   const struct = arrow.makeData({
     type: new arrow.Struct(schema.fields),
     length: rows.length,
     nullCount: 0,
-    children,
+    children: columnData(columns, rows),
   });
   return new arrow.RecordBatch(schema, struct);
+}
+
+/** An encapsulated IPC message: continuation marker, metadata length, metadata, padding to 8 bytes. */
+function ipcFrame(metadata: Uint8Array): Uint8Array {
+  const size = (metadata.byteLength + 8 + 7) & ~7;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setInt32(0, -1, true);
+  view.setInt32(4, size - 8, true);
+  out.set(metadata, 8);
+  return out;
+}
+
+const schemaMessages = new WeakMap<arrow.Schema, Uint8Array>();
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * The Arrow IPC stream (schema, one record batch, end of stream) of flat columns built by `flatColumn`,
+ * written directly: Arrow's general stream writer re-encodes the schema and walks every buffer through
+ * its visitors, which cost as much as building the columns. Same layout as that writer: per column a
+ * validity buffer (empty when nothing is null), then offsets and values (strings) or values, each at an
+ * 8-byte-aligned offset of the body.
+ */
+function flatIPC(schema: arrow.Schema, children: readonly arrow.Data[], rows: number): Uint8Array {
+  let head = schemaMessages.get(schema);
+  if (!head) {
+    head = ipcFrame(Message.encode(Message.from(schema)));
+    schemaMessages.set(schema, head);
+  }
+  const nodes: FieldNode[] = [];
+  const regions: BufferRegion[] = [];
+  const buffers: Uint8Array[] = [];
+  let bodyLength = 0;
+  const add = (view: ArrayBufferView | undefined) => {
+    const bytes = view ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : NO_BYTES;
+    regions.push(new BufferRegion(bodyLength, bytes.byteLength));
+    buffers.push(bytes);
+    bodyLength += (bytes.byteLength + 7) & ~7;
+  };
+  for (const d of children) {
+    nodes.push(new FieldNode(d.length, d.nullCount));
+    add(d.nullCount > 0 ? d.nullBitmap : undefined);
+    if (d.typeId === arrow.Type.Utf8) add(d.valueOffsets);
+    add(d.values);
+  }
+  const meta = ipcFrame(
+    Message.encode(Message.from(new RecordBatchHeader(rows, nodes, regions, null), bodyLength)),
+  );
+  const out = new Uint8Array(head.byteLength + meta.byteLength + bodyLength + 8);
+  out.set(head, 0);
+  out.set(meta, head.byteLength);
+  const body = head.byteLength + meta.byteLength;
+  for (let i = 0; i < buffers.length; i++)
+    out.set(buffers[i] as Uint8Array, body + (regions[i] as BufferRegion).offset);
+  // End of stream: continuation marker and a zero length.
+  new DataView(out.buffer).setInt32(body + bodyLength, -1, true);
+  return out;
+}
+
+/** The Arrow IPC stream of rows: direct for flat tables, Arrow's writer for nested columns. */
+function toIPC(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
+  if (columns.every((c) => typeof c.type === 'string')) {
+    return flatIPC(schemaOf(columns), columnData(columns, rows), rows.length);
+  }
+  return arrow.RecordBatchStreamWriter.writeAll([toRecordBatch(columns, rows)]).toUint8Array(true);
 }
 
 /** Builds an Arrow table from rows; columns absent from a row are NULL. */
@@ -233,7 +309,7 @@ function propertiesFor(columns: readonly ColumnDef[]): pw.WriterProperties {
 
 /** Encodes rows as one Parquet file (zstd), in column order. */
 export function encodeParquet(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
-  const ipc = arrow.RecordBatchStreamWriter.writeAll([toRecordBatch(columns, rows)]).toUint8Array(true);
+  const ipc = toIPC(columns, rows);
   return pw.writeParquet(pw.Table.fromIPCStream(ipc), propertiesFor(columns));
 }
 

@@ -112,6 +112,22 @@ describe('parquet column writers', () => {
     expect(back.map((r) => r.label)).toEqual([...ascii, ...mixed.map(() => null)]);
   });
 
+  it('round-trips a value of every column type, and an all-null row, through the flat writer', () => {
+    const sample: Record<string, unknown> = {
+      string: 'v',
+      int32: 1920,
+      int64: 2 ** 33,
+      double: 0.5,
+      boolean: true,
+      timestamp: Date.UTC(2026, 10, 2),
+    };
+    const full = Object.fromEntries(cols.map((c) => [c.name, sample[c.type as string]]));
+    const back = decodeParquet(encodeParquet(cols, [full, {}, { ...full, secure: false }]));
+    expect(back[0]).toEqual(full);
+    expect(Object.values(back[1] ?? {}).every((v) => v === null)).toBe(true);
+    expect(back[2]).toEqual({ ...full, secure: false });
+  });
+
   it('keeps min/max statistics on time and sequence columns only', async () => {
     const ts = Date.UTC(2026, 10, 2, 9, 0, 0);
     const rows = [
