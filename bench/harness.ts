@@ -1,7 +1,10 @@
 /**
  * Benchmark harness. Every case reports events/s and its ratio to the floor (base64 decode + JSON.parse
  * of realistic Kinesis payloads) measured in the same run, so a noisy shared machine still gives
- * comparable figures. Results go to bench/results.json and a table on stdout.
+ * comparable figures. The floor is measured again between cases, and each case is compared to the mean
+ * of the floor runs just before and just after it: load on a shared machine drifts over a run, and a
+ * single floor at the start would skew later ratios either way. Results go to bench/results.json and a
+ * table on stdout.
  */
 import { Bench } from 'tinybench';
 
@@ -62,22 +65,22 @@ async function runMicro(c: MicroCase, timeMs: number): Promise<{ eps: number; ex
   return { eps: (c.events * 1000) / result.period, extras };
 }
 
-/** Runs the floor first, then every case, and computes ratios. */
+/** Runs the floor, then each case followed by the floor again, and computes ratios to adjacent floors. */
 export async function runBenchmarks(
   floor: MicroCase,
   cases: readonly BenchCase[],
   timeMs = 1500,
 ): Promise<BenchResult[]> {
-  const floorRun = await runMicro(floor, timeMs);
+  let before = await runMicro(floor, timeMs);
   const results: BenchResult[] = [
     {
       name: floor.name,
       description: floor.description,
-      eventsPerSecond: floorRun.eps,
+      eventsPerSecond: before.eps,
       ratioToFloor: 1,
       targetRatio: null,
       meetsTarget: null,
-      extras: floorRun.extras,
+      extras: before.extras,
     },
   ];
   for (const c of cases) {
@@ -85,7 +88,10 @@ export async function runBenchmarks(
       c.kind === 'micro'
         ? await runMicro(c, timeMs)
         : await c.measure().then((m) => ({ eps: m.events / m.seconds, extras: m.extras ?? {} }));
-    const ratio = eps / floorRun.eps;
+    const after = await runMicro(floor, timeMs);
+    const floorEps = (before.eps + after.eps) / 2;
+    before = after;
+    const ratio = eps / floorEps;
     results.push({
       name: c.name,
       description: c.description,
@@ -93,7 +99,7 @@ export async function runBenchmarks(
       ratioToFloor: ratio,
       targetRatio: c.targetRatio ?? null,
       meetsTarget: c.targetRatio === undefined ? null : ratio >= c.targetRatio,
-      extras,
+      extras: { ...extras, 'floor events/s around this case': Math.round(floorEps) },
     });
   }
   return results;
