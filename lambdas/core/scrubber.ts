@@ -4,7 +4,15 @@
  * whole dataset) or `<EMAIL>` (mask). Pure, synchronous, linear in the field length.
  */
 import { createHmac } from 'node:crypto';
-import { type Candidate, DETECTOR_PATTERNS, detect, indexTerms, type WordLists } from './scrub/detectors.js';
+import {
+  type Candidate,
+  DETECTOR_PATTERNS,
+  detect,
+  type FieldFacts,
+  factsOf,
+  indexTerms,
+  type WordLists,
+} from './scrub/detectors.js';
 import type { EntityAction, EntityType, Finding, Scrubber, ScrubResult } from './scrub-types.js';
 
 /** How a scrubber is configured (the policy maps onto this). */
@@ -88,7 +96,19 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
       for (let m = re.exec(text); m !== null; m = re.exec(text))
         protectedSpans.push([m.index, m.index + m[0].length]);
     }
-    const hits = resolve(detect(text, enabled, lists), text.length, protectedSpans);
+    // Placeholders are protected (their candidates are dropped), so facts that only they supply -- the
+    // digits and capitals of `<EMAIL:3f9a1c>` -- must not wake detectors: compute facts on the rest.
+    let facts: FieldFacts | undefined;
+    if (protectedSpans.length > 0) {
+      let rest = '';
+      let from = 0;
+      for (const [s, e] of protectedSpans) {
+        rest += `${text.slice(from, s)} `;
+        from = e;
+      }
+      facts = factsOf(rest + text.slice(from));
+    }
+    const hits = resolve(detect(text, enabled, lists, facts), text.length, protectedSpans);
     if (hits.length === 0) return { text, findings: [], pieces: [] };
     let out = '';
     let last = 0;

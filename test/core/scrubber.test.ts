@@ -298,3 +298,49 @@ describe('scrubber: linear time', () => {
     expect(luhnValid('4111111111111112')).toBe(false);
   });
 });
+
+describe('scrubber: name lexicon without org lists', () => {
+  const bare = createScrubber({ key: KEY });
+  // An org list that never matches switches the detector to its all-words scan.
+  const listed = createScrubber({ key: KEY, names: ['zzqx vorn'], denyTerms: ['qqzx'] });
+
+  it.each([
+    ['ask Maria Gonzalez about it', 'ask <PERSON:'],
+    ['Maria Gonzalez, John Smith', 'PERSON'],
+  ])('finds given name + capitalised word in %j', (text, expected) => {
+    expect(bare.scrub(text).text).toContain(expected);
+  });
+
+  it.each([
+    'xMaria Gonzalez',
+    'Maria gonzalez',
+    'Maria 5 Gonzalez',
+    'Maria  Gonzalez',
+    'Maria_Gonzalez',
+    'at 12 Maria Street',
+  ])('leaves %j alone', (text) => {
+    expect(bare.scrub(text).findings.filter((f) => f.type === 'PERSON')).toEqual([]);
+  });
+
+  it('gives the same result as the all-words scan on any mix of words and separators', () => {
+    const word = fc.constantFrom(
+      'Maria',
+      'John',
+      'Gonzalez',
+      'Smith',
+      'Street',
+      'report',
+      'x',
+      'Émile',
+      'Ödön',
+    );
+    const sep = fc.constantFrom(' ', '  ', ', ', '-', '_', "'", '.', '\n', '5');
+    const text = fc.array(fc.tuple(word, sep), { maxLength: 12 }).map((p) => p.flat().join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(bare.scrub(t)).toEqual(listed.scrub(t));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -76,6 +76,8 @@ export const DETECTOR_PATTERNS = {
     /\b[A-ZÄÖÜ][a-zäöüß]{2,30}(?:straße|strasse|weg|gasse|platz|allee|ring|damm) \d{1,4}[a-z]?\b/g,
   personTitle: /\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? [A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?/g,
   placeholder: /<[A-Z][A-Z0-9_]{1,30}(?::[0-9a-f]{6})?>/g,
+  /** Maximal runs of token characters long enough to be a generic secret (see highEntropy). */
+  tokenRun: /[A-Za-z0-9_+/=-]{20,}/g,
 } as const;
 
 /**
@@ -274,16 +276,6 @@ function ipv6(out: Candidate[], text: string): void {
   }
 }
 
-const TOKEN_CHAR = (c: number) =>
-  (c >= 48 && c <= 57) ||
-  (c >= 65 && c <= 90) ||
-  (c >= 97 && c <= 122) ||
-  c === 95 ||
-  c === 45 ||
-  c === 43 ||
-  c === 47 ||
-  c === 61;
-
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
   const counts = new Map<number, number>();
@@ -301,16 +293,12 @@ export function shannonEntropy(s: string): number {
  * (upper, lower and digits; or long hex; or long base64) with entropy near the maximum for their length.
  */
 function highEntropy(out: Candidate[], text: string): void {
-  let i = 0;
-  while (i < text.length) {
-    if (!TOKEN_CHAR(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < text.length && TOKEN_CHAR(text.charCodeAt(j))) j++;
-    let s = i;
-    let e = j;
+  // The regex engine finds the maximal runs of 20+ token characters; most fields have none.
+  const re = DETECTOR_PATTERNS.tokenRun;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let s = m.index;
+    let e = s + m[0].length;
     while (s < e && '/-+='.includes(text[s] as string)) s++;
     while (e > s && '/-'.includes(text[e - 1] as string)) e--;
     const len = e - s;
@@ -328,7 +316,6 @@ function highEntropy(out: Candidate[], text: string): void {
         out.push({ type: 'SECRET', start: s, end: e, priority: 20, norm: token });
       }
     }
-    i = j;
   }
 }
 
@@ -430,6 +417,30 @@ export function indexTerms(terms: readonly string[]): Map<string, string[]> {
 }
 
 const WORD = /[\p{L}\p{N}_'-]+/gu;
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+/** Words that start with a capital: all the lexicon needs when there are no org term lists. */
+const CAPITAL_WORD = /(?<![\p{L}\p{N}_'-])\p{Lu}[\p{L}\p{N}_'-]*/gu;
+const CAPITALISED = /^\p{Lu}\p{Ll}+$/u;
+
+/** Adds the longest term of `map` that starts at this word and ends on a word boundary. */
+function termMatch(
+  out: Candidate[],
+  map: ReadonlyMap<string, readonly string[]>,
+  key: string,
+  lower: string,
+  text: string,
+  start: number,
+  type: EntityType,
+  priority: number,
+): void {
+  for (const term of map.get(key) ?? []) {
+    const end = start + term.length;
+    if (lower.startsWith(term, start) && !WORD_CHAR.test(text[end] ?? ' ')) {
+      out.push({ type, start, end, priority, norm: term });
+      return;
+    }
+  }
+}
 
 function wordMatches(
   out: Candidate[],
@@ -438,52 +449,55 @@ function wordMatches(
   facts: FieldFacts,
   lexicon: boolean,
 ): void {
-  const lower = text.toLowerCase();
-  const words: { start: number; end: number; w: string }[] = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    words.push({ start: m.index, end: m.index + m[0].length, w: m[0] });
-  }
-  for (let k = 0; k < words.length; k++) {
-    const word = words[k] as { start: number; end: number; w: string };
-    const key = word.w.toLowerCase();
-    for (const [map, type, priority] of [
-      [lists.denyTerms, 'DENY_TERM', 70],
-      [lists.names, 'PERSON', 40],
-    ] as const) {
-      for (const term of map.get(key) ?? []) {
-        const end = word.start + term.length;
-        if (lower.startsWith(term, word.start) && !/[\p{L}\p{N}_]/u.test(text[end] ?? ' ')) {
-          out.push({ type, start: word.start, end, priority, norm: term });
-          break;
-        }
-      }
+  const { denyTerms, names } = lists;
+  const hasLists = denyTerms.size > 0 || names.size > 0;
+  // lexicon: a known first name followed by a capitalised word is a person
+  const useLexicon = lexicon && facts.hasUpper;
+  if (!hasLists && !useLexicon) return;
+  const lower = hasLists ? text.toLowerCase() : '';
+  let prev = '';
+  let prevStart = -1;
+  let prevEnd = -2;
+  let prevIsFirstName = false;
+  // Without term lists only capitalised words can matter; two of them are adjacent exactly when they
+  // are adjacent words, since a word that does not start with a capital would lie between them.
+  const re = hasLists ? WORD : CAPITAL_WORD;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const w = m[0];
+    const start = m.index;
+    const end = start + w.length;
+    if (hasLists) {
+      const key = w.toLowerCase();
+      if (denyTerms.size > 0) termMatch(out, denyTerms, key, lower, text, start, 'DENY_TERM', 70);
+      if (names.size > 0) termMatch(out, names, key, lower, text, start, 'PERSON', 40);
     }
-    // lexicon: a known first name followed by a capitalised word is a person
-    if (lexicon && facts.hasUpper && FIRST_NAMES.has(word.w)) {
-      const next = words[k + 1];
-      if (
-        next &&
-        next.start === word.end + 1 &&
-        /^\p{Lu}\p{Ll}+$/u.test(next.w) &&
-        !STREET_SUFFIXES.has(next.w)
-      ) {
-        out.push({
-          type: 'PERSON',
-          start: word.start,
-          end: next.end,
-          priority: 35,
-          norm: `${word.w} ${next.w}`.toLowerCase(),
-        });
+    if (useLexicon) {
+      if (prevIsFirstName && start === prevEnd + 1 && CAPITALISED.test(w) && !STREET_SUFFIXES.has(w)) {
+        out.push({ type: 'PERSON', start: prevStart, end, priority: 35, norm: `${prev} ${w}`.toLowerCase() });
       }
+      // Given names are capitalised: only those words need the set lookup.
+      const c = w.charCodeAt(0);
+      prevIsFirstName = ((c >= 65 && c <= 90) || c > 127) && FIRST_NAMES.has(w);
+      prev = w;
+      prevStart = start;
+      prevEnd = end;
     }
   }
 }
 
-/** Runs every enabled detector over a field. */
-export function detect(text: string, enabled: (t: EntityType) => boolean, lists: WordLists): Candidate[] {
+/**
+ * Runs every enabled detector over a field. `facts` may be computed on less than the whole text (the
+ * scrubber leaves out placeholders, whose candidates it discards anyway): they only skip detectors.
+ */
+export function detect(
+  text: string,
+  enabled: (t: EntityType) => boolean,
+  lists: WordLists,
+  facts: FieldFacts = factsOf(text),
+): Candidate[] {
   const out: Candidate[] = [];
-  const f = factsOf(text);
+  const f = facts;
   const P = DETECTOR_PATTERNS;
   const on = enabled;
   if (on('PRIVATE_KEY') && text.includes('-----BEGIN')) privateKeys(out, text);
