@@ -76,8 +76,6 @@ export const DETECTOR_PATTERNS = {
     /\b[A-ZÄÖÜ][a-zäöüß]{2,30}(?:straße|strasse|weg|gasse|platz|allee|ring|damm) \d{1,4}[a-z]?\b/g,
   personTitle: /\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? [A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?/g,
   placeholder: /<[A-Z][A-Z0-9_]{1,30}(?::[0-9a-f]{6})?>/g,
-  /** Maximal runs of token characters long enough to be a generic secret (see highEntropy). */
-  tokenRun: /[A-Za-z0-9_+/=-]{20,}/g,
 } as const;
 
 /**
@@ -292,13 +290,33 @@ export function shannonEntropy(s: string): number {
  * Generic high-entropy tokens: runs of [A-Za-z0-9_+/=-] of 20-512 characters that mix letters and digits
  * (upper, lower and digits; or long hex; or long base64) with entropy near the maximum for their length.
  */
+/** Characters of a generic token: [A-Za-z0-9_+/=-], as a lookup table over ASCII. */
+const TOKEN_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-')
+    table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
 function highEntropy(out: Candidate[], text: string): void {
-  // The regex engine finds the maximal runs of 20+ token characters; most fields have none.
-  const re = DETECTOR_PATTERNS.tokenRun;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    let s = m.index;
-    let e = s + m[0].length;
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TOKEN_CHARS[c] === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d >= 128 || TOKEN_CHARS[d] === 0) break;
+      j++;
+    }
+    let s = i;
+    let e = j;
+    i = j;
+    if (e - s < 20) continue;
     while (s < e && '/-+='.includes(text[s] as string)) s++;
     while (e > s && '/-'.includes(text[e - 1] as string)) e--;
     const len = e - s;
