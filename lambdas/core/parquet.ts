@@ -272,11 +272,6 @@ function toIPC(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Ar
   return arrow.RecordBatchStreamWriter.writeAll([toRecordBatch(columns, rows)]).toUint8Array(true);
 }
 
-/** Builds an Arrow table from rows; columns absent from a row are NULL. */
-export function toArrowTable(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Table {
-  return new arrow.Table([toRecordBatch(columns, rows)]);
-}
-
 /**
  * Writer settings per column list, built once. zstd for every column, no dictionary pages (zstd already
  * folds repeated values; dictionaries doubled the encode time and made event files larger). Chunk-level
