@@ -61,6 +61,20 @@ describe('redact handler on s3rver', () => {
   });
   afterAll(async () => s3.stop());
 
+  /** A handler on the emulator's zones that records its batch reports and log lines. */
+  function reportingHandler() {
+    const reports: BatchReport[] = [];
+    const { lines, logger } = logCapture();
+    const handler = createRedactHandler({
+      stores: { events, quarantine },
+      keyProvider,
+      policy: testPolicy(),
+      logger,
+      onBatch: (r) => reports.push(r),
+    });
+    return { handler, reports, lines };
+  }
+
   async function mixedBatch() {
     const agg = await aggregate([makeEvent('mouse_down', { seq: 10 }), makeEvent('mouse_up', { seq: 11 })]);
     return kinesisEvent([
@@ -73,15 +87,7 @@ describe('redact handler on s3rver', () => {
   }
 
   it('writes Parquet rows and scrubbed quarantine objects for a mixed batch (plain, invalid, aggregated)', async () => {
-    const reports: BatchReport[] = [];
-    const { logger } = logCapture();
-    const handler = createRedactHandler({
-      stores: { events, quarantine },
-      keyProvider,
-      policy: testPolicy(),
-      logger,
-      onBatch: (r) => reports.push(r),
-    });
+    const { handler, reports } = reportingHandler();
     const response = await handler(await mixedBatch());
     expect(response.batchItemFailures).toEqual([]);
     expect(reports[0]).toMatchObject({ records: 5, events: 6, counts: { written: 4, quarantined: 2 } });
@@ -147,15 +153,7 @@ describe('redact handler on s3rver', () => {
   });
 
   it('a record that cannot be decoded ends the batch there: earlier records are written, it and later ones retried', async () => {
-    const { lines, logger } = logCapture();
-    const reports: BatchReport[] = [];
-    const handler = createRedactHandler({
-      stores: { events, quarantine },
-      keyProvider,
-      policy: testPolicy(),
-      logger,
-      onBatch: (r) => reports.push(r),
-    });
+    const { handler, reports, lines } = reportingHandler();
     const batch = kinesisEvent([
       kinesisRecord(makeEvent('mouse_move', { seq: 101 })),
       kinesisRecord(makeEvent('mouse_move', { seq: 102 })),
@@ -176,13 +174,7 @@ describe('redact handler on s3rver', () => {
   });
 
   it('no raw id or planted value appears in any byte written or logged', async () => {
-    const { lines, logger } = logCapture();
-    const handler = createRedactHandler({
-      stores: { events, quarantine },
-      keyProvider,
-      policy: testPolicy(),
-      logger,
-    });
+    const { handler, lines } = reportingHandler();
     await handler(await mixedBatch());
     const files: string[] = [];
     const walk = (d: string) => {
