@@ -61,7 +61,7 @@ export const ConfigSchema = z
     athenaResultsRetentionDays: int(1, 3650, 7),
     accessLogsRetentionDays: int(1, 3650, 90),
     noncurrentVersionRetentionDays: int(1, 365, 7),
-    redactBatchSize: int(1, 10_000, 100),
+    redactBatchSize: int(1, 10_000, 1000),
     redactBatchWindowSeconds: int(0, 300, 5),
     redactMaxRecordAgeSeconds: int(60, 604_800, 21_600),
     redactRetryAttempts: int(0, 10_000, 3),
