@@ -22,7 +22,7 @@ import {
 } from './episodes.js';
 import { ACTIONS_TABLE, EPISODES_TABLE, type EventRow, TABLE_LOCATIONS } from './lake-schema.js';
 import { decodeParquet, encodeParquet } from './parquet.js';
-import type { ObjectStore } from './ports.js';
+import type { ObjectInfo, ObjectStore } from './ports.js';
 
 /** A window that cannot be processed as asked (misaligned, crosses a day). */
 export class WindowError extends Error {
@@ -54,7 +54,58 @@ export interface SequenceWindowInput {
   readonly lookAheadMs?: number;
   readonly reduce?: Partial<ReduceConfig>;
   readonly episodes?: Partial<EpisodeConfig>;
+  /** Decoded events files reused across windows. @default one cache per process (decodedEventFiles) */
+  readonly cache?: DecodedFileCache;
 }
+
+/**
+ * Decoded events-zone files, reused by later windows: consecutive windows read nearly the same look-back,
+ * and decoding was most of a window's cost. An entry is keyed by the object's key, ETag, size and
+ * modification time, so a rewritten object (an erasure, a retried batch) is read again, never served
+ * stale; objects listed without an ETag are not cached. Least recently used files are dropped beyond
+ * `maxRows` decoded rows. Rows handed out are shared and must not be modified.
+ */
+export class DecodedFileCache {
+  private readonly files = new Map<string, readonly EventRow[]>();
+  private rows = 0;
+
+  constructor(readonly maxRows: number) {}
+
+  /** The rows of a listed object, decoded once per version. */
+  async rowsOf(store: ObjectStore, info: ObjectInfo): Promise<readonly EventRow[] | undefined> {
+    const id =
+      info.etag === undefined
+        ? undefined
+        : `${store.name}\u0000${info.key}\u0000${info.etag}\u0000${info.size}\u0000${info.lastModified?.getTime() ?? ''}`;
+    const hit = id === undefined ? undefined : this.files.get(id);
+    if (hit && id !== undefined) {
+      this.files.delete(id);
+      this.files.set(id, hit);
+      return hit;
+    }
+    const bytes = await store.get(info.key);
+    if (!bytes) return undefined;
+    const rows = decodeParquet(bytes) as unknown as EventRow[];
+    if (id !== undefined && rows.length <= this.maxRows) {
+      this.files.set(id, rows);
+      this.rows += rows.length;
+      for (const [oldest, old] of this.files) {
+        if (this.rows <= this.maxRows) break;
+        this.files.delete(oldest);
+        this.rows -= old.length;
+      }
+    }
+    return rows;
+  }
+
+  /** Decoded rows held now. */
+  get size(): number {
+    return this.rows;
+  }
+}
+
+/** The process-wide cache (a warm Lambda container keeps it between scheduled runs). */
+export const decodedEventFiles = new DecodedFileCache(400_000);
 
 /** Counts of one window run (no content). */
 export interface WindowResult {
@@ -136,6 +187,7 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   const late = input.lateArrivalMs ?? 600_000;
   const readFrom = from - lookBack;
   const readTo = to + lookAhead;
+  const cache = input.cache ?? decodedEventFiles;
 
   // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
   let filesRead = 0;
@@ -144,10 +196,10 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     const objects = (await input.eventsStore.list(prefix)).filter((o) => o.key.endsWith('.parquet'));
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const o of objects) {
-      const bytes = await input.eventsStore.get(o.key);
-      if (!bytes) continue;
+      const decoded = await cache.rowsOf(input.eventsStore, o);
+      if (!decoded) continue;
       filesRead += 1;
-      for (const row of decodeParquet(bytes) as unknown as EventRow[]) {
+      for (const row of decoded) {
         if (row.ts < readFrom || row.ts >= readTo) continue;
         const seen = byId.get(row.event_id);
         // Deduplicate by event id; the lowest (seq, sequence_number) copy wins, whatever the file order.

@@ -4,12 +4,14 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../lambdas/adapters/aws-clients.js';
+import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
 import { EVENTS_TABLE, type EventRow } from '../../lambdas/core/lake-schema.js';
 import { encodeParquet, type LakeRow } from '../../lambdas/core/parquet.js';
 import type { ObjectStore } from '../../lambdas/core/ports.js';
 import {
   closedWindows,
+  DecodedFileCache,
   readWatermark,
   sequenceWindow,
   WindowError,
@@ -158,6 +160,68 @@ describe('sequenceWindow on s3rver, read back with DuckDB', () => {
     expect(await readWatermark(store('cur-c'))).toBeUndefined();
     await writeWatermark(store('cur-c'), T0 + 30 * MIN);
     expect(await readWatermark(store('cur-c'))).toBe(T0 + 30 * MIN);
+  });
+});
+
+describe('decoded events files, reused across windows', () => {
+  const rowsOf = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => new SessionScript(`${tag}${i}`, T0).screen().rows).flat();
+  /** A file store that counts reads and can hide ETags from listings. */
+  function countingStore(hideEtags = false) {
+    const inner = new FileObjectStore(mkdtempSync(join(tmpdir(), 'wt-cache-')));
+    let gets = 0;
+    const store: ObjectStore = {
+      name: inner.name,
+      put: (k, b, o) => inner.put(k, b, o),
+      get: (k) => {
+        gets += 1;
+        return inner.get(k);
+      },
+      list: async (p) => (await inner.list(p)).map((o) => (hideEtags ? { key: o.key, size: o.size } : o)),
+      delete: (k) => inner.delete(k),
+    };
+    return { store, gets: () => gets };
+  }
+  const info = async (store: ObjectStore, key: string) => {
+    const [o] = await store.list(key);
+    if (!o) throw new Error('missing');
+    return o;
+  };
+
+  it('decodes a file once, and again when it is rewritten (an erasure must never be served stale)', async () => {
+    const { store, gets } = countingStore();
+    const cache = new DecodedFileCache(1000);
+    await store.put('events/a.parquet', encodeParquet(EVENTS_TABLE.columns, rowsOf(2, 'old') as LakeRow[]));
+    const first = await cache.rowsOf(store, await info(store, 'events/a.parquet'));
+    expect(await cache.rowsOf(store, await info(store, 'events/a.parquet'))).toBe(first);
+    expect(gets()).toBe(1);
+    await store.put('events/a.parquet', encodeParquet(EVENTS_TABLE.columns, rowsOf(1, 'new') as LakeRow[]));
+    const after = await cache.rowsOf(store, await info(store, 'events/a.parquet'));
+    expect(gets()).toBe(2);
+    expect(after?.map((r) => r.session_id)).toEqual(['new0']);
+  });
+
+  it('drops the least recently used files beyond its row budget, and never caches without an ETag', async () => {
+    const { store, gets } = countingStore();
+    const cache = new DecodedFileCache(2);
+    for (const k of ['a', 'b', 'c'])
+      await store.put(`events/${k}.parquet`, encodeParquet(EVENTS_TABLE.columns, rowsOf(1, k) as LakeRow[]));
+    for (const k of ['a', 'b', 'c']) await cache.rowsOf(store, await info(store, `events/${k}.parquet`));
+    expect(cache.size).toBe(2);
+    await cache.rowsOf(store, await info(store, 'events/c.parquet'));
+    expect(gets()).toBe(3);
+    await cache.rowsOf(store, await info(store, 'events/a.parquet'));
+    expect(gets()).toBe(4);
+
+    const bare = countingStore(true);
+    await bare.store.put(
+      'events/a.parquet',
+      encodeParquet(EVENTS_TABLE.columns, rowsOf(1, 'a') as LakeRow[]),
+    );
+    const noEtags = new DecodedFileCache(100);
+    for (let i = 0; i < 2; i++) await noEtags.rowsOf(bare.store, await info(bare.store, 'events/a.parquet'));
+    expect(bare.gets()).toBe(2);
+    expect(noEtags.size).toBe(0);
   });
 });
 
