@@ -2,24 +2,13 @@
  * A deterministic typed-text corpus for the scrub benchmark: realistic sentences a knowledge worker types,
  * with PII and secrets planted at known rates, and the planted values per entity type for recall.
  */
-import { luhnValid } from '../lambdas/core/scrub/detectors.js';
+import { seededRandom } from '../agent/simulator/values.js';
+import { withLuhnDigit } from '../lambdas/core/scrub/detectors.js';
 
 /** One field of typed text and what was planted in it. */
 export interface CorpusField {
   readonly text: string;
   readonly planted: readonly { type: string; value: string }[];
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FILLER = [
@@ -43,11 +32,8 @@ function digits(r: () => number, n: number): string {
 }
 
 function card(r: () => number): string {
-  const body = `4${digits(r, 14)}`;
-  for (let c = 0; c <= 9; c++)
-    if (luhnValid(body + c))
-      return `${body.slice(0, 4)} ${body.slice(4, 8)} ${body.slice(8, 12)} ${body.slice(12)}${c}`;
-  return body;
+  const n = withLuhnDigit(`4${digits(r, 14)}`);
+  return `${n.slice(0, 4)} ${n.slice(4, 8)} ${n.slice(8, 12)} ${n.slice(12)}`;
 }
 
 const GENERATORS: Record<string, (r: () => number) => string> = {
@@ -65,7 +51,7 @@ const GENERATORS: Record<string, (r: () => number) => string> = {
 
 /** `count` fields; about a third carry one planted value, cycling through the entity types. */
 export function scrubCorpus(count: number, seed = 7): CorpusField[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const types = Object.keys(GENERATORS);
   const out: CorpusField[] = [];
   for (let i = 0; i < count; i++) {

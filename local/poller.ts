@@ -316,26 +316,8 @@ export class KinesisPoller {
   }
 
   private toEvent(shardId: string, records: readonly _Record[]): KinesisStreamEvent {
-    return {
-      Records: records.map(
-        (r): KinesisStreamRecord => ({
-          eventSource: 'aws:kinesis',
-          eventVersion: '1.0',
-          eventID: `${shardId}:${r.SequenceNumber}`,
-          eventName: 'aws:kinesis:record',
-          invokeIdentityArn: 'arn:aws:iam::000000000000:role/worktrace-local',
-          awsRegion: this.options.region ?? 'eu-west-1',
-          eventSourceARN: this.streamArn,
-          kinesis: {
-            kinesisSchemaVersion: '1.0',
-            partitionKey: r.PartitionKey ?? '',
-            sequenceNumber: r.SequenceNumber ?? '',
-            data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
-            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
-          },
-        }),
-      ),
-    };
+    const source = { streamArn: this.streamArn, region: this.options.region ?? 'eu-west-1' };
+    return { Records: records.map((r) => lambdaRecordOf(shardId, r, source)) };
   }
 
   /** Invokes one batch with Lambda's failure handling; returns once every record is checkpointed. */
@@ -460,4 +442,31 @@ export function lowestFailure(
     lowest = Math.min(lowest, i);
   }
   return lowest;
+}
+
+/**
+ * A record as GetRecords returns it, shaped as the Kinesis event source mapping hands it to Lambda
+ * (base64 data, `shardId:sequence` event id, arrival time in seconds).
+ */
+export function lambdaRecordOf(
+  shardId: string,
+  r: _Record,
+  source: { streamArn?: string; region?: string } = {},
+): KinesisStreamRecord {
+  return {
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shardId}:${r.SequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::000000000000:role/worktrace-local',
+    awsRegion: source.region ?? 'eu-west-1',
+    eventSourceARN: source.streamArn ?? '',
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: r.PartitionKey ?? '',
+      sequenceNumber: r.SequenceNumber ?? '',
+      data: Buffer.from(r.Data ?? new Uint8Array()).toString('base64'),
+      approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? 0) / 1000,
+    },
+  };
 }

@@ -13,7 +13,6 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { WorktraceProducer } from '../agent/producer.js';
 import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
@@ -40,6 +39,7 @@ import {
 import {
   type KinesisHandler,
   KinesisPoller,
+  lambdaRecordOf,
   PollerKilledError,
   type PollerSettings,
   readOnFailureRecords,
@@ -539,17 +539,7 @@ export async function onFailureEventIds(stack: LocalStack): Promise<string[]> {
       new GetRecordsCommand({ ShardIterator: it.ShardIterator, Limit: info.batchSize }),
     );
     for (const r of page.Records ?? []) {
-      const record = {
-        eventID: `${info.shardId}:${r.SequenceNumber}`,
-        kinesis: {
-          sequenceNumber: r.SequenceNumber ?? '',
-          partitionKey: r.PartitionKey ?? '',
-          data: Buffer.from(r.Data ?? []).toString('base64'),
-          approximateArrivalTimestamp: 0,
-          kinesisSchemaVersion: '1.0',
-        },
-      } as KinesisStreamRecord;
-      for (const source of toSourceRecords(record)) {
+      for (const source of toSourceRecords(lambdaRecordOf(info.shardId, r))) {
         const parsed = parseEvent(source.data);
         ids.push(parsed.ok ? parsed.event.eventId : `unparseable:${source.sequenceNumber}`);
       }

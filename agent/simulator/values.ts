@@ -3,6 +3,8 @@
  * same checks real ones do (Luhn cards, mod-97 IBANs, vendor token shapes), so leakage tests are honest.
  */
 
+import { withLuhnDigit } from '../../lambdas/core/scrub/detectors.js';
+
 /** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -53,19 +55,6 @@ export const PLANTED_KINDS = {
 } as const;
 export type PlantedKind = keyof typeof PLANTED_KINDS;
 
-function luhnComplete(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
-
 function ibanDe(bban: string): string {
   const numeric = `${bban}131400`.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
   let rem = 0;
@@ -82,7 +71,7 @@ export function plantedValue(kind: PlantedKind, d: Dice): string {
     case 'phone':
       return `+44 20 7946 ${d.chars(DIGITS, 4)}`;
     case 'card':
-      return luhnComplete(`4${d.chars(DIGITS, 14)}`).replace(/(\d{4})(?=\d)/g, '$1 ');
+      return withLuhnDigit(`4${d.chars(DIGITS, 14)}`).replace(/(\d{4})(?=\d)/g, '$1 ');
     case 'iban':
       return ibanDe(d.chars(DIGITS, 18));
     case 'aws_key':

@@ -14,12 +14,11 @@ import { defaultKeyFile, LocalKeyFileProvider } from '../../lambdas/adapters/loc
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
 import type { ObjectStore } from '../../lambdas/core/ports.js';
 import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
-import { glueDatabaseName, workgroupName } from '../../lib/names.js';
 import { VIEWS } from '../../lib/sql/registry.js';
-import { LOCAL_ENV, stageFromEnv } from '../../local/cli-env.js';
+import { stageFromEnv } from '../../local/cli-env.js';
 import type { LocalLake } from '../../local/query-engine.js';
 import { failSoftly } from './common.js';
-import { withLocalLake } from './query.js';
+import { type LakeSourceFlags, withLakeSourceOptions, withLocalLake } from './query.js';
 
 /** The system prompt of every chat record. */
 export const SFT_SYSTEM_PROMPT =
@@ -131,7 +130,7 @@ export async function subjectAccessExport(lake: LocalLake, pseudonym: string): P
 /** Registers the command. */
 export function registerExport(program: Command): void {
   const stage = stageFromEnv();
-  program
+  const command = program
     .command('export')
     .description(
       "export a view as JSON Lines (sft_examples as chat fine-tuning records), or a subject's data (--user)",
@@ -143,46 +142,30 @@ export function registerExport(program: Command): void {
     )
     .option('--key-file <file>', '--user: pseudonym key file [default: <data-dir>/keys/pseudonym.key]')
     .option('--format <format>', 'jsonl (the only format)', 'jsonl')
-    .requiredOption('--out <file>', 'output file')
-    .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
-    .option('--stage <name>', 'stage of the local bucket names', stage)
-    .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
-    .option('--athena', 'export from Athena (UNLOAD) instead of the local lake')
-    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
-    .option('--database <name>', 'Glue database', glueDatabaseName(stage))
+    .requiredOption('--out <file>', 'output file');
+  withLakeSourceOptions(command, stage, 'export from Athena (UNLOAD) instead of the local lake')
     .option(
       '--results-uri <uri>',
       'Athena: s3://<athena-results bucket>/<prefix>/ to UNLOAD into (stack output AthenaResultsUri)',
     )
     .action(
       failSoftly(
-        async (opts: {
-          view?: string;
-          user?: string;
-          keyFile?: string;
-          format: string;
-          out: string;
-          dataDir: string;
-          stage: string;
-          lakeDir?: string;
-          athena?: boolean;
-          workgroup: string;
-          database: string;
-          resultsUri?: string;
-        }) => {
+        async (
+          opts: LakeSourceFlags & {
+            view?: string;
+            user?: string;
+            keyFile?: string;
+            format: string;
+            out: string;
+            resultsUri?: string;
+          },
+        ) => {
           if (opts.user !== undefined) {
             if (opts.view || opts.athena)
               throw new ExportError('--user exports from the local lake, without --view');
             const key = await new LocalKeyFileProvider(opts.keyFile ?? defaultKeyFile(opts.dataDir)).getKey();
             const pseudonym = new Pseudonymizer(key).of('user', opts.user);
-            const doc = await withLocalLake(
-              {
-                dataDir: opts.dataDir,
-                stage: opts.stage,
-                ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}),
-              },
-              (lake) => subjectAccessExport(lake, pseudonym),
-            );
+            const doc = await withLocalLake(opts, (lake) => subjectAccessExport(lake, pseudonym));
             await writeFile(opts.out, `${JSON.stringify({ ...doc, keyVersion: key.version }, null, 2)}\n`);
             console.log(
               `wrote ${Object.entries(doc.counts)
@@ -212,13 +195,8 @@ export function registerExport(program: Command): void {
               out: opts.out,
             });
           } else {
-            n = await withLocalLake(
-              {
-                dataDir: opts.dataDir,
-                stage: opts.stage,
-                ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}),
-              },
-              async (lake) => writeJsonl(view, (await lake.query(`SELECT * FROM ${view}`)).rows, opts.out),
+            n = await withLocalLake(opts, async (lake) =>
+              writeJsonl(view, (await lake.query(`SELECT * FROM ${view}`)).rows, opts.out),
             );
           }
           console.log(`wrote ${n} ${view === 'sft_examples' ? 'chat records' : 'rows'} to ${opts.out}`);

@@ -61,6 +61,30 @@ export async function withLocalStores<T>(
   }
 }
 
+/** What withLakeSourceOptions adds to a command's options. */
+export interface LakeSourceFlags {
+  dataDir: string;
+  stage: string;
+  lakeDir?: string;
+  athena?: boolean;
+  workgroup: string;
+  database: string;
+}
+
+/**
+ * The options of commands that read the lake: the local lake (`--data-dir`, `--stage`, `--lake-dir`) or,
+ * with `--athena`, the stage's workgroup and database.
+ */
+export function withLakeSourceOptions(command: Command, stage: string, athena: string): Command {
+  return command
+    .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
+    .option('--stage <name>', 'stage of the local bucket names', stage)
+    .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
+    .option('--athena', athena)
+    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
+    .option('--database <name>', 'Glue database', glueDatabaseName(stage));
+}
+
 /** Opens the local lake (see withLocalStores) with the tables and views, for the duration of `use`. */
 export async function withLocalLake<T>(
   opts: LakeSourceOptions,
@@ -120,52 +144,28 @@ export function renderRows(
 /** Registers the command. */
 export function registerQuery(program: Command): void {
   const stage = stageFromEnv();
-  program
+  const command = program
     .command('query')
     .description('run SQL on the local lake (DuckDB, the same views as Athena) or, with --athena, on Athena')
     .argument('<sql>', 'the query, e.g. "SELECT * FROM sft_examples LIMIT 3"')
-    .option('--format <format>', 'table, csv or json', 'table')
-    .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
-    .option('--stage <name>', 'stage of the local bucket names', stage)
-    .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
-    .option('--athena', 'run on Athena instead of the local lake')
-    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
-    .option('--database <name>', 'Glue database', glueDatabaseName(stage))
-    .action(
-      failSoftly(
-        async (
-          sql: string,
-          opts: {
-            format: string;
-            dataDir: string;
-            stage: string;
-            lakeDir?: string;
-            athena?: boolean;
-            workgroup: string;
-            database: string;
-          },
-        ) => {
-          if (!['table', 'csv', 'json'].includes(opts.format))
-            throw new Error('--format is table, csv or json');
-          const format = opts.format as OutputFormat;
-          if (opts.athena) {
-            const r = await queryAthena(athenaClient(), sql, {
-              workgroup: opts.workgroup,
-              database: opts.database,
-            });
-            console.log(renderRows(r.columns, r.rows, format));
-            if (format === 'table')
-              console.log(`(${r.bytesScanned} bytes scanned, query ${r.queryExecutionId})`);
-            return;
-          }
-          await withLocalLake(
-            { dataDir: opts.dataDir, stage: opts.stage, ...(opts.lakeDir ? { lakeDir: opts.lakeDir } : {}) },
-            async (lake) => {
-              const r = await lake.query(sql);
-              console.log(renderRows(r.columns, r.rows, format));
-            },
-          );
-        },
-      ),
-    );
+    .option('--format <format>', 'table, csv or json', 'table');
+  withLakeSourceOptions(command, stage, 'run on Athena instead of the local lake').action(
+    failSoftly(async (sql: string, opts: LakeSourceFlags & { format: string }) => {
+      if (!['table', 'csv', 'json'].includes(opts.format)) throw new Error('--format is table, csv or json');
+      const format = opts.format as OutputFormat;
+      if (opts.athena) {
+        const r = await queryAthena(athenaClient(), sql, {
+          workgroup: opts.workgroup,
+          database: opts.database,
+        });
+        console.log(renderRows(r.columns, r.rows, format));
+        if (format === 'table') console.log(`(${r.bytesScanned} bytes scanned, query ${r.queryExecutionId})`);
+        return;
+      }
+      await withLocalLake(opts, async (lake) => {
+        const r = await lake.query(sql);
+        console.log(renderRows(r.columns, r.rows, format));
+      });
+    }),
+  );
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { WorktraceEventInput } from './event-contract.js';
 import { decodeParquet } from './parquet.js';
 import type { ObjectStore } from './ports.js';
+import { withLuhnDigit } from './scrub/detectors.js';
 
 /** Where the AWS canary keeps the previous run's values between runs (audit bucket). */
 export const CANARY_STATE_PREFIX = 'canary/';
@@ -26,26 +27,13 @@ export interface Survivor {
   readonly location: string;
 }
 
-function luhn(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
-}
-
 /** Fresh canary values (random per run, so a survivor can only come from this run). */
 export function canaryValues(nonce = randomBytes(8).toString('hex')): CanaryValue[] {
   const digits = BigInt(`0x${nonce}`).toString().padStart(20, '0');
   return [
     { kind: 'EMAIL', value: `canary.${nonce}@example.org` },
     { kind: 'AWS_ACCESS_KEY', value: `AKIA${nonce.toUpperCase()}` },
-    { kind: 'CARD', value: luhn(`4${digits.slice(0, 14)}`) },
+    { kind: 'CARD', value: withLuhnDigit(`4${digits.slice(0, 14)}`) },
     { kind: 'PHONE', value: `+44 20 7946 ${digits.slice(14, 18)}` },
     { kind: 'PASSWORD', value: `Cn${nonce}x` },
     { kind: 'SECURE_FIELD', value: `Sq${nonce}z` },

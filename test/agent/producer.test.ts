@@ -11,7 +11,6 @@ import {
   type PutRecordsRequestEntry,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlushError, WorktraceProducer } from '../../agent/producer.js';
 import { simulate } from '../../agent/simulator/simulate.js';
@@ -21,6 +20,7 @@ import { isTypingKey } from '../../lambdas/core/event-contract.js';
 import { parsePolicy } from '../../lambdas/core/policy.js';
 import { toSourceRecords } from '../../lambdas/redact/kinesis-records.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startKinesisEmulator } from '../../local/emulators.js';
+import { lambdaRecordOf } from '../../local/poller.js';
 import { makeEvent } from '../fixtures/events.js';
 
 let kinesis: RunningEmulator;
@@ -58,16 +58,7 @@ async function readBack(name: string): Promise<{ pk: string; event: WorktraceEve
     for (;;) {
       const got = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10000 }));
       for (const r of got.Records ?? []) {
-        const record = {
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          kinesis: {
-            data: Buffer.from(r.Data ?? []).toString('base64'),
-            sequenceNumber: r.SequenceNumber as string,
-            partitionKey: r.PartitionKey as string,
-            approximateArrivalTimestamp: 0,
-          },
-        } as unknown as KinesisStreamRecord;
-        for (const s of toSourceRecords(record)) {
+        for (const s of toSourceRecords(lambdaRecordOf(shard.ShardId ?? '', r))) {
           const raw = Buffer.from(s.data).toString('utf8');
           out.push({ pk: r.PartitionKey as string, event: JSON.parse(raw) as WorktraceEvent, raw });
         }

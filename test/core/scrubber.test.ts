@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
-import { ibanValid, luhnValid } from '../../lambdas/core/scrub/detectors.js';
+import { ibanValid, luhnValid, withLuhnDigit } from '../../lambdas/core/scrub/detectors.js';
 import type { EntityType } from '../../lambdas/core/scrub-types.js';
 import { createScrubber, SCRUBBER_PATTERNS } from '../../lambdas/core/scrubber.js';
 
@@ -296,6 +296,14 @@ describe('scrubber: linear time', () => {
     expect(ibanValid('GB82 WEST 1234 5698 7654 33')).toBe(false);
     expect(luhnValid('4111111111111111')).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
+    expect(withLuhnDigit('411111111111111')).toBe('4111111111111111');
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{1,18}$/), (body) => {
+        const card = withLuhnDigit(body);
+        expect(card.slice(0, -1)).toBe(body);
+        expect(luhnValid(card)).toBe(true);
+      }),
+    );
   });
 });
 

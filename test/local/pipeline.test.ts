@@ -2,14 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeParquet } from '../../lambdas/core/parquet.js';
 import { parsePolicy } from '../../lambdas/core/policy.js';
 import type { KeyProvider, ObjectStore } from '../../lambdas/core/ports.js';
 import { toSourceRecords } from '../../lambdas/redact/kinesis-records.js';
 import { type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
-import type { KinesisHandler } from '../../local/poller.js';
+import { type KinesisHandler, lambdaRecordOf } from '../../local/poller.js';
 import { renderReport } from '../../local/report.js';
 import {
   type LocalRunStats,
@@ -93,17 +92,7 @@ async function streamEvents(stack: LocalStack): Promise<{ id: string; userId: st
       const page = await stack.kinesisClient.send(new GetRecordsCommand({ ShardIterator: iterator }));
       if ((page.Records ?? []).length === 0) break;
       for (const r of page.Records ?? []) {
-        const record = {
-          eventID: `${shard.ShardId}:${r.SequenceNumber}`,
-          kinesis: {
-            sequenceNumber: r.SequenceNumber ?? '',
-            partitionKey: r.PartitionKey ?? '',
-            data: Buffer.from(r.Data ?? []).toString('base64'),
-            approximateArrivalTimestamp: 0,
-            kinesisSchemaVersion: '1.0',
-          },
-        } as KinesisStreamRecord;
-        for (const src of toSourceRecords(record)) {
+        for (const src of toSourceRecords(lambdaRecordOf(shard.ShardId ?? '', r))) {
           const e = JSON.parse(Buffer.from(src.data).toString('utf8')) as { eventId: string; userId: string };
           out.push({ id: e.eventId, userId: e.userId });
         }

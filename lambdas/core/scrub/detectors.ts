@@ -126,6 +126,20 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** `body` (digits) followed by its Luhn check digit: synthetic cards for simulators, canaries and benchmarks. */
+export function withLuhnDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = body.charCodeAt(body.length - 1 - i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`;
+}
+
 /** ISO 13616 mod-97 check of an IBAN (spaces removed, any case). */
 export function ibanValid(raw: string): boolean {
   const iban = raw.replace(/ /g, '').toUpperCase();
