@@ -82,7 +82,6 @@ export class Monitoring extends Construct {
     }
 
     const redactFn = props.redact.function;
-    const sequenceFn = props.sequence.function;
     const fiveMin = Duration.minutes(5);
     const custom = (service: string, metricName: string, statistic = 'Sum', period = fiveMin) =>
       new cloudwatch.Metric({
@@ -114,6 +113,39 @@ export class Monitoring extends Construct {
       opts: Partial<cloudwatch.CreateAlarmOptions>,
     ) => new cloudwatch.Alarm(this, id, { ...atLeastOne, ...opts, metric, alarmDescription: description });
 
+    /** Errors, throttles and failure-queue depth of one function: `<name>Errors`, `<name>Throttles`, `<name>FailureQueue`. */
+    const functionAlarms = (
+      name: string,
+      what: string,
+      target: Pick<RedactFunction | SequenceFunction, 'function' | 'failureQueue'>,
+      queueWhy: string,
+    ): Record<string, cloudwatch.Alarm> => {
+      const id = name.charAt(0).toUpperCase() + name.slice(1);
+      return {
+        [`${name}Errors`]: alarm(
+          `${id}Errors`,
+          `${what} failed.`,
+          target.function.metricErrors({ period: fiveMin }),
+          {},
+        ),
+        [`${name}Throttles`]: alarm(
+          `${id}Throttles`,
+          `${what} was throttled.`,
+          target.function.metricThrottles({ period: fiveMin }),
+          {},
+        ),
+        [`${name}FailureQueue`]: alarm(
+          `${id}FailureQueueDepth`,
+          queueWhy,
+          target.failureQueue.metricApproximateNumberOfMessagesVisible({
+            period: fiveMin,
+            statistic: 'Maximum',
+          }),
+          {},
+        ),
+      };
+    };
+
     this.alarms = {
       iteratorAge: alarm(
         'RedactIteratorAge',
@@ -125,26 +157,11 @@ export class Monitoring extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         },
       ),
-      redactErrors: alarm(
-        'RedactErrors',
-        'The redact function failed.',
-        redactFn.metricErrors({ period: fiveMin }),
-        {},
-      ),
-      redactThrottles: alarm(
-        'RedactThrottles',
-        'The redact function was throttled.',
-        redactFn.metricThrottles({ period: fiveMin }),
-        {},
-      ),
-      redactFailureQueue: alarm(
-        'RedactFailureQueueDepth',
+      ...functionAlarms(
+        'redact',
+        'The redact function',
+        props.redact,
         'Batches were given up on and sent to the redact failure queue.',
-        props.redact.failureQueue.metricApproximateNumberOfMessagesVisible({
-          period: fiveMin,
-          statistic: 'Maximum',
-        }),
-        {},
       ),
       quarantineRatio: alarm(
         'QuarantineRatio',
@@ -155,26 +172,11 @@ export class Monitoring extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         },
       ),
-      sequenceErrors: alarm(
-        'SequenceErrors',
-        'The sequencer failed.',
-        sequenceFn.metricErrors({ period: fiveMin }),
-        {},
-      ),
-      sequenceThrottles: alarm(
-        'SequenceThrottles',
-        'The sequencer was throttled.',
-        sequenceFn.metricThrottles({ period: fiveMin }),
-        {},
-      ),
-      sequenceFailureQueue: alarm(
-        'SequenceFailureQueueDepth',
+      ...functionAlarms(
+        'sequence',
+        'The sequencer',
+        props.sequence,
         'Scheduled sequencer runs failed and were sent to its dead-letter queue.',
-        props.sequence.failureQueue.metricApproximateNumberOfMessagesVisible({
-          period: fiveMin,
-          statistic: 'Maximum',
-        }),
-        {},
       ),
       sequenceStale: alarm(
         'SequenceStale',

@@ -26,7 +26,6 @@ export function toSourceRecords(record: KinesisStreamRecord): SourceRecord[] {
   const shardId = shardOf(record);
   const arrivalMs = Math.round(record.kinesis.approximateArrivalTimestamp * 1000);
   const sequenceNumber = record.kinesis.sequenceNumber;
-  const base = { shardId, sequenceNumber, arrivalMs };
   const raw = Buffer.from(record.kinesis.data, 'base64');
   // KPL magic number: 0xF3 0x89 0x9A 0xC2
   if (raw.length < 4 || raw[0] !== 0xf3 || raw[1] !== 0x89 || raw[2] !== 0x9a || raw[3] !== 0xc2) {
@@ -35,11 +34,13 @@ export function toSourceRecords(record: KinesisStreamRecord): SourceRecord[] {
   let out: SourceRecord[] = [];
   agg.deaggregateSync(record.kinesis, true, (err: Error | null, users?: UserRecord[]) => {
     if (err || !users) {
-      out = [{ ...base, data: raw }];
+      out = [{ shardId, sequenceNumber, arrivalMs, data: raw }];
       return;
     }
     out = users.map((u, i) => ({
-      ...base,
+      shardId,
+      sequenceNumber,
+      arrivalMs,
       subSequenceNumber: u.subSequenceNumber ?? i,
       data: Buffer.from(u.data, 'base64'),
     }));
