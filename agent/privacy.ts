@@ -5,8 +5,8 @@
  * characters never travel one key at a time.
  */
 import { createHash } from 'node:crypto';
-import { type EventOf, isTypingKey, LIMITS, type WorktraceEvent } from '../lambdas/core/event-contract.js';
-import { type ExclusionReason, exclusionsOf, type Policy } from '../lambdas/core/policy.js';
+import { type EventOf, isTypingKey, LIMITS, type WorktraceEvent } from '#core/contract/event-contract.js';
+import { type ExclusionReason, exclusionsOf, type Policy } from '#core/redact/policy.js';
 
 /** Why the agent kept an event (or its text) on the device. */
 export type DeviceDropReason = 'opted_out' | ExclusionReason | 'secure_text';

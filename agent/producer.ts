@@ -13,10 +13,10 @@
  */
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import agg from 'aws-kinesis-agg';
-import { kinesisClient } from '../lambdas/adapters/aws-clients.js';
-import type { WorktraceEvent } from '../lambdas/core/event-contract.js';
-import type { Policy } from '../lambdas/core/policy.js';
-import { validateEvent } from '../lambdas/core/validate.js';
+import { kinesisClient } from '#adapters/aws-clients.js';
+import type { WorktraceEvent } from '#core/contract/event-contract.js';
+import { validateEvent } from '#core/contract/validate.js';
+import type { Policy } from '#core/redact/policy.js';
 import { type CoalesceOptions, type DeviceDropReason, DevicePrivacy } from './privacy.js';
 import { Spool } from './spool.js';
 

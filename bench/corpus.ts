@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { WorktraceEventInput } from '../lambdas/core/event-contract.js';
+import type { WorktraceEventInput } from '#core/contract/event-contract.js';
 import { kinesisRecord } from '../test/fixtures/events.js';
 
 /** Sample session events, cycled with fresh ids and increasing seq to `count` events. */

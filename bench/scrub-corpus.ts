@@ -2,8 +2,9 @@
  * A deterministic typed-text corpus for the scrub benchmark: realistic sentences a knowledge worker types,
  * with PII and secrets planted at known rates, and the planted values per entity type for recall.
  */
+
+import { withLuhnDigit } from '#core/redact/detectors.js';
 import { seededRandom } from '../agent/simulator/values.js';
-import { withLuhnDigit } from '../lambdas/core/scrub/detectors.js';
 
 /** One field of typed text and what was planted in it. */
 export interface CorpusField {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type Policy, parsePolicy } from '../lambdas/core/policy.js';
+import { type Policy, parsePolicy } from '#core/redact/policy.js';
 
 /** Lambda environment variables share a 4 KB budget; the policy must leave room for the others. */
 export const MAX_POLICY_JSON_BYTES = 3072;

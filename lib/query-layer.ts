@@ -2,7 +2,7 @@
  * Query layer: the Glue database and tables over the lake (Parquet and JSON, partition projection, no
  * crawlers), the locked Athena workgroup (engine v3, enforced configuration, SSE-KMS results, bytes-scanned
  * cutoff), and the training-set views as Glue VIRTUAL_VIEW tables (Presto view definitions of the very SQL
- * files local mode runs on DuckDB). Column lists come from lambdas/core/lake-schema.ts, the same data the
+ * files local mode runs on DuckDB). Column lists come from core/lake/schema.ts, the same data the
  * Parquet writers use.
  */
 import { Stack } from 'aws-cdk-lib';
@@ -11,10 +11,10 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { glueTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef } from '../lambdas/core/lake-schema.js';
+import { glueTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef } from '#core/lake/schema.js';
+import { bindViewParams, type ViewParams } from '#core/views/dialect.js';
+import { VIEWS, viewSql } from '#core/views/registry.js';
 import { glueDatabaseName, workgroupName } from './names.js';
-import { bindViewParams, type ViewParams } from './sql/dialect.js';
-import { VIEWS, viewSql } from './sql/registry.js';
 
 /** Props of QueryLayer. */
 export interface QueryLayerProps {

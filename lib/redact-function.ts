@@ -12,7 +12,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OPT_OUT_REGISTRY_KEY } from '../lambdas/core/opt-outs.js';
+import { OPT_OUT_REGISTRY_KEY } from '#core/governance/opt-outs.js';
 import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
 import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT } from './defaults.js';

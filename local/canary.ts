@@ -1,22 +1,22 @@
 /**
- * The canary in local mode (values, events and object search in lambdas/core/canary.ts): synthetic events carrying unique, never-seen-before secrets and PII (typed key by key, in
+ * The canary in local mode (values, events and object search in core/governance/canary.ts): synthetic events carrying unique, never-seen-before secrets and PII (typed key by key, in
  * window titles, agent-coalesced text, error dialogs and a secure password field, from a raw user id that
  * must itself never land) go through the live pipeline: the agent SDK, the stream, the real redact
  * handler, the sequencer and the views. Then every object of every zone and every row of every view is
  * searched for them. A survivor names its location.
  */
 import { join } from 'node:path';
+import { LocalLake } from '#adapters/duckdb-lake.js';
 import {
   type CanaryValue,
   canaryEvents,
   canaryValues,
   type Survivor,
   searchObjects,
-} from '../lambdas/core/canary.js';
-import type { Policy } from '../lambdas/core/policy.js';
-import type { KeyProvider, ObjectStore } from '../lambdas/core/ports.js';
-import { VIEWS } from '../lib/sql/registry.js';
-import { LocalLake } from './query-engine.js';
+} from '#core/governance/canary.js';
+import type { KeyProvider, ObjectStore } from '#core/ports.js';
+import type { Policy } from '#core/redact/policy.js';
+import { VIEWS } from '#core/views/registry.js';
 import { type LocalStack, runLocalPipeline, type SequencerSettings } from './runtime.js';
 import type { WorkloadSource } from './workload.js';
 

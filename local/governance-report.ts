@@ -4,8 +4,8 @@
  * day and findings per type) and a records-of-processing page generated from the deployment configuration
  * (cdk.json context). Pure renderers: counts in, HTML and Markdown out, no row content.
  */
-import { EVENT_TYPES } from '../lambdas/core/event-contract.js';
-import { ENTITY_TYPES } from '../lambdas/core/scrub-types.js';
+import { EVENT_TYPES } from '#core/contract/event-contract.js';
+import { ENTITY_TYPES } from '#core/redact/scrub-types.js';
 import type { WorktraceConfig } from '../lib/config.js';
 import { findingsChartSvg, volumeChartSvg } from './report.js';
 

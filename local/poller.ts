@@ -18,7 +18,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { type Clock, systemClock } from '../lambdas/core/ports.js';
+import { type Clock, systemClock } from '#core/ports.js';
 
 /** A Lambda-shaped Kinesis handler (the redact handler, or a wrapper around it). */
 export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | undefined>;

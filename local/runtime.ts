@@ -13,22 +13,23 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { kinesisClient, s3Client } from '#adapters/aws-clients.js';
+import { LocalLake } from '#adapters/duckdb-lake.js';
+import { toSourceRecords } from '#adapters/kinesis-records.js';
+import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { parseEvent } from '#core/contract/validate.js';
+import { defaultBucketName, ZONES, type Zone } from '#core/lake/schema.js';
+import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/ports.js';
+import type { Policy } from '#core/redact/policy.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import type { DropReason } from '#core/redact/transform.js';
+import { runDueWindows, type WindowResult, writeWatermark } from '#core/sequence/sequencer.js';
+import type { ViewParams } from '#core/views/dialect.js';
+import { VIEWS } from '#core/views/registry.js';
 import { WorktraceProducer } from '../agent/producer.js';
-import { kinesisClient, s3Client } from '../lambdas/adapters/aws-clients.js';
-import { defaultKeyFile, LocalKeyFileProvider } from '../lambdas/adapters/local-key-provider.js';
-import { S3ObjectStore } from '../lambdas/adapters/s3-object-store.js';
-import { defaultBucketName, ZONES, type Zone } from '../lambdas/core/lake-schema.js';
-import type { Policy } from '../lambdas/core/policy.js';
-import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '../lambdas/core/ports.js';
-import { Pseudonymizer } from '../lambdas/core/pseudonym.js';
-import { runDueWindows, type WindowResult, writeWatermark } from '../lambdas/core/sequencer.js';
-import type { DropReason } from '../lambdas/core/transform.js';
-import { parseEvent } from '../lambdas/core/validate.js';
 import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js';
-import { toSourceRecords } from '../lambdas/redact/kinesis-records.js';
 import type { WorktraceConfig } from '../lib/config.js';
-import type { ViewParams } from '../lib/sql/dialect.js';
-import { VIEWS } from '../lib/sql/registry.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import {
   EMULATOR_CREDENTIALS,
@@ -44,7 +45,6 @@ import {
   type PollerSettings,
   readOnFailureRecords,
 } from './poller.js';
-import { LocalLake } from './query-engine.js';
 import type { DatasheetStats } from './report.js';
 import type { WorkloadSource } from './workload.js';
 

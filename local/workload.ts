@@ -3,8 +3,8 @@
  * minutes, with its ground truth and the raw identifiers it used (none of which may land in any zone).
  */
 
+import type { WorktraceEventInput } from '#core/contract/event-contract.js';
 import { type GroundTruth, simulate } from '../agent/simulator/simulate.js';
-import type { WorktraceEventInput } from '../lambdas/core/event-contract.js';
 
 /** Events minute by minute, plus what must never be stored. */
 export interface WorkloadSource {

@@ -3,7 +3,7 @@
  * and the same with broken lines mixed in (samples/broken-events.ndjson) for `worktrace validate`.
  */
 import { writeFileSync } from 'node:fs';
-import type { WorktraceEventInput } from '../lambdas/core/event-contract.js';
+import type { WorktraceEventInput } from '#core/contract/event-contract.js';
 import { makeEvent } from '../test/fixtures/events.js';
 
 const events: WorktraceEventInput[] = [];

@@ -8,8 +8,8 @@
  * that carry them) and the intended actions and episodes.
  */
 import { createHash } from 'node:crypto';
-import type { ActionType } from '../../lambdas/core/actions.js';
-import type { WorktraceEventInput } from '../../lambdas/core/event-contract.js';
+import type { WorktraceEventInput } from '#core/contract/event-contract.js';
+import type { ActionType } from '#core/sequence/actions.js';
 import {
   Dice,
   PLANTED_KINDS,

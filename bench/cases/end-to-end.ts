@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePolicy } from '../../lambdas/core/policy.js';
+import { parsePolicy } from '#core/redact/policy.js';
 import { runLocalPipeline, startLocalStack } from '../../local/runtime.js';
 import { simulatedWorkload } from '../../local/workload.js';
 import type { RunCase } from '../harness.js';

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, type PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { kinesisClient } from '#adapters/aws-clients.js';
+import { parsePolicy } from '#core/redact/policy.js';
 import { WorktraceProducer } from '../../agent/producer.js';
 import { simulate } from '../../agent/simulator/simulate.js';
-import { kinesisClient } from '../../lambdas/adapters/aws-clients.js';
-import { parsePolicy } from '../../lambdas/core/policy.js';
 import { EMULATOR_CREDENTIALS, startKinesisEmulator } from '../../local/emulators.js';
 import type { RunCase } from '../harness.js';
 

@@ -1,14 +1,14 @@
 /** The redact path: decode + validate + transform, and the whole handler including Parquet encoding. */
 import { existsSync, readFileSync } from 'node:fs';
-import { EVENTS_TABLE } from '../../lambdas/core/lake-schema.js';
-import { encodeParquet } from '../../lambdas/core/parquet.js';
-import { parsePolicy, scrubberOptionsFor } from '../../lambdas/core/policy.js';
-import type { ObjectStore } from '../../lambdas/core/ports.js';
-import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
-import { createScrubber } from '../../lambdas/core/scrubber.js';
-import { redactBatch, SessionStates } from '../../lambdas/core/transform.js';
+import { toSourceRecords } from '#adapters/kinesis-records.js';
+import { encodeParquet } from '#core/lake/parquet.js';
+import { EVENTS_TABLE } from '#core/lake/schema.js';
+import type { ObjectStore } from '#core/ports.js';
+import { parsePolicy, scrubberOptionsFor } from '#core/redact/policy.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import { createScrubber } from '#core/redact/scrubber.js';
+import { redactBatch, SessionStates } from '#core/redact/transform.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
-import { toSourceRecords } from '../../lambdas/redact/kinesis-records.js';
 import { ConfigSchema } from '../../lib/config.js';
 import { corpusRecords } from '../corpus.js';
 import type { MicroCase } from '../harness.js';

@@ -1,6 +1,6 @@
 /** The scrubbing engine on typed text, against the npm package redact-pii on the same corpus. */
 import { createRequire } from 'node:module';
-import { createScrubber } from '../../lambdas/core/scrubber.js';
+import { createScrubber } from '#core/redact/scrubber.js';
 import type { MicroCase, RunCase } from '../harness.js';
 import { scrubCorpus } from '../scrub-corpus.js';
 

@@ -1,5 +1,5 @@
 /** The sequencing pure path: a realistic desktop recording (mostly mouse moves) to actions and episodes. */
-import { sequenceRows } from '../../lambdas/core/sequencer.js';
+import { sequenceRows } from '#core/sequence/sequencer.js';
 import { desktopRecording } from '../../test/fixtures/desktop-recording.js';
 import type { MicroCase } from '../harness.js';
 

@@ -1,5 +1,5 @@
 /** Decode + parse + validate against the event contract. */
-import { parseEvent } from '../../lambdas/core/validate.js';
+import { parseEvent } from '#core/contract/validate.js';
 import { corpusRecords } from '../corpus.js';
 import type { MicroCase } from '../harness.js';
 

@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { lambdaClient } from '../../lambdas/adapters/aws-clients.js';
-import { InvokeError, invokeFunction } from '../../lambdas/adapters/invoke.js';
-import { defaultKeyFile, LocalKeyFileProvider } from '../../lambdas/adapters/local-key-provider.js';
+import { lambdaClient } from '#adapters/aws-clients.js';
+import { InvokeError, invokeFunction } from '#adapters/invoke.js';
+import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
 import { runCanary } from '../../local/canary.js';
 import { startLocalStack } from '../../local/runtime.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';

@@ -1,8 +1,8 @@
 /** Options and helpers shared by commands: data dir, key file, policy file. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { defaultKeyFile, LocalKeyFileProvider } from '../../lambdas/adapters/local-key-provider.js';
-import { type Policy, parsePolicy } from '../../lambdas/core/policy.js';
+import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
+import { type Policy, parsePolicy } from '#core/redact/policy.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 
 /** The default policy file used in local mode. */

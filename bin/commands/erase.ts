@@ -4,12 +4,12 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { lambdaClient } from '../../lambdas/adapters/aws-clients.js';
-import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
-import { invokeFunction } from '../../lambdas/adapters/invoke.js';
-import { eraseSubject, verifyReceiptChain } from '../../lambdas/core/erase.js';
-import type { ObjectStore, PutOptions } from '../../lambdas/core/ports.js';
-import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
+import { lambdaClient } from '#adapters/aws-clients.js';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { invokeFunction } from '#adapters/invoke.js';
+import { eraseSubject, verifyReceiptChain } from '#core/governance/erase.js';
+import type { ObjectStore, PutOptions } from '#core/ports.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { stageFromEnv } from '../../local/cli-env.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
 import { withLocalStores } from './query.js';

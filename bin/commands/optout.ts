@@ -4,8 +4,8 @@
  * views exclude their existing rows.
  */
 import type { Command } from 'commander';
-import { readOptOuts, writeOptOuts } from '../../lambdas/core/opt-outs.js';
-import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
+import { readOptOuts, writeOptOuts } from '#core/governance/opt-outs.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { stageFromEnv } from '../../local/cli-env.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
 import { withLocalStores } from './query.js';

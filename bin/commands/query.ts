@@ -4,17 +4,17 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { queryAthena } from '../../lambdas/adapters/athena.js';
-import { athenaClient, s3Client } from '../../lambdas/adapters/aws-clients.js';
-import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
-import { defaultBucketName, ZONES, type Zone } from '../../lambdas/core/lake-schema.js';
-import type { ObjectStore } from '../../lambdas/core/ports.js';
+import { queryAthena } from '#adapters/athena.js';
+import { athenaClient, s3Client } from '#adapters/aws-clients.js';
+import { LocalLake } from '#adapters/duckdb-lake.js';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { defaultBucketName, ZONES, type Zone } from '#core/lake/schema.js';
+import type { ObjectStore } from '#core/ports.js';
+import { DEFAULT_VIEW_PARAMS, type ViewParams } from '#core/views/dialect.js';
 import { glueDatabaseName, workgroupName } from '../../lib/names.js';
-import { DEFAULT_VIEW_PARAMS, type ViewParams } from '../../lib/sql/dialect.js';
 import { LOCAL_ENV, s3TargetFromEnv, stageFromEnv } from '../../local/cli-env.js';
 import { EMULATOR_CREDENTIALS, startS3Emulator } from '../../local/emulators.js';
-import { LocalLake } from '../../local/query-engine.js';
 import { failSoftly } from './common.js';
 
 /** Output formats. */

@@ -4,18 +4,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
-import { scrubberOptionsFor } from '../../lambdas/core/policy.js';
-import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
-import { writeRedacted } from '../../lambdas/core/redact-writer.js';
-import { createScrubber } from '../../lambdas/core/scrubber.js';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { scrubberOptionsFor } from '#core/redact/policy.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import { writeRedacted } from '#core/redact/redact-writer.js';
+import { createScrubber } from '#core/redact/scrubber.js';
 import {
   emptyCounts,
   type RedactCounts,
   redactBatch,
   SessionStates,
   type SourceRecord,
-} from '../../lambdas/core/transform.js';
+} from '#core/redact/transform.js';
 import { REDACTOR_VERSION } from '../../lambdas/redact/app.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
 

@@ -2,11 +2,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { LocalLake } from '#adapters/duckdb-lake.js';
+import { VIEWS } from '#core/views/registry.js';
 import { parseConfig } from '../../lib/config.js';
-import { VIEWS } from '../../lib/sql/registry.js';
 import { LOCAL_ENV, stageFromEnv } from '../../local/cli-env.js';
 import { type LakeFacts, renderGovernanceReport } from '../../local/governance-report.js';
-import type { LocalLake } from '../../local/query-engine.js';
 import { failSoftly } from './common.js';
 import { withLocalLake } from './query.js';
 

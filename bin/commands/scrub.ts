@@ -1,8 +1,8 @@
 /** `worktrace scrub --jsonl`: the scrubbing engine on stdin lines, same engine and policy as the Lambda. */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { scrubberOptionsFor } from '../../lambdas/core/policy.js';
-import { createScrubber } from '../../lambdas/core/scrubber.js';
+import { scrubberOptionsFor } from '#core/redact/policy.js';
+import { createScrubber } from '#core/redact/scrubber.js';
 import { failSoftly, loadKeyAndPolicy, withKeyAndPolicy } from './common.js';
 
 /** Registers the command. */

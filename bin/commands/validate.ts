@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { summariseValidation, type ValidationSummary } from '../../lambdas/core/validation-summary.js';
+import { summariseValidation, type ValidationSummary } from '#core/contract/validation-summary.js';
 
 /** Streams a file's lines (any size) into the validation summary, reporting each bad line as it goes. */
 export async function validateFile(

@@ -10,21 +10,21 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { WorktraceProducer } from '../../agent/producer.js';
-import { VIEWS } from '../../lib/sql/registry.js';
-import { viewSearchSql } from '../../lib/sql/search.js';
-import { queryAthena } from '../adapters/athena.js';
-import { athenaClient, s3Client } from '../adapters/aws-clients.js';
-import { readEnv } from '../adapters/env.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { queryAthena } from '#adapters/athena.js';
+import { athenaClient, s3Client } from '#adapters/aws-clients.js';
+import { readEnv } from '#adapters/lambda-env.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import {
   CANARY_STATE_KEY,
   type CanaryValue,
   canaryEvents,
   canaryValues,
   searchObjects,
-} from '../core/canary.js';
-import { parsePolicy } from '../core/policy.js';
+} from '#core/governance/canary.js';
+import { parsePolicy } from '#core/redact/policy.js';
+import { VIEWS } from '#core/views/registry.js';
+import { viewSearchSql } from '#core/views/search.js';
+import { WorktraceProducer } from '../../agent/producer.js';
 
 const EnvSchema = z.object({
   STREAM_NAME: z.string().min(1),

@@ -1,6 +1,6 @@
 /**
  * The erase function: `worktrace erase` in AWS. Invoked with `{ "user": "<raw id>" }` (never logged): the
- * pseudonym is computed with the live key, then lambdas/core/erase.ts rewrites every zone without the
+ * pseudonym is computed with the live key, then core/governance/erase.ts rewrites every zone without the
  * subject, verifies, registers the opt-out and writes the hash-chained receipt to the object-locked audit
  * bucket. Logs carry counts and the receipt hash only.
  */
@@ -8,12 +8,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { kmsClient, s3Client } from '../adapters/aws-clients.js';
-import { readEnv } from '../adapters/env.js';
-import { KmsKeyProvider } from '../adapters/kms-key-provider.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { eraseSubject } from '../core/erase.js';
-import { Pseudonymizer } from '../core/pseudonym.js';
+import { kmsClient, s3Client } from '#adapters/aws-clients.js';
+import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
+import { readEnv } from '#adapters/lambda-env.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { eraseSubject } from '#core/governance/erase.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
 
 /** Environment of the erase function. */
 export const EraseEnvSchema = z.object({

@@ -7,7 +7,7 @@
  */
 import { GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { kmsClient } from '../adapters/aws-clients.js';
+import { kmsClient } from '#adapters/aws-clients.js';
 
 /** What the Provider framework expects back. */
 export interface DataKeyResponse {

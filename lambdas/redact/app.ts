@@ -9,20 +9,20 @@ import type {
   KinesisStreamEvent,
   KinesisStreamRecord,
 } from 'aws-lambda';
-import type { Policy } from '../core/policy.js';
-import { scrubberOptionsFor } from '../core/policy.js';
-import type { KeyProvider, OptOutRegistry } from '../core/ports.js';
-import { Pseudonymizer } from '../core/pseudonym.js';
-import { type RedactStores, writeRedacted } from '../core/redact-writer.js';
-import { createScrubber } from '../core/scrubber.js';
+import { toSourceRecords } from '#adapters/kinesis-records.js';
+import type { KeyProvider, OptOutRegistry } from '#core/ports.js';
+import type { Policy } from '#core/redact/policy.js';
+import { scrubberOptionsFor } from '#core/redact/policy.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import { type RedactStores, writeRedacted } from '#core/redact/redact-writer.js';
+import { createScrubber } from '#core/redact/scrubber.js';
 import {
   type RedactContext,
   type RedactCounts,
   redactBatch,
   SessionStates,
   type SourceRecord,
-} from '../core/transform.js';
-import { toSourceRecords } from './kinesis-records.js';
+} from '#core/redact/transform.js';
 
 /** Version of the redactor code, stamped on every row. */
 export const REDACTOR_VERSION = 'redact-1.0.0';

@@ -7,12 +7,12 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { kmsClient, s3Client } from '../adapters/aws-clients.js';
-import { readEnv } from '../adapters/env.js';
-import { KmsKeyProvider } from '../adapters/kms-key-provider.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { StoredOptOutRegistry } from '../core/opt-outs.js';
-import { parsePolicy } from '../core/policy.js';
+import { kmsClient, s3Client } from '#adapters/aws-clients.js';
+import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
+import { readEnv } from '#adapters/lambda-env.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { StoredOptOutRegistry } from '#core/governance/opt-outs.js';
+import { parsePolicy } from '#core/redact/policy.js';
 import { createRedactHandler } from './app.js';
 
 const env = readEnv(

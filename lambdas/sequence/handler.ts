@@ -1,7 +1,7 @@
 /**
  * sequence Lambda: on a schedule, turns every closed window of the events zone after the watermark into
  * curated actions and episodes. A thin adapter: configuration, ports and telemetry here; the work is in
- * lambdas/core/sequencer.ts. Logs and metrics carry counts only, never event content.
+ * core/sequence/sequencer.ts. Logs and metrics carry counts only, never event content.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,12 +10,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { s3Client } from '../adapters/aws-clients.js';
-import { readEnv } from '../adapters/env.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { ANOMALY_KINDS } from '../core/actions.js';
-import { type Clock, type ObjectStore, systemClock } from '../core/ports.js';
-import { runDueWindows, type WindowResult } from '../core/sequencer.js';
+import { s3Client } from '#adapters/aws-clients.js';
+import { readEnv } from '#adapters/lambda-env.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { type Clock, type ObjectStore, systemClock } from '#core/ports.js';
+import { ANOMALY_KINDS } from '#core/sequence/actions.js';
+import { runDueWindows, type WindowResult } from '#core/sequence/sequencer.js';
 
 /** Environment of the sequence Lambda. */
 export const SequenceEnvSchema = z.object({

@@ -5,7 +5,7 @@ import {
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kinesisClient } from '../../lambdas/adapters/aws-clients.js';
+import { kinesisClient } from '#adapters/aws-clients.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startKinesisEmulator } from '../../local/emulators.js';
 
 describe('kinesis emulator through the SDK client', () => {

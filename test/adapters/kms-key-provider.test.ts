@@ -1,7 +1,7 @@
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KmsKeyProvider } from '../../lambdas/adapters/kms-key-provider.js';
+import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
 import { kinesisEvent, kinesisRecord, makeEvent } from '../fixtures/events.js';
 import { testPolicy } from '../fixtures/redact.js';

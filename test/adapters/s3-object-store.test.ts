@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client } from '../../lambdas/adapters/aws-clients.js';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
+import { s3Client } from '#adapters/aws-clients.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
 
 describe('S3ObjectStore on s3rver', () => {

@@ -12,13 +12,13 @@ import {
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kinesisClient } from '#adapters/aws-clients.js';
+import { toSourceRecords } from '#adapters/kinesis-records.js';
+import type { WorktraceEvent } from '#core/contract/event-contract.js';
+import { isTypingKey } from '#core/contract/event-contract.js';
+import { parsePolicy } from '#core/redact/policy.js';
 import { FlushError, WorktraceProducer } from '../../agent/producer.js';
 import { simulate } from '../../agent/simulator/simulate.js';
-import { kinesisClient } from '../../lambdas/adapters/aws-clients.js';
-import type { WorktraceEvent } from '../../lambdas/core/event-contract.js';
-import { isTypingKey } from '../../lambdas/core/event-contract.js';
-import { parsePolicy } from '../../lambdas/core/policy.js';
-import { toSourceRecords } from '../../lambdas/redact/kinesis-records.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startKinesisEmulator } from '../../local/emulators.js';
 import { lambdaRecordOf } from '../../local/poller.js';
 import { makeEvent } from '../fixtures/events.js';

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateEvent } from '#core/contract/validate.js';
+import { parsePolicy, scrubberOptionsFor } from '#core/redact/policy.js';
+import { createScrubber } from '#core/redact/scrubber.js';
 import { simulate } from '../../agent/simulator/simulate.js';
 import { PLANTED_KINDS } from '../../agent/simulator/values.js';
-import { parsePolicy, scrubberOptionsFor } from '../../lambdas/core/policy.js';
-import { createScrubber } from '../../lambdas/core/scrubber.js';
-import { validateEvent } from '../../lambdas/core/validate.js';
 
 describe('workload simulator', () => {
   const sim = simulate({ users: 4, minutes: 6, seed: 3 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { s3Client } from '../../lambdas/adapters/aws-clients.js';
+import { s3Client } from '#adapters/aws-clients.js';
 import { EMULATOR_CREDENTIALS } from '../../local/emulators.js';
 
 const children: ChildProcess[] = [];

@@ -2,8 +2,8 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { InvokeError, invokeFunction } from '../../lambdas/adapters/invoke.js';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
+import { InvokeError, invokeFunction } from '#adapters/invoke.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
 
 describe('AWS paths of governance (SDK mocked: no Lambda or versioned-S3 emulator here)', () => {
   it('invokes the erase function synchronously and returns its answer', async () => {

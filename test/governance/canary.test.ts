@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePolicy } from '../../lambdas/core/policy.js';
+import { parsePolicy } from '#core/redact/policy.js';
 import { runCanary } from '../../local/canary.js';
 import { type LocalStack, startLocalStack } from '../../local/runtime.js';
 import { TEST_KEY } from '../fixtures/redact.js';

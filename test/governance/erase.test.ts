@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { eraseSubject, verifyReceiptChain } from '#core/governance/erase.js';
+import { readOptOuts } from '#core/governance/opt-outs.js';
+import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
+import { EPISODES_TABLE } from '#core/lake/schema.js';
+import type { ObjectStore } from '#core/ports.js';
 import { writeOnce } from '../../bin/commands/erase.js';
-import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
-import { eraseSubject, verifyReceiptChain } from '../../lambdas/core/erase.js';
-import { EPISODES_TABLE } from '../../lambdas/core/lake-schema.js';
-import { readOptOuts } from '../../lambdas/core/opt-outs.js';
-import { decodeParquet, encodeParquet, type LakeRow } from '../../lambdas/core/parquet.js';
-import type { ObjectStore } from '../../lambdas/core/ports.js';
 import { buildFixtureLake, type FixtureLake } from '../fixtures/lake.js';
 
 /** Every row of a zone's Parquet objects under a prefix. */

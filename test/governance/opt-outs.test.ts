@@ -3,18 +3,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client } from '../../lambdas/adapters/aws-clients.js';
-import { FileObjectStore } from '../../lambdas/adapters/file-object-store.js';
-import { LocalKeyFileProvider } from '../../lambdas/adapters/local-key-provider.js';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
+import { s3Client } from '#adapters/aws-clients.js';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { LocalKeyFileProvider } from '#adapters/local-key-provider.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import {
   OPT_OUT_REGISTRY_KEY,
   OPT_OUT_TABLE_KEY,
   readOptOuts,
   StoredOptOutRegistry,
   writeOptOuts,
-} from '../../lambdas/core/opt-outs.js';
-import { Pseudonymizer } from '../../lambdas/core/pseudonym.js';
+} from '#core/governance/opt-outs.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type BatchReport, createRedactHandler } from '../../lambdas/redact/app.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
 import { kinesisEvent, kinesisRecord, makeEvent } from '../fixtures/events.js';

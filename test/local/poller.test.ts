@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { CreateStreamCommand, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kinesisClient, s3Client } from '../../lambdas/adapters/aws-clients.js';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.js';
-import { defaultBucketName } from '../../lambdas/core/lake-schema.js';
-import { decodeParquet } from '../../lambdas/core/parquet.js';
-import type { KeyProvider, ObjectStore } from '../../lambdas/core/ports.js';
-import { runDueWindows, writeWatermark } from '../../lambdas/core/sequencer.js';
+import { kinesisClient, s3Client } from '#adapters/aws-clients.js';
+import { S3ObjectStore } from '#adapters/s3-object-store.js';
+import { decodeParquet } from '#core/lake/parquet.js';
+import { defaultBucketName } from '#core/lake/schema.js';
+import type { KeyProvider, ObjectStore } from '#core/ports.js';
+import { runDueWindows, writeWatermark } from '#core/sequence/sequencer.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
 import {
   EMULATOR_CREDENTIALS,

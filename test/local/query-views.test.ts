@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindViewParams, DEFAULT_VIEW_PARAMS, ViewParamError } from '../../lib/sql/dialect.js';
-import { VIEWS, viewSql } from '../../lib/sql/registry.js';
-import { LocalLake } from '../../local/query-engine.js';
+import { LocalLake } from '#adapters/duckdb-lake.js';
+import { bindViewParams, DEFAULT_VIEW_PARAMS, ViewParamError } from '#core/views/dialect.js';
+import { VIEWS, viewSql } from '#core/views/registry.js';
 import { buildFixtureLake, type FixtureLake } from '../fixtures/lake.js';
 
 let fx: FixtureLake;
@@ -150,7 +150,7 @@ describe('view SQL parameters', () => {
 
 describe('view search (the AWS canary looks for its values in every view with this SQL)', () => {
   it('counts rows holding a value in text, array or step columns, and none for an absent value', async () => {
-    const { viewSearchSql } = await import('../../lib/sql/search.js');
+    const { viewSearchSql } = await import('#core/views/search.js');
     const trajectories = VIEWS.find((v) => v.id === 'training_trajectories');
     const sft = VIEWS.find((v) => v.id === 'sft_examples');
     if (!trajectories || !sft) throw new Error('views missing');

@@ -1,0 +1,72 @@
+/**
+ * Writes a redacted batch: one Parquet object per (dt, hour) partition of event time in the events zone,
+ * one JSON Lines object per arrival-hour partition in quarantine. Keys are deterministic per batch.
+ */
+
+import { lakeKeyFor, type Partition } from '../lake/keys.js';
+import { encodeParquet } from '../lake/parquet.js';
+import { EVENTS_TABLE } from '../lake/schema.js';
+import type { ObjectStore } from '../ports.js';
+import type { QuarantineRow } from './quarantine.js';
+import { partitionOf, type RedactOutcome, type SourceRecord } from './transform.js';
+
+/** Where a batch goes. */
+export interface RedactStores {
+  readonly events: ObjectStore;
+  readonly quarantine: ObjectStore;
+}
+
+/** What was written (or where writing stopped). */
+export type WriteResult =
+  | { readonly ok: true; readonly keys: string[]; readonly bytes: number }
+  | { readonly ok: false; readonly keys: string[]; readonly error: Error };
+
+function groupBy<T>(
+  items: readonly T[],
+  key: (t: T) => Partition,
+): Map<string, { partition: Partition; items: T[] }> {
+  const groups = new Map<string, { partition: Partition; items: T[] }>();
+  for (const item of items) {
+    const p = key(item);
+    const id = `${p.dt}/${p.hour}`;
+    const g = groups.get(id) ?? { partition: p, items: [] };
+    g.items.push(item);
+    groups.set(id, g);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Encodes and writes a batch's outputs; stops at the first failed write and reports it. */
+export async function writeRedacted(
+  outcome: RedactOutcome,
+  records: readonly SourceRecord[],
+  stores: RedactStores,
+): Promise<WriteResult> {
+  const keys: string[] = [];
+  let bytes = 0;
+  if (records.length === 0) return { ok: true, keys, bytes };
+  const first = records[0] as SourceRecord;
+  const last = records[records.length - 1] as SourceRecord;
+  const shard = first.shardId;
+  try {
+    for (const { partition, items } of groupBy(outcome.rows, (r) => partitionOf(r.ts)).values()) {
+      const key = lakeKeyFor('events', partition, shard, first.sequenceNumber, last.sequenceNumber);
+      const body = encodeParquet(EVENTS_TABLE.columns, items);
+      await stores.events.put(key, body, { contentType: 'application/vnd.apache.parquet' });
+      keys.push(key);
+      bytes += body.byteLength;
+    }
+    for (const { partition, items } of groupBy(outcome.quarantine, (q: QuarantineRow) =>
+      partitionOf(q.arrival_ts),
+    ).values()) {
+      const key = lakeKeyFor('quarantine', partition, shard, first.sequenceNumber, last.sequenceNumber);
+      const body = `${items.map((q) => JSON.stringify(q)).join('\n')}\n`;
+      await stores.quarantine.put(key, body, { contentType: 'application/x-ndjson' });
+      keys.push(key);
+      bytes += body.length;
+    }
+    return { ok: true, keys, bytes };
+  } catch (err) {
+    return { ok: false, keys, error: err instanceof Error ? err : new Error(String(err)) };
+  }
+}

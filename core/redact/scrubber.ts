@@ -1,0 +1,188 @@
+/**
+ * The scrubbing engine: finds PII, secrets, URL parts and organisation terms in free text and replaces
+ * each hit with a typed placeholder, `<EMAIL:3f9a1c>` (keyed token: same value, same token, across the
+ * whole dataset) or `<EMAIL>` (mask). Pure, synchronous, linear in the field length.
+ */
+import { createHmac } from 'node:crypto';
+import {
+  type Candidate,
+  DETECTOR_PATTERNS,
+  detect,
+  type FieldFacts,
+  factsOf,
+  indexTerms,
+  type WordLists,
+} from './detectors.js';
+import type { EntityAction, EntityType, Finding, Scrubber, ScrubResult } from './scrub-types.js';
+
+/** How a scrubber is configured (the policy maps onto this). */
+export interface ScrubberOptions {
+  /** HMAC key for placeholder tokens (the pseudonym key). */
+  readonly key: Uint8Array;
+  /** Per-entity replacement; anything not listed is tokenised. */
+  readonly actions?: Partial<Record<EntityType, EntityAction>>;
+  /** Organisation deny-list terms (client names, project code names); whole words, any case. */
+  readonly denyTerms?: readonly string[];
+  /** Organisation person names (employees, customers) to treat as PERSON; whole words, any case. */
+  readonly names?: readonly string[];
+  /** Detectors switched off by policy. */
+  readonly disabled?: readonly EntityType[];
+  /** Characters scrubbed per field; the rest is dropped and replaced by `<TRUNCATED>`. @default 16384 */
+  readonly maxFieldChars?: number;
+}
+
+/** Default cap on characters scrubbed per field (the contract allows 4,096; quarantine payloads more). */
+export const DEFAULT_MAX_FIELD_CHARS = 16_384;
+const TRUNCATED = '<TRUNCATED>';
+const TOKEN_CACHE_LIMIT = 50_000;
+
+/** Every regex the engine runs (for the ReDoS analysis test). */
+export const SCRUBBER_PATTERNS: readonly RegExp[] = Object.values(DETECTOR_PATTERNS);
+
+/** Resolves overlapping candidates: higher priority, then longer, then earlier wins. */
+function resolve(
+  candidates: Candidate[],
+  length: number,
+  protectedSpans: readonly [number, number][],
+): Candidate[] {
+  if (candidates.length === 0) return candidates;
+  const covered = new Uint8Array(length);
+  for (const [s, e] of protectedSpans) covered.fill(1, s, e);
+  candidates.sort(
+    (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
+  const accepted: Candidate[] = [];
+  for (const c of candidates) {
+    let free = c.end > c.start;
+    for (let i = c.start; i < c.end && free; i++) if (covered[i] === 1) free = false;
+    if (!free) continue;
+    covered.fill(1, c.start, c.end);
+    accepted.push(c);
+  }
+  return accepted.sort((a, b) => a.start - b.start);
+}
+
+/** Builds a scrubber. */
+export function createScrubber(options: ScrubberOptions): Scrubber {
+  const key = Buffer.from(options.key);
+  const disabled = new Set(options.disabled ?? []);
+  const enabled = (t: EntityType) => !disabled.has(t);
+  const lists: WordLists = {
+    denyTerms: indexTerms(options.denyTerms ?? []),
+    names: indexTerms(options.names ?? []),
+  };
+  const cap = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
+  const tokens = new Map<string, string>();
+
+  const placeholder = (c: Candidate): string => {
+    if (c.drop) return '';
+    if ((options.actions?.[c.type] ?? 'tokenise') === 'mask') return `<${c.type}>`;
+    const id = `${c.type}:${c.norm}`;
+    let token = tokens.get(id);
+    if (token === undefined) {
+      token = createHmac('sha256', key).update(id).digest('hex').slice(0, 6);
+      if (tokens.size >= TOKEN_CACHE_LIMIT) tokens.clear();
+      tokens.set(id, token);
+    }
+    return `<${c.type}:${token}>`;
+  };
+
+  /** One pass: replaces the hits it finds and records how output offsets map back to the pass's input. */
+  const pass = (text: string): { text: string; findings: Finding[]; pieces: Piece[] } => {
+    const protectedSpans: [number, number][] = [];
+    if (text.includes('<')) {
+      const re = DETECTOR_PATTERNS.placeholder;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text))
+        protectedSpans.push([m.index, m.index + m[0].length]);
+    }
+    // Placeholders are protected (their candidates are dropped), so facts that only they supply -- the
+    // digits and capitals of `<EMAIL:3f9a1c>` -- must not wake detectors: compute facts on the rest.
+    let facts: FieldFacts | undefined;
+    if (protectedSpans.length > 0) {
+      let rest = '';
+      let from = 0;
+      for (const [s, e] of protectedSpans) {
+        rest += `${text.slice(from, s)} `;
+        from = e;
+      }
+      facts = factsOf(rest + text.slice(from));
+    }
+    const hits = resolve(detect(text, enabled, lists, facts), text.length, protectedSpans);
+    if (hits.length === 0) return { text, findings: [], pieces: [] };
+    let out = '';
+    let last = 0;
+    const findings: Finding[] = [];
+    const pieces: Piece[] = [];
+    for (const h of hits) {
+      if (h.start > last) pieces.push({ out: out.length, in: last, len: h.start - last, kept: true });
+      out += text.slice(last, h.start);
+      const ph = placeholder(h);
+      pieces.push({ out: out.length, in: h.start, len: ph.length, inLen: h.end - h.start, kept: false });
+      out += ph;
+      last = h.end;
+      findings.push({ type: h.type, start: h.start, end: h.end });
+    }
+    if (last < text.length) pieces.push({ out: out.length, in: last, len: text.length - last, kept: true });
+    out += text.slice(last);
+    return { text: out, findings, pieces };
+  };
+
+  return {
+    scrub(input: string): ScrubResult {
+      const truncated = input.length > cap;
+      let text = truncated ? input.slice(0, cap) : input;
+      if (text.length < 3) return { text: truncated ? text + TRUNCATED : text, findings: [] };
+      // A hit can hide a neighbour that a greedy pattern overlapped ("+1 100 0000000 001-01-0001"); passes
+      // repeat until nothing new is found, so the result is a fixed point and scrubbing is idempotent.
+      let findings: Finding[] = [];
+      const maps: Piece[][] = [];
+      for (let round = 0; round < MAX_PASSES; round++) {
+        const r = pass(text);
+        if (r.findings.length === 0) break;
+        let mapped = r.findings;
+        for (let k = maps.length - 1; k >= 0; k--) mapped = mapped.map((f) => mapBack(f, maps[k] as Piece[]));
+        findings = findings.concat(mapped);
+        maps.push(r.pieces);
+        text = r.text;
+      }
+      findings.sort((a, b) => a.start - b.start || a.end - b.end);
+      return { text: truncated ? text + TRUNCATED : text, findings };
+    },
+  };
+}
+
+/** A stretch of a pass's output: kept text (offsets shift 1:1) or a placeholder standing for `inLen` chars. */
+interface Piece {
+  out: number;
+  in: number;
+  len: number;
+  inLen?: number;
+  kept: boolean;
+}
+
+const MAX_PASSES = 3;
+
+/** Maps a finding on a pass's output back to offsets on that pass's input. */
+function mapBack(f: Finding, pieces: readonly Piece[]): Finding {
+  const at = (pos: number, isEnd: boolean): number => {
+    for (const p of pieces) {
+      const outEnd = p.out + p.len;
+      if (pos < p.out || pos > outEnd || (pos === outEnd && !isEnd) || (pos === p.out && isEnd && p.len > 0))
+        continue;
+      if (p.kept) return p.in + (pos - p.out);
+      return isEnd ? p.in + (p.inLen ?? 0) : p.in;
+    }
+    return pos;
+  };
+  return { type: f.type, start: at(f.start, false), end: at(f.end, true) };
+}
+
+/** Counts findings per entity type (for rows, metrics and summaries). */
+export function countFindings(
+  findings: Iterable<Finding>,
+  into: Record<string, number> = {},
+): Record<string, number> {
+  for (const f of findings) into[f.type] = (into[f.type] ?? 0) + 1;
+  return into;
+}
