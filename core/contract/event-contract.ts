@@ -35,6 +35,15 @@ const coordinate = (what: string) =>
 /** Modifier keys, normalised across platforms (`meta` is Cmd on macOS and the Windows key elsewhere). */
 export const ModifierSchema = z.enum(['ctrl', 'alt', 'shift', 'meta', 'fn']).describe('A modifier key.');
 
+/** The canonical order of modifiers in a chord (`ctrl+alt+shift+meta+fn`): the schema's own order. */
+export const MODIFIER_ORDER: readonly Modifier[] = ModifierSchema.options;
+
+/** The modifiers of `held` in canonical order, each once. */
+export function orderModifiers(held: Iterable<string>): Modifier[] {
+  const set = new Set(held);
+  return MODIFIER_ORDER.filter((m) => set.has(m));
+}
+
 const modifiers = z
   .array(ModifierSchema)
   .max(LIMITS.maxModifiers)
