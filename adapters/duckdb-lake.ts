@@ -7,32 +7,10 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import {
-  type ColumnType,
-  LAKE_TABLES,
-  TABLE_LOCATIONS,
-  type TableDef,
-  type Zone,
-} from '#core/lake/schema.js';
+import { duckTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef, type Zone } from '#core/lake/schema.js';
 import type { ObjectStore } from '#core/ports.js';
 import { bindViewParams, DEFAULT_VIEW_PARAMS, DUCKDB_PRELUDE, type ViewParams } from '#core/views/dialect.js';
 import { VIEWS, viewSql } from '#core/views/registry.js';
-
-/** DuckDB type of a lake column type. */
-export function duckTypeOf(type: ColumnType): string {
-  if (typeof type === 'string') {
-    return {
-      string: 'VARCHAR',
-      int32: 'INTEGER',
-      int64: 'BIGINT',
-      double: 'DOUBLE',
-      boolean: 'BOOLEAN',
-      timestamp: 'TIMESTAMP',
-    }[type];
-  }
-  if ('list' in type) return `${duckTypeOf(type.list)}[]`;
-  return `STRUCT(${type.structList.map((f) => `"${f.name}" ${duckTypeOf(f.type)}`).join(', ')})[]`;
-}
 
 /** A query the local lake could not run; the message is DuckDB's, which names the problem, never row content. */
 export class LocalQueryError extends Error {

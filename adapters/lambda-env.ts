@@ -1,6 +1,7 @@
 /**
- * Reads a handler's configuration from the environment once, at cold start, and fails loudly with the
- * variable's name. Handlers call this at module scope; nothing else reads process.env.
+ * A function's environment, read once at cold start: `readEnv` validates it against the function's
+ * schema (lambdas/<name>/env.ts) and fails loudly with the variable's name; `EnvOf` types the
+ * construct's `environment` against the same schema, so a renamed variable fails to compile in lib/.
  */
 import type { z } from 'zod';
 
@@ -15,4 +16,24 @@ export function readEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+}
+
+/** Keys of `T` that may be left out. */
+type OptionalKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? K : never }[keyof T];
+
+/**
+ * The environment a function is given, typed by its schema: every variable the schema requires, as a
+ * string; the ones it marks optional or defaulted may be left out; no name it does not know.
+ */
+export type EnvOf<S extends z.ZodObject> = {
+  readonly [K in Exclude<keyof z.input<S>, OptionalKeys<z.input<S>>> & string]: string;
+} & {
+  readonly [K in OptionalKeys<z.input<S>> & string]?: string;
+};
+
+/** The variables a schema requires (no default, not optional), in schema order. */
+export function requiredEnvNames(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([name]) => name);
 }

@@ -3,14 +3,13 @@
  * customer-managed key, plus the server access log bucket. Secure settings come from lib/defaults.ts and
  * cannot be overridden; lifecycle days per zone come from the configuration.
  */
-import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   ABORT_INCOMPLETE_MULTIPART_DAYS,
-  dataRemovalPolicy,
   KEY_PENDING_WINDOW,
   SECURE_BUCKET,
   SECURE_KEY,
@@ -39,8 +38,8 @@ export interface DataLakeProps {
   readonly accessLogsRetentionDays?: number;
   /** Overwritten or deleted object versions expire after. @default 7 */
   readonly noncurrentVersionRetentionDays?: number;
-  /** Allow `cdk destroy` to delete buckets (when empty) and schedule key deletion. @default false (RETAIN) */
-  readonly allowDestroy?: boolean;
+  /** What happens to buckets and keys when removed from the stack (DESTROY deletes empty buckets and schedules key deletion). @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Buckets and keys of every zone, with grants per use. */
@@ -66,12 +65,7 @@ export class DataLake extends Construct {
 
   constructor(scope: Construct, id: string, props: DataLakeProps = {}) {
     super(scope, id);
-    const removalPolicy = dataRemovalPolicy(props.allowDestroy ?? false);
-    if (props.allowDestroy)
-      Annotations.of(this).addWarningV2(
-        'worktrace:allowDestroy',
-        'allowDestroy is set: data buckets and keys are DESTROYED with the stack (buckets must be empty)',
-      );
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const noncurrent = Duration.days(props.noncurrentVersionRetentionDays ?? 7);
     const baseRule = {
       abortIncompleteMultipartUploadAfter: Duration.days(ABORT_INCOMPLETE_MULTIPART_DAYS),

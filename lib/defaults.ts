@@ -3,9 +3,12 @@
  * security-critical parts (encryption, public access, TLS, ownership).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 
 /** Bucket settings no zone may relax. */
 export const SECURE_BUCKET = {
@@ -40,7 +43,55 @@ export const FUNCTION_DEFAULTS = {
 /** Environment every bundled function gets: stack traces through the esbuild source maps. */
 export const FUNCTION_ENVIRONMENT = { NODE_OPTIONS: '--enable-source-maps' } as const;
 
-/** RETAIN for anything holding data unless the deployment explicitly allows destroy. */
+/**
+ * Kinesis event-source settings of every stream consumer that configuration may tune (lib/config.ts);
+ * kinesisEventSource fills in what is not given.
+ */
+export const KINESIS_EVENT_SOURCE_DEFAULTS = {
+  batchSize: 100,
+  maxBatchingWindow: Duration.seconds(5),
+  maxRecordAge: Duration.hours(6),
+  retryAttempts: 3,
+  parallelizationFactor: 1,
+} as const;
+
+/** The tunable settings of a Kinesis event source; each unset one takes KINESIS_EVENT_SOURCE_DEFAULTS. */
+export interface KinesisEventSourceTuning {
+  readonly batchSize?: number | undefined;
+  readonly maxBatchingWindow?: Duration | undefined;
+  readonly maxRecordAge?: Duration | undefined;
+  readonly retryAttempts?: number | undefined;
+  readonly parallelizationFactor?: number | undefined;
+}
+
+/**
+ * A Kinesis event source from the oldest record, with both halves of partial batch failures always on
+ * (the handler returns batchItemFailures; the mapping reports them and bisects a failing batch) and
+ * batches given up on (too old, or out of retries) sent as metadata to `failureQueue`.
+ */
+export function kinesisEventSource(
+  stream: kinesis.IStream,
+  failureQueue: sqs.IQueue,
+  tuning: KinesisEventSourceTuning = {},
+): KinesisEventSource {
+  const d = KINESIS_EVENT_SOURCE_DEFAULTS;
+  return new KinesisEventSource(stream, {
+    startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+    batchSize: tuning.batchSize ?? d.batchSize,
+    maxBatchingWindow: tuning.maxBatchingWindow ?? d.maxBatchingWindow,
+    bisectBatchOnError: true,
+    reportBatchItemFailures: true,
+    maxRecordAge: tuning.maxRecordAge ?? d.maxRecordAge,
+    retryAttempts: tuning.retryAttempts ?? d.retryAttempts,
+    parallelizationFactor: tuning.parallelizationFactor ?? d.parallelizationFactor,
+    onFailure: new SqsDlq(failureQueue),
+  });
+}
+
+/**
+ * The removal policy of everything that holds data: RETAIN unless the deployment explicitly allows
+ * destroy. The stack derives it once from the `allowDestroy` flag and passes it to each such construct.
+ */
 export function dataRemovalPolicy(allowDestroy: boolean): RemovalPolicy {
   return allowDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 }

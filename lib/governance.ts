@@ -9,27 +9,21 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CANARY_STATE_PREFIX } from '#core/governance/canary.js';
 import { OPT_OUT_REGISTRY_KEY } from '#core/governance/opt-outs.js';
+import { CanaryEnvSchema } from '../lambdas/canary/env.js';
+import { EraseEnvSchema } from '../lambdas/erase/env.js';
 import { grantAthenaQuery } from './analyst-access.js';
-import { nodejsCode } from './bundling.js';
 import type { DataLake } from './data-lake.js';
-import {
-  FUNCTION_DEFAULTS,
-  FUNCTION_ENVIRONMENT,
-  KEY_PENDING_WINDOW,
-  SECURE_BUCKET,
-  SECURE_KEY,
-} from './defaults.js';
-import { functionRole } from './function-role.js';
+import { KEY_PENDING_WINDOW, SECURE_BUCKET, SECURE_KEY } from './defaults.js';
 import type { IngestStream } from './ingest-stream.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, logicalIdOf, objectsFinding } from './nag.js';
 import { glueDatabaseName, workgroupName } from './names.js';
+import { PipelineFunction } from './pipeline-function.js';
 import type { PseudonymKey } from './pseudonym-key.js';
 
 /** Props of Governance. */
@@ -59,10 +53,10 @@ export class Governance extends Construct {
   public readonly auditBucket: s3.Bucket;
   /** Key of the audit bucket. */
   public readonly auditKey: kms.Key;
-  /** The erase function: invoke with `{"user": "<raw id>"}`. */
-  public readonly eraseFunction: nodejs.NodejsFunction;
-  /** The canary function. */
-  public readonly canaryFunction: nodejs.NodejsFunction;
+  /** The erase function (invoke with `{"user": "<raw id>"}`), its log group and role. */
+  public readonly erase: PipelineFunction<typeof EraseEnvSchema>;
+  /** The canary function, its log group and role. */
+  public readonly canary: PipelineFunction<typeof CanaryEnvSchema>;
   /** Daily canary schedule, when on. */
   public readonly canaryRule?: events.Rule;
   /** Alarm: the canary failed (a survivor, or no output). */
@@ -73,7 +67,6 @@ export class Governance extends Construct {
   constructor(scope: Construct, id: string, props: GovernanceProps) {
     super(scope, id);
     const { lake } = props;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.auditKey = new kms.Key(this, 'AuditKey', {
       ...SECURE_KEY,
       description: 'worktrace erasure receipts (audit)',
@@ -96,18 +89,11 @@ export class Governance extends Construct {
     this.optOutRegistryUri = `s3://${lake.eventsBucket.bucketName}/${OPT_OUT_REGISTRY_KEY}`;
 
     // Erase: read, rewrite and delete (incl. old versions) in every data zone; write receipts.
-    const eraseLogs = new logs.LogGroup(this, 'EraseLogs', { retention: logRetention });
-    const eraseRole = functionRole(this, 'EraseRole', eraseLogs);
-    this.eraseFunction = new nodejs.NodejsFunction(this, 'Erase', {
-      ...FUNCTION_DEFAULTS,
-      role: eraseRole,
-      ...nodejsCode('erase/handler.ts', true),
-      description: 'worktrace: erase a subject from every zone, register the opt-out, write a receipt',
-      memorySize: 2048,
-      timeout: Duration.minutes(15),
-      logGroup: eraseLogs,
+    this.erase = new PipelineFunction(this, 'Erase', {
+      name: 'erase',
+      description: 'erase a subject from every zone, register the opt-out, write a receipt',
+      envSchema: EraseEnvSchema,
       environment: {
-        ...FUNCTION_ENVIRONMENT,
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
         CURATED_BUCKET: lake.curatedBucket.bucketName,
@@ -119,7 +105,16 @@ export class Governance extends Construct {
         PSEUDONYM_KEY_ARN: props.pseudonymKey.key.keyArn,
         PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
       },
+      failedInvocations: {
+        withoutQueueBecause:
+          'Invoked synchronously by an operator (worktrace erase / aws lambda invoke), who sees the failure; never asynchronously.',
+      },
+      withParquetWasm: true,
+      memorySize: 2048,
+      timeout: Duration.minutes(15),
+      logRetention: props.logRetention,
     });
+    const eraseRole = this.erase.role;
     const zones = ['events', 'quarantine', 'curated'] as const;
     for (const z of zones) {
       lake.grantReadWrite(z, eraseRole);
@@ -147,30 +142,13 @@ export class Governance extends Construct {
       'Erasure must find, rewrite and delete objects (and their old versions) anywhere in the three data zones, ' +
         'and read and add receipts in the audit bucket; scoped to those buckets and their keys only.',
     );
-    Validations.of(this.eraseFunction).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked synchronously by an operator (worktrace erase / aws lambda invoke), who sees the failure.',
-    });
-    Validations.of(this.eraseFunction).acknowledge({
-      id: 'Serverless-LambdaAsyncFailureDestination',
-      reason: 'Invoked synchronously by an operator, never asynchronously.',
-    });
 
-    // Canary: send through the stream like an agent, then search the events and quarantine zones.
-    const canaryLogs = new logs.LogGroup(this, 'CanaryLogs', { retention: logRetention });
-    const canaryRole = functionRole(this, 'CanaryRole', canaryLogs);
-    this.canaryFunction = new nodejs.NodejsFunction(this, 'Canary', {
-      ...FUNCTION_DEFAULTS,
-      role: canaryRole,
-      ...nodejsCode('canary/handler.ts', true),
-      description: 'worktrace: canary secrets through the live pipeline, then a search of the zones',
-      memorySize: 1024,
-      timeout: Duration.minutes(10),
-      logGroup: canaryLogs,
-      retryAttempts: 0,
+    // Canary: send through the stream like an agent, then search the zones and views.
+    this.canary = new PipelineFunction(this, 'Canary', {
+      name: 'canary',
+      description: 'canary secrets through the live pipeline, then a search of the zones',
+      envSchema: CanaryEnvSchema,
       environment: {
-        ...FUNCTION_ENVIRONMENT,
         STREAM_NAME: props.ingest.stream.streamName,
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
@@ -182,7 +160,17 @@ export class Governance extends Construct {
         POLICY_JSON: props.policyJson,
         WAIT_SECONDS: String(props.canaryWaitSeconds ?? 120),
       },
+      failedInvocations: {
+        withoutQueueBecause:
+          'A failed canary run is what the canary alarm reports; a retry or a redelivery would add nothing.',
+      },
+      retryAttempts: 0,
+      withParquetWasm: true,
+      memorySize: 1024,
+      timeout: Duration.minutes(10),
+      logRetention: props.logRetention,
     });
+    const canaryRole = this.canary.role;
     canaryRole.addManagedPolicy(props.ingest.agentPolicy);
     lake.grantRead('events', canaryRole);
     lake.grantRead('quarantine', canaryRole);
@@ -209,19 +197,11 @@ export class Governance extends Construct {
       reason:
         "The canary sends like an agent: it uses the agents' own customer-managed policy (PutRecord(s) on this stream).",
     });
-    Validations.of(this.canaryFunction).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'A failed canary run is what the canary alarm reports; a retry would not add information.',
-    });
-    Validations.of(this.canaryFunction).acknowledge({
-      id: 'Serverless-LambdaAsyncFailureDestination',
-      reason: 'A failed canary run is what the canary alarm reports; nothing to redeliver.',
-    });
     if (props.canarySchedule ?? true) {
       this.canaryRule = new events.Rule(this, 'CanarySchedule', {
         description: 'worktrace: daily redaction canary',
         schedule: events.Schedule.rate(Duration.days(1)),
-        targets: [new targets.LambdaFunction(this.canaryFunction, { retryAttempts: 0 })],
+        targets: [new targets.LambdaFunction(this.canary.function, { retryAttempts: 0 })],
       });
       Validations.of(this.canaryRule).acknowledge({
         id: 'Serverless-EventBusDLQ',
@@ -232,7 +212,7 @@ export class Governance extends Construct {
     this.canaryAlarm = new cloudwatch.Alarm(this, 'CanaryFailed', {
       alarmDescription:
         'worktrace: the redaction canary failed (a canary value survived, or the pipeline wrote nothing)',
-      metric: this.canaryFunction.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
+      metric: this.canary.function.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

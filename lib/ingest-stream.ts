@@ -1,5 +1,5 @@
 /** The ingest stream: Kinesis encrypted with its own customer-managed key, plus the agents' policy. */
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -31,11 +31,12 @@ export class IngestStream extends Construct {
   constructor(scope: Construct, id: string, props: IngestStreamProps = {}) {
     super(scope, id);
     const provisioned = (props.mode ?? 'on-demand') === 'provisioned';
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.key = new kms.Key(this, 'Key', {
       ...SECURE_KEY,
       description: 'worktrace ingest stream',
       pendingWindow: KEY_PENDING_WINDOW,
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      removalPolicy,
     });
     this.stream = new kinesis.Stream(this, 'Stream', {
       encryption: kinesis.StreamEncryption.KMS,
@@ -43,7 +44,7 @@ export class IngestStream extends Construct {
       retentionPeriod: props.retention ?? Duration.hours(24),
       streamMode: provisioned ? kinesis.StreamMode.PROVISIONED : kinesis.StreamMode.ON_DEMAND,
       ...(provisioned ? { shardCount: props.shards ?? 1 } : {}),
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      removalPolicy,
     });
     Validations.of(this.stream).acknowledge({
       id: 'AwsSolutions-KDS3',

@@ -1,7 +1,7 @@
 /**
  * Monitoring: an encrypted SNS topic (optional e-mail subscription), the pipeline's alarms and a dashboard.
  * Metrics come from Lambda, SQS and Kinesis, and from the handlers' Powertools EMF metrics in the
- * `worktrace` namespace (dimension `service` = redact | sequence).
+ * METRICS_NAMESPACE namespace (adapters/telemetry.ts; dimension `service` = the function's name).
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,13 +10,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, type Service } from '#adapters/telemetry.js';
 import { KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
 import type { IngestStream } from './ingest-stream.js';
 import type { RedactFunction } from './redact-function.js';
 import type { SequenceFunction } from './sequence-function.js';
-
-/** Namespace of the handlers' custom metrics. */
-export const METRICS_NAMESPACE = 'worktrace';
 
 /** Props of Monitoring. */
 export interface MonitoringProps {
@@ -83,7 +81,7 @@ export class Monitoring extends Construct {
 
     const redactFn = props.redact.function;
     const fiveMin = Duration.minutes(5);
-    const custom = (service: string, metricName: string, statistic = 'Sum', period = fiveMin) =>
+    const custom = (service: Service, metricName: string, statistic = 'Sum', period = fiveMin) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName,

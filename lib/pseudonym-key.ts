@@ -3,17 +3,17 @@
  * principals granted here (the pipeline's functions) use it, and the encrypted data key generated from it
  * at deploy time by a custom resource. The redact function decrypts the data key once per container.
  */
-import { CustomResource, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { nodejsCode } from './bundling.js';
-import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT, KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
-import { functionRole } from './function-role.js';
+import { PseudonymKeyEnvSchema } from '../lambdas/pseudonym-key/env.js';
+import { KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
 import { acknowledgeFindings, logicalIdOf } from './nag.js';
+import { PipelineFunction } from './pipeline-function.js';
 
 /** Key administration without any cryptographic use (those are granted per principal). */
 const KEY_ADMIN_ACTIONS = [
@@ -35,7 +35,7 @@ const KEY_ADMIN_ACTIONS = [
 
 /** Props of PseudonymKey. */
 export interface PseudonymKeyProps {
-  /** Log retention of the data-key custom resource function. @default logs.RetentionDays.ONE_MONTH */
+  /** Log retention of the data-key custom resource functions. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the key when removed from the stack. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
@@ -65,23 +65,22 @@ export class PseudonymKey extends Construct {
       description: 'worktrace pseudonym key root (HMAC data key)',
       policy: admin,
       pendingWindow: KEY_PENDING_WINDOW,
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    const logGroup = new logs.LogGroup(this, 'DataKeyLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    const role = functionRole(this, 'DataKeyRole', logGroup);
-    const onEvent = new nodejs.NodejsFunction(this, 'DataKeyFunction', {
-      ...FUNCTION_DEFAULTS,
-      role,
-      ...nodejsCode('pseudonym-key/handler.ts', false),
-      description: 'worktrace: generates the encrypted pseudonym data key at deploy time',
+    const deployOnly =
+      'runs only during deployments, invoked synchronously by CloudFormation; failures fail the deployment';
+    const dataKey = new PipelineFunction(this, 'DataKeyFunction', {
+      name: 'pseudonym-key',
+      description: 'generates the encrypted pseudonym data key at deploy time',
+      envSchema: PseudonymKeyEnvSchema,
+      environment: {},
+      failedInvocations: { withoutQueueBecause: `The data-key function ${deployOnly}.` },
       memorySize: 256,
       timeout: Duration.seconds(30),
-      logGroup,
-      environment: { ...FUNCTION_ENVIRONMENT },
+      logRetention: props.logRetention,
     });
+    const { role, function: onEvent } = dataKey;
     this.addKeyUse(role, ['kms:GenerateDataKeyWithoutPlaintext']);
     const provider = new cr.Provider(this, 'DataKeyProvider', {
       onEventHandler: onEvent,
@@ -94,7 +93,7 @@ export class PseudonymKey extends Construct {
       properties: { KeyArn: this.key.keyArn },
     });
     this.encryptedDataKey = resource.getAttString('CiphertextBlob');
-    acknowledgeCustomResourceFindings(onEvent, provider);
+    acknowledgeProviderFindings(onEvent, provider, deployOnly);
   }
 
   /** Lets a function decrypt the data key: names the role in the key policy and in the role's policy. */
@@ -114,12 +113,12 @@ export class PseudonymKey extends Construct {
   }
 }
 
-/** Findings on the deploy-time-only custom resource functions, each on its own resource. */
-function acknowledgeCustomResourceFindings(onEvent: nodejs.NodejsFunction, provider: cr.Provider): void {
-  const deployOnly =
-    'runs only during deployments, invoked synchronously by CloudFormation; failures fail the deployment';
-  for (const id of ['Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination'])
-    Validations.of(onEvent).acknowledge({ id, reason: `The data-key function ${deployOnly}.` });
+/** Findings on the CDK Provider framework's own function and role, each on its own resource. */
+function acknowledgeProviderFindings(
+  onEvent: nodejs.NodejsFunction,
+  provider: cr.Provider,
+  deployOnly: string,
+): void {
   const framework = provider.node.findChild('framework-onEvent');
   const frameworkRole = framework.node.findChild('ServiceRole');
   acknowledgeFindings(

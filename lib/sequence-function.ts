@@ -1,26 +1,24 @@
 /**
  * The sequence function: on an EventBridge schedule it turns closed windows of the events zone into
- * curated actions and episodes. Reads events, reads and writes curated; nothing on quarantine.
+ * curated actions and episodes. Reads events, reads and writes curated; nothing on quarantine. Failed
+ * runs, from the schedule or from Lambda's asynchronous invocation, go to one failure queue.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
-import { nodejsCode } from './bundling.js';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SequenceEnvSchema } from '../lambdas/sequence/env.js';
 import type { DataLake } from './data-lake.js';
-import { FUNCTION_DEFAULTS, FUNCTION_ENVIRONMENT, KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
-import { functionRole } from './function-role.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
+import { PipelineFunction } from './pipeline-function.js';
 
 /** Props of SequenceFunction. */
 export interface SequenceFunctionProps {
-  /** The lake: events are read, curated is read and written. */
+  /** The lake: events are read, curated is read and written. @default (required) */
   readonly lake: DataLake;
   /** How often the schedule fires. @default Duration.minutes(5) */
   readonly schedule?: Duration;
@@ -34,7 +32,7 @@ export interface SequenceFunctionProps {
   readonly maxEpisode?: Duration;
   /** Windows processed per invocation at most. @default 8 */
   readonly maxWindowsPerRun?: number;
-  /** Memory. @default 1536 */
+  /** Memory, MB. @default 1536 */
   readonly memorySize?: number;
   /** Timeout. @default Duration.minutes(5) */
   readonly timeout?: Duration;
@@ -43,30 +41,37 @@ export interface SequenceFunctionProps {
 }
 
 /** The sequence Lambda, its schedule and its failure queue. */
-export class SequenceFunction extends Construct {
-  /** The function. */
-  public readonly function: nodejs.NodejsFunction;
+export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema> {
+  /** Failed scheduled invocations (from EventBridge or from Lambda's async retries). */
+  declare public readonly failureQueue: sqs.Queue;
+  /** Key of the failure queue (EventBridge may use it). */
+  declare public readonly failureQueueKey: kms.Key;
   /** The schedule rule. */
   public readonly rule: events.Rule;
-  /** Failed scheduled invocations (from EventBridge or from Lambda's async retries). */
-  public readonly failureQueue: sqs.Queue;
-  /** Key of the failure queue (EventBridge may use it). */
-  public readonly failureQueueKey: kms.Key;
-  /** The function's log group. */
-  public readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: SequenceFunctionProps) {
-    super(scope, id);
     const { lake } = props;
     const ms = (d: Duration) => String(d.toMilliseconds());
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    // EventBridge cannot send to a queue under the AWS-managed SQS key: a customer key that lets it.
-    this.failureQueueKey = new kms.Key(this, 'FailureQueueKey', {
-      ...SECURE_KEY,
-      description: 'worktrace sequence failure queue',
-      pendingWindow: KEY_PENDING_WINDOW,
+    super(scope, id, {
+      name: 'sequence',
+      description: 'sequence closed windows of events into curated actions and episodes',
+      envSchema: SequenceEnvSchema,
+      environment: {
+        EVENTS_BUCKET: lake.eventsBucket.bucketName,
+        CURATED_BUCKET: lake.curatedBucket.bucketName,
+        WINDOW_MINUTES: String((props.window ?? Duration.minutes(15)).toMinutes()),
+        LATE_ARRIVAL_MS: ms(props.lateArrival ?? Duration.minutes(10)),
+        LOOK_BACK_MS: ms(props.lookBack ?? Duration.hours(6)),
+        MAX_EPISODE_MS: ms(props.maxEpisode ?? Duration.minutes(30)),
+        MAX_WINDOWS_PER_RUN: String(props.maxWindowsPerRun ?? 8),
+      },
+      // EventBridge cannot send to a queue under the AWS-managed SQS key: a key of its own that it may use.
+      failureQueue: 'own-key',
+      failedInvocations: 'failure-queue',
+      withParquetWasm: true,
+      memorySize: props.memorySize ?? 1536,
+      timeout: props.timeout ?? Duration.minutes(5),
+      logRetention: props.logRetention,
     });
     this.failureQueueKey.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -76,45 +81,6 @@ export class SequenceFunction extends Construct {
         resources: ['*'],
       }),
     );
-    this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.failureQueueKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the sequence schedule and function.',
-    });
-    Validations.of(this.failureQueue).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is itself a dead-letter queue; messages are inspected by operators, not consumed.',
-    });
-    const timeout = props.timeout ?? Duration.minutes(5);
-    const role = functionRole(this, 'Role', this.logGroup);
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      ...FUNCTION_DEFAULTS,
-      role,
-      ...nodejsCode('sequence/handler.ts', true),
-      description: 'worktrace: sequence closed windows of events into curated actions and episodes',
-      memorySize: props.memorySize ?? 1536,
-      timeout,
-      logGroup: this.logGroup,
-      deadLetterQueue: this.failureQueue,
-      onFailure: new SqsDestination(this.failureQueue),
-      retryAttempts: 0,
-      environment: {
-        ...FUNCTION_ENVIRONMENT,
-        EVENTS_BUCKET: lake.eventsBucket.bucketName,
-        CURATED_BUCKET: lake.curatedBucket.bucketName,
-        WINDOW_MINUTES: String((props.window ?? Duration.minutes(15)).toMinutes()),
-        LATE_ARRIVAL_MS: ms(props.lateArrival ?? Duration.minutes(10)),
-        LOOK_BACK_MS: ms(props.lookBack ?? Duration.hours(6)),
-        MAX_EPISODE_MS: ms(props.maxEpisode ?? Duration.minutes(30)),
-        MAX_WINDOWS_PER_RUN: String(props.maxWindowsPerRun ?? 8),
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
-    });
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'worktrace: run the sequencer',
       schedule: events.Schedule.rate(props.schedule ?? Duration.minutes(5)),
@@ -126,11 +92,11 @@ export class SequenceFunction extends Construct {
         }),
       ],
     });
-    lake.grantRead('events', role);
-    lake.grantReadWrite('curated', role);
+    lake.grantRead('events', this.role);
+    lake.grantReadWrite('curated', this.role);
 
     acknowledgeFindings(
-      role,
+      this.role,
       'AwsSolutions-IAM5',
       [
         objectsFinding(lake.eventsBucket),

@@ -2,7 +2,7 @@
  * The worktrace stack: composes the pipeline's constructs from the validated configuration. Other
  * constructs (query layer, governance) are added by the same pattern: read the public members below.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AnalystAccess } from './analyst-access.js';
@@ -50,7 +50,13 @@ export class WorktraceStack extends Stack {
     super(scope, id, { description: `worktrace pipeline (${props.config.stage})`, ...props });
     const c = props.config;
     this.config = c;
+    // One removal policy for everything that holds data (stream, zone buckets, keys), from one flag.
     const removalPolicy = dataRemovalPolicy(c.allowDestroy);
+    if (removalPolicy === RemovalPolicy.DESTROY)
+      Annotations.of(this).addWarningV2(
+        'worktrace:allowDestroy',
+        'allowDestroy is set: the stream, data buckets and keys are DESTROYED with the stack (buckets must be empty)',
+      );
     const logRetention = c.logRetentionDays as logs.RetentionDays;
 
     this.ingest = new IngestStream(this, 'Ingest', {
@@ -68,7 +74,7 @@ export class WorktraceStack extends Stack {
       athenaResultsRetentionDays: c.athenaResultsRetentionDays,
       accessLogsRetentionDays: c.accessLogsRetentionDays,
       noncurrentVersionRetentionDays: c.noncurrentVersionRetentionDays,
-      allowDestroy: c.allowDestroy,
+      removalPolicy,
     });
     this.pseudonymKey = new PseudonymKey(this, 'PseudonymKey', { logRetention, removalPolicy });
     this.redact = new RedactFunction(this, 'Redact', {
@@ -142,11 +148,11 @@ export class WorktraceStack extends Stack {
       logRetention,
     });
     new CfnOutput(this, 'EraseFunctionName', {
-      value: this.governance.eraseFunction.functionName,
+      value: this.governance.erase.function.functionName,
       description: 'Invoke with {"user": "<raw id>"} to erase a subject',
     });
     new CfnOutput(this, 'CanaryFunctionName', {
-      value: this.governance.canaryFunction.functionName,
+      value: this.governance.canary.function.functionName,
       description: 'worktrace canary --aws --function <this>',
     });
     new CfnOutput(this, 'AuditBucket', {

@@ -24,7 +24,13 @@ import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/
 import type { Policy } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import type { DropReason } from '#core/redact/transform.js';
-import { runDueWindows, type WindowResult, writeWatermark } from '#core/sequence/sequencer.js';
+import {
+  DEFAULT_DECODED_CACHE_ROWS,
+  DecodedFileCache,
+  runDueWindows,
+  type WindowResult,
+  writeWatermark,
+} from '#core/sequence/sequencer.js';
 import type { ViewParams } from '#core/views/dialect.js';
 import { VIEWS } from '#core/views/registry.js';
 import { WorktraceProducer } from '../agent/producer.js';
@@ -444,6 +450,8 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
+  // One decoded-file cache for the run, as a warm Lambda container keeps one across invocations.
+  const decoded = new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const sequence = (now: number) =>
     measure(stages.sequence, () =>
       runDueWindows({
@@ -455,6 +463,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
         ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
         maxWindows: 96,
+        cache: decoded,
         onWindow: (w) => windows.push(w),
       }),
     );

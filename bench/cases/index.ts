@@ -5,6 +5,7 @@ import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { sequenceCase } from './sequence.js';
+import { startupCase } from './startup.js';
 import { validateCase } from './validate.js';
 
 export { floorCase } from './floor.js';
@@ -18,4 +19,5 @@ export const CASES: readonly BenchCase[] = [
   sequenceCase,
   produceCase,
   endToEndCase,
+  startupCase,
 ];

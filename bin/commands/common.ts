@@ -1,8 +1,10 @@
-/** Options and helpers shared by commands: data dir, key file, policy file. */
-import { readFileSync } from 'node:fs';
+/**
+ * What command registrations share: the data-dir, key and policy options, the lake-source options, and
+ * the error wrapper of actions. Registration runs on every start (even `--help`), so this module imports
+ * commander types and tiny constants only; what actions need lives in the `*-run.ts` modules.
+ */
 import type { Command } from 'commander';
-import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
-import { type Policy, parsePolicy } from '#core/redact/policy.js';
+import { glueDatabaseName, workgroupName } from '../../lib/names.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 
 /** The default policy file used in local mode. */
@@ -19,13 +21,35 @@ export function withKeyAndPolicy(command: Command): Command {
     .option('--policy <file>', 'policy JSON file', DEFAULT_POLICY_FILE);
 }
 
-/** Loads the policy file (failing with the field path) and the local key. */
-export function loadKeyAndPolicy(opts: { dataDir: string; keyFile?: string; policy: string }): {
-  policy: Policy;
-  keyProvider: LocalKeyFileProvider;
-} {
-  const policy = parsePolicy(JSON.parse(readFileSync(opts.policy, 'utf8')));
-  return { policy, keyProvider: new LocalKeyFileProvider(opts.keyFile ?? defaultKeyFile(opts.dataDir)) };
+/** What withKeyAndPolicy adds to a command's options. */
+export interface KeyAndPolicyFlags {
+  dataDir: string;
+  keyFile?: string;
+  policy: string;
+}
+
+/** What withLakeSourceOptions adds to a command's options. */
+export interface LakeSourceFlags {
+  dataDir: string;
+  stage: string;
+  lakeDir?: string;
+  athena?: boolean;
+  workgroup: string;
+  database: string;
+}
+
+/**
+ * The options of commands that read the lake: the local lake (`--data-dir`, `--stage`, `--lake-dir`) or,
+ * with `--athena`, the stage's workgroup and database.
+ */
+export function withLakeSourceOptions(command: Command, stage: string, athena: string): Command {
+  return command
+    .option('--data-dir <dir>', 'local data directory', process.env[LOCAL_ENV.dataDir] ?? '.worktrace')
+    .option('--stage <name>', 'stage of the local bucket names', stage)
+    .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
+    .option('--athena', athena)
+    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
+    .option('--database <name>', 'Glue database', glueDatabaseName(stage));
 }
 
 /** Runs a command action, turning a known failure into a one-line message and exit code 2. */

@@ -11,7 +11,14 @@ import {
   RecordBatch as RecordBatchHeader,
 } from 'apache-arrow/ipc/metadata/message';
 import * as pw from 'parquet-wasm/node';
-import type { ColumnDef, ColumnType, ScalarType } from './schema.js';
+import {
+  ACTIONS_TABLE,
+  type ColumnDef,
+  type ColumnType,
+  EPISODES_TABLE,
+  EVENTS_TABLE,
+  type ScalarType,
+} from './schema.js';
 
 /** A lake row: column name to value (missing or null = NULL). Timestamps are epoch milliseconds. */
 export type LakeRow = object;
@@ -171,18 +178,6 @@ function transpose(columns: readonly ColumnDef[], rows: readonly LakeRow[]): unk
   return out;
 }
 
-/** The Arrow schema of a column list, built once per list. */
-const schemas = new WeakMap<readonly ColumnDef[], arrow.Schema>();
-
-function schemaOf(columns: readonly ColumnDef[]): arrow.Schema {
-  let schema = schemas.get(columns);
-  if (!schema) {
-    schema = new arrow.Schema(columns.map((c) => new arrow.Field(c.name, arrowTypeOf(c.type), true)));
-    schemas.set(columns, schema);
-  }
-  return schema;
-}
-
 /** The columns of rows as Arrow data, one per column; columns absent from a row are NULL. */
 function columnData(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.Data[] {
   const valuesOf = transpose(columns, rows);
@@ -196,8 +191,11 @@ function columnData(columns: readonly ColumnDef[], rows: readonly LakeRow[]): ar
 }
 
 /** Builds one Arrow record batch from rows; columns absent from a row are NULL. */
-function toRecordBatch(columns: readonly ColumnDef[], rows: readonly LakeRow[]): arrow.RecordBatch {
-  const schema = schemaOf(columns);
+function toRecordBatch(
+  schema: arrow.Schema,
+  columns: readonly ColumnDef[],
+  rows: readonly LakeRow[],
+): arrow.RecordBatch {
   const struct = arrow.makeData({
     type: new arrow.Struct(schema.fields),
     length: rows.length,
@@ -218,7 +216,6 @@ function ipcFrame(metadata: Uint8Array): Uint8Array {
   return out;
 }
 
-const schemaMessages = new WeakMap<arrow.Schema, Uint8Array>();
 const NO_BYTES = new Uint8Array(0);
 
 /**
@@ -228,12 +225,7 @@ const NO_BYTES = new Uint8Array(0);
  * validity buffer (empty when nothing is null), then offsets and values (strings) or values, each at an
  * 8-byte-aligned offset of the body.
  */
-function flatIPC(schema: arrow.Schema, children: readonly arrow.Data[], rows: number): Uint8Array {
-  let head = schemaMessages.get(schema);
-  if (!head) {
-    head = ipcFrame(Message.encode(Message.from(schema)));
-    schemaMessages.set(schema, head);
-  }
+function flatIPC(head: Uint8Array, children: readonly arrow.Data[], rows: number): Uint8Array {
   const nodes: FieldNode[] = [];
   const regions: BufferRegion[] = [];
   const buffers: Uint8Array[] = [];
@@ -264,48 +256,66 @@ function flatIPC(schema: arrow.Schema, children: readonly arrow.Data[], rows: nu
   return out;
 }
 
-/** The Arrow IPC stream of rows: direct for flat tables, Arrow's writer for nested columns. */
-function toIPC(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
-  if (columns.every((c) => typeof c.type === 'string')) {
-    return flatIPC(schemaOf(columns), columnData(columns, rows), rows.length);
-  }
-  return arrow.RecordBatchStreamWriter.writeAll([toRecordBatch(columns, rows)]).toUint8Array(true);
-}
-
 /**
- * Writer settings per column list, built once. zstd for every column, no dictionary pages (zstd already
- * folds repeated values; dictionaries doubled the encode time and made event files larger). Chunk-level
- * min/max statistics only on int64 and timestamp columns (event time, seq, arrival): those are what engines
- * prune row groups by, while statistics on hashed ids and free text cost a quarter of the write and prune
- * nothing.
+ * Everything the encoding of one column list needs that does not depend on the rows, built once: the Arrow
+ * schema, its IPC message (flat lists only, see flatIPC) and the columns that get statistics. Writer
+ * settings: zstd for every column, no dictionary pages (zstd already folds repeated values; dictionaries
+ * doubled the encode time and made event files larger). Chunk-level min/max statistics only on int64 and
+ * timestamp columns (event time, seq, arrival): those are what engines prune row groups by, while
+ * statistics on hashed ids and free text cost a quarter of the write and prune nothing.
  */
-const writerProps = new WeakMap<readonly ColumnDef[], () => pw.WriterProperties>();
+export class ParquetLayout {
+  readonly schema: arrow.Schema;
+  /** The schema's IPC message when every column is a scalar; undefined for nested columns. */
+  private readonly flatHead: Uint8Array | undefined;
+  private readonly statsColumns: readonly string[];
 
-function propertiesFor(columns: readonly ColumnDef[]): pw.WriterProperties {
-  let make = writerProps.get(columns);
-  if (!make) {
-    const statsColumns = columns
+  constructor(readonly columns: readonly ColumnDef[]) {
+    this.schema = new arrow.Schema(columns.map((c) => new arrow.Field(c.name, arrowTypeOf(c.type), true)));
+    this.flatHead = columns.every((c) => typeof c.type === 'string')
+      ? ipcFrame(Message.encode(Message.from(this.schema)))
+      : undefined;
+    this.statsColumns = columns
       .filter((c) => c.type === 'int64' || c.type === 'timestamp')
       .map((c) => c.name);
-    make = () => {
-      let b = new pw.WriterPropertiesBuilder()
-        .setCompression(pw.Compression.ZSTD)
-        .setDictionaryEnabled(false)
-        .setStatisticsEnabled(pw.EnabledStatistics.None)
-        .setCreatedBy('worktrace');
-      for (const name of statsColumns) b = b.setColumnStatisticsEnabled(name, pw.EnabledStatistics.Chunk);
-      return b.build();
-    };
-    writerProps.set(columns, make);
   }
-  // writeParquet consumes the properties object, so each file gets a fresh one.
-  return make();
+
+  /** Encodes rows as one Parquet file (zstd), in column order. */
+  encode(rows: readonly LakeRow[]): Uint8Array {
+    return pw.writeParquet(pw.Table.fromIPCStream(this.toIPC(rows)), this.writerProperties());
+  }
+
+  /** The Arrow IPC stream of rows: direct for flat tables, Arrow's writer for nested columns. */
+  private toIPC(rows: readonly LakeRow[]): Uint8Array {
+    if (this.flatHead) return flatIPC(this.flatHead, columnData(this.columns, rows), rows.length);
+    return arrow.RecordBatchStreamWriter.writeAll([
+      toRecordBatch(this.schema, this.columns, rows),
+    ]).toUint8Array(true);
+  }
+
+  /** Fresh writer properties: writeParquet consumes the object, so each file gets its own. */
+  private writerProperties(): pw.WriterProperties {
+    let b = new pw.WriterPropertiesBuilder()
+      .setCompression(pw.Compression.ZSTD)
+      .setDictionaryEnabled(false)
+      .setStatisticsEnabled(pw.EnabledStatistics.None)
+      .setCreatedBy('worktrace');
+    for (const name of this.statsColumns) b = b.setColumnStatisticsEnabled(name, pw.EnabledStatistics.Chunk);
+    return b.build();
+  }
 }
 
-/** Encodes rows as one Parquet file (zstd), in column order. */
+/** Layouts of the lake's Parquet tables, built once at load and never changed. */
+const LAKE_LAYOUTS: ReadonlyMap<readonly ColumnDef[], ParquetLayout> = new Map(
+  [EVENTS_TABLE, ACTIONS_TABLE, EPISODES_TABLE].map((t) => [t.columns, new ParquetLayout(t.columns)]),
+);
+
+/**
+ * Encodes rows as one Parquet file (zstd), in column order. The lake tables' column lists use layouts built
+ * at load; any other list builds its layout per call (hold a ParquetLayout to encode many files of it).
+ */
 export function encodeParquet(columns: readonly ColumnDef[], rows: readonly LakeRow[]): Uint8Array {
-  const ipc = toIPC(columns, rows);
-  return pw.writeParquet(pw.Table.fromIPCStream(ipc), propertiesFor(columns));
+  return (LAKE_LAYOUTS.get(columns) ?? new ParquetLayout(columns)).encode(rows);
 }
 
 /** Converts Arrow values (bigints, nested vectors, struct rows) into plain JSON-like values. */

@@ -1,6 +1,6 @@
 /**
- * Lake table layouts as data. The Parquet writers, the Glue tables and the DuckDB views all read the
- * column lists defined here, so they cannot drift apart.
+ * Lake table layouts as data. The Parquet writers, the Glue tables, the DuckDB views and the TypeScript row
+ * types (`RowOf`, `SparseRowOf`) all read the column lists defined here, so they cannot drift apart.
  */
 
 /** Scalar column types, named as the lake sees them. */
@@ -18,6 +18,8 @@ export interface ColumnDef {
   readonly type: ColumnType;
   /** What the column holds; also the Glue column comment. */
   readonly description: string;
+  /** False when every row holds a value (the row types then make the field non-null). @default true */
+  readonly nullable?: boolean;
 }
 
 /** A lake table: its columns, and its Hive-style partition keys (in the object key, not in the file). */
@@ -27,26 +29,65 @@ export interface TableDef {
   readonly partitionKeys: readonly string[];
 }
 
-const c = (name: string, type: ColumnType, description: string): ColumnDef => ({ name, type, description });
+/** A column that may be null. Name and type keep their literal types, which the row types are built from. */
+const c = <const N extends string, const T extends ColumnType>(name: N, type: T, description: string) =>
+  ({ name, type, description, nullable: true }) as const;
+
+/** A column every row fills. */
+const notNull = <const N extends string, const T extends ColumnType>(name: N, type: T, description: string) =>
+  ({ name, type, description, nullable: false }) as const;
+
+/** How rows hold each scalar type in TypeScript: int64 and timestamps as numbers (epoch ms), exact to 2^53. */
+interface ScalarValues {
+  string: string;
+  int32: number;
+  int64: number;
+  double: number;
+  boolean: boolean;
+  timestamp: number;
+}
+
+/** The TypeScript value of a column type. */
+export type ValueOf<T extends ColumnType> = T extends ScalarType
+  ? ScalarValues[T]
+  : T extends { readonly list: infer S extends ScalarType }
+    ? ScalarValues[S][]
+    : T extends { readonly structList: infer F extends readonly ColumnDef[] }
+      ? RowOf<F>[]
+      : never;
+
+type NotNullColumn = { readonly nullable: false };
+
+/** A complete row of a column list: every column present, nullable columns `| null`. */
+export type RowOf<Cols extends readonly ColumnDef[]> = {
+  [C in Cols[number] as C['name']]: C extends NotNullColumn ? ValueOf<C['type']> : ValueOf<C['type']> | null;
+};
+
+/** A sparse row of a column list: not-null columns present, nullable columns optional (absent = NULL). */
+export type SparseRowOf<Cols extends readonly ColumnDef[]> = {
+  [C in Cols[number] as C extends NotNullColumn ? C['name'] : never]: ValueOf<C['type']>;
+} & {
+  [C in Cols[number] as C extends NotNullColumn ? never : C['name']]?: ValueOf<C['type']> | null;
+};
 
 /**
  * Events zone: one row per redacted event. Wide and sparse: each event type fills its own columns and
  * leaves the rest null, which Parquet stores almost for free. Free-text columns hold scrubbed text only;
  * id columns hold HMAC pseudonyms only.
  */
-export const EVENTS_TABLE: TableDef = {
+export const EVENTS_TABLE = {
   name: 'events',
   partitionKeys: ['dt', 'hour'],
   columns: [
-    c('event_id', 'string', 'Agent-made unique event id (deduplication key).'),
-    c('schema_version', 'int32', 'Event contract version.'),
-    c('event_type', 'string', 'Event type (contract discriminator).'),
-    c('user_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the user id.'),
-    c('device_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the device id.'),
+    notNull('event_id', 'string', 'Agent-made unique event id (deduplication key).'),
+    notNull('schema_version', 'int32', 'Event contract version.'),
+    notNull('event_type', 'string', 'Event type (contract discriminator).'),
+    notNull('user_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the user id.'),
+    notNull('device_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the device id.'),
     c('host_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the host name, if sent.'),
-    c('session_id', 'string', 'HMAC-SHA256 pseudonym of the capture-session id.'),
-    c('seq', 'int64', 'Per-session sequence number.'),
-    c(
+    notNull('session_id', 'string', 'HMAC-SHA256 pseudonym of the capture-session id.'),
+    notNull('seq', 'int64', 'Per-session sequence number.'),
+    notNull(
       'ts',
       'timestamp',
       'Client event time (UTC, ms), quantised to the policy timing quantum for key events.',
@@ -90,20 +131,20 @@ export const EVENTS_TABLE: TableDef = {
     c('dialog_title', 'string', 'Scrubbed error dialog title.'),
     c('dialog_text', 'string', 'Scrubbed error dialog text.'),
     c('findings', 'string', 'JSON object of scrubber finding counts per entity type, e.g. {"EMAIL":1}.'),
-    c('policy_version', 'string', 'Version of the policy that produced the row.'),
-    c('key_version', 'string', 'Version of the pseudonym key that produced the row.'),
-    c('redactor_version', 'string', 'Version of the redactor code.'),
+    notNull('policy_version', 'string', 'Version of the policy that produced the row.'),
+    notNull('key_version', 'string', 'Version of the pseudonym key that produced the row.'),
+    notNull('redactor_version', 'string', 'Version of the redactor code.'),
     c('shard_id', 'string', 'Kinesis shard the event arrived on.'),
     c('sequence_number', 'string', 'Kinesis sequence number of the record that carried the event.'),
     c('arrival_ts', 'timestamp', 'Time the record reached Kinesis (approximate arrival).'),
   ],
-};
+} as const satisfies TableDef;
 
 /**
  * Quarantine zone: one JSON object per invalid record (JSON Lines, one object per batch file). The payload
  * is scrubbed before it is written; the raw record never lands anywhere.
  */
-export const QUARANTINE_TABLE: TableDef = {
+export const QUARANTINE_TABLE = {
   name: 'quarantine',
   partitionKeys: ['dt', 'hour'],
   columns: [
@@ -128,21 +169,21 @@ export const QUARANTINE_TABLE: TableDef = {
     c('key_version', 'string', 'Pseudonym key version.'),
     c('redactor_version', 'string', 'Redactor version.'),
   ],
-};
+} as const satisfies TableDef;
 
 /** The provenance columns every curated row carries. */
-const CURATED_PROVENANCE: readonly ColumnDef[] = [
-  c('policy_version', 'string', 'Policy version of the events the row came from.'),
-  c('key_version', 'string', 'Pseudonym key version of the events the row came from.'),
-  c('sequencer_version', 'string', 'Version of the sequencer code that produced the row.'),
-];
+const CURATED_PROVENANCE = [
+  notNull('policy_version', 'string', 'Policy version of the events the row came from.'),
+  notNull('key_version', 'string', 'Pseudonym key version of the events the row came from.'),
+  notNull('sequencer_version', 'string', 'Version of the sequencer code that produced the row.'),
+] as const;
 
 /** Columns of one step inside an episode's `steps` array (a compact copy of the action row). */
-export const STEP_COLUMNS: readonly ColumnDef[] = [
+export const STEP_COLUMNS = [
   c('step_index', 'int32', 'Position of the step in its episode, from 0.'),
-  c('action_type', 'string', 'Action vocabulary term (click, type, hotkey...).'),
-  c('ts', 'timestamp', 'Action start time.'),
-  c('duration_ms', 'int64', 'Action duration, ms.'),
+  notNull('action_type', 'string', 'Action vocabulary term (click, type, hotkey...).'),
+  notNull('ts', 'timestamp', 'Action start time.'),
+  notNull('duration_ms', 'int64', 'Action duration, ms.'),
   c('x', 'double', 'Normalised x (0..1 of the screen width).'),
   c('y', 'double', 'Normalised y (0..1 of the screen height).'),
   c('to_x', 'double', 'Drag end, normalised x.'),
@@ -157,89 +198,93 @@ export const STEP_COLUMNS: readonly ColumnDef[] = [
   c('window_title', 'string', 'Scrubbed window title in focus.'),
   c('element_role', 'string', 'Role of the target UI element.'),
   c('element_name', 'string', 'Scrubbed name of the target UI element.'),
-];
+] as const;
 
 /** Curated zone, actions: one row per action, in episode and step order. */
-export const ACTIONS_TABLE: TableDef = {
+export const ACTIONS_TABLE = {
   name: 'actions',
   partitionKeys: ['dt'],
   columns: [
-    c('action_id', 'string', 'Deterministic action id (hash of session, action type and first event seq).'),
+    notNull(
+      'action_id',
+      'string',
+      'Deterministic action id (hash of session, action type and first event seq).',
+    ),
     c('episode_id', 'string', 'Episode the action belongs to (null for idle waits that separate episodes).'),
-    c('session_id', 'string', 'Pseudonymous capture-session id.'),
-    c('user_pseudonym', 'string', 'Pseudonymous user.'),
-    c('device_pseudonym', 'string', 'Pseudonymous device.'),
+    notNull('session_id', 'string', 'Pseudonymous capture-session id.'),
+    notNull('user_pseudonym', 'string', 'Pseudonymous user.'),
+    notNull('device_pseudonym', 'string', 'Pseudonymous device.'),
     ...STEP_COLUMNS,
     c('process_name', 'string', 'Process in focus.'),
     c('url', 'string', 'Scrubbed URL in focus.'),
     c('field_id', 'string', 'Scrubbed field identity (type actions).'),
-    c(
+    notNull(
       'move_path_px',
       'double',
       'Pointer path length before the action, pixels (mouse moves are summarised here).',
     ),
-    c('move_duration_ms', 'int64', 'Pointer movement time before the action, ms.'),
-    c('first_seq', 'int64', 'First event seq the action was reduced from.'),
-    c('last_seq', 'int64', 'Last event seq the action was reduced from.'),
-    c('event_count', 'int32', 'Events reduced into the action.'),
+    notNull('move_duration_ms', 'int64', 'Pointer movement time before the action, ms.'),
+    notNull('first_seq', 'int64', 'First event seq the action was reduced from.'),
+    notNull('last_seq', 'int64', 'Last event seq the action was reduced from.'),
+    notNull('event_count', 'int32', 'Events reduced into the action.'),
     c('key_count', 'int32', 'Keys pressed to produce the text, backspaces included (type actions).'),
-    c('task_start', 'boolean', 'First action after a task start marker.'),
-    c('task_end', 'boolean', 'Last action before a task end marker.'),
+    notNull('task_start', 'boolean', 'First action after a task start marker.'),
+    notNull('task_end', 'boolean', 'Last action before a task end marker.'),
     c('task_id', 'string', 'Task id of the marker on this action, if any.'),
     c('task_label', 'string', 'Scrubbed task label of the marker on this action, if any.'),
-    c('after_error_dialog', 'boolean', 'First action after an error dialog appeared.'),
+    notNull('after_error_dialog', 'boolean', 'First action after an error dialog appeared.'),
     ...CURATED_PROVENANCE,
   ],
-};
+} as const satisfies TableDef;
 
 /** Curated zone, episodes: one row per episode with its ordered steps and labels. */
-export const EPISODES_TABLE: TableDef = {
+export const EPISODES_TABLE = {
   name: 'episodes',
   partitionKeys: ['dt'],
   columns: [
-    c('episode_id', 'string', 'Deterministic episode id (hash of session and first action).'),
-    c('session_id', 'string', 'Pseudonymous capture-session id.'),
-    c('user_pseudonym', 'string', 'Pseudonymous user.'),
-    c('device_pseudonym', 'string', 'Pseudonymous device.'),
-    c('start_ts', 'timestamp', 'Start of the first step.'),
-    c('end_ts', 'timestamp', 'End of the last step.'),
-    c('duration_ms', 'int64', 'Episode duration, ms.'),
-    c('step_count', 'int32', 'Number of steps.'),
-    c('apps', { list: 'string' }, 'Applications used, in first-use order.'),
-    c(
+    notNull('episode_id', 'string', 'Deterministic episode id (hash of session and first action).'),
+    notNull('session_id', 'string', 'Pseudonymous capture-session id.'),
+    notNull('user_pseudonym', 'string', 'Pseudonymous user.'),
+    notNull('device_pseudonym', 'string', 'Pseudonymous device.'),
+    notNull('start_ts', 'timestamp', 'Start of the first step.'),
+    notNull('end_ts', 'timestamp', 'End of the last step.'),
+    notNull('duration_ms', 'int64', 'Episode duration, ms.'),
+    notNull('step_count', 'int32', 'Number of steps.'),
+    notNull('apps', { list: 'string' }, 'Applications used, in first-use order.'),
+    notNull(
       'cut_reason',
       'string',
       'Why the episode ended: task_end, task_start, idle, context_change, max_duration, session_end.',
     ),
     c('task_label', 'string', 'Scrubbed task label from a task marker, if any.'),
     c('task_id', 'string', 'Task id from a task marker, if any.'),
-    c('completed', 'boolean', 'True when a task end marker closed the episode.'),
-    c(
+    notNull('completed', 'boolean', 'True when a task end marker closed the episode.'),
+    notNull(
       'labels',
       { list: 'string' },
       'Labels: error_recovery, shortcut_heavy, menu_heavy, context_switching, completed.',
     ),
-    c('error_recovery', 'boolean', 'Episode contains an error recovery.'),
+    notNull('error_recovery', 'boolean', 'Episode contains an error recovery.'),
     c('recovery_start_step', 'int32', 'First step of the first recovery span, if any.'),
     c('recovery_end_step', 'int32', 'Last step of the first recovery span, if any.'),
-    c('shortcut_count', 'int32', 'Hotkey steps.'),
-    c('menu_count', 'int32', 'Clicks on menu items.'),
-    c('context_switches', 'int32', 'switch_app / focus_window steps.'),
-    c('steps', { structList: STEP_COLUMNS }, 'Ordered steps.'),
+    notNull('shortcut_count', 'int32', 'Hotkey steps.'),
+    notNull('menu_count', 'int32', 'Clicks on menu items.'),
+    notNull('context_switches', 'int32', 'switch_app / focus_window steps.'),
+    notNull('steps', { structList: STEP_COLUMNS }, 'Ordered steps.'),
     ...CURATED_PROVENANCE,
   ],
-};
+} as const satisfies TableDef;
 
 /**
  * Opted-out subjects, for the views: JSON Lines objects `{"user_pseudonym": "..."}` under `opt_outs/` in the
  * curated bucket (pseudonyms only, never raw ids). The training views exclude every subject listed here,
  * whatever the age of their rows.
  */
-export const OPT_OUTS_TABLE: TableDef = {
+export const OPT_OUTS_TABLE = {
   name: 'opt_outs',
   partitionKeys: [],
-  columns: [c('user_pseudonym', 'string', 'Pseudonym of a subject who opted out or was erased.')],
-};
+  columns: [notNull('user_pseudonym', 'string', 'Pseudonym of a subject who opted out or was erased.')],
+} as const satisfies TableDef;
 
 /** Every lake table, by name. */
 export const LAKE_TABLES = {
@@ -275,82 +320,53 @@ export function defaultBucketName(stage: string, zone: Zone): string {
 }
 
 /**
- * One events-zone row, keyed exactly as EVENTS_TABLE's columns (a test keeps them in step). Rows are
+ * One events-zone row, derived from EVENTS_TABLE's columns (a column added there appears here). Rows are
  * already redacted: ids are pseudonyms and free text is scrubbed. Printable keys typed one by one are not
  * stored as key rows: the redactor coalesces them (with the backspaces applied inside the run) into one
  * `text` row; key rows remain only for non-printable keys and for keys pressed with ctrl/alt/meta held.
+ * Timestamps (`ts`, `arrival_ts`) are epoch ms.
  */
-export interface EventRow {
-  event_id: string;
-  schema_version: number;
-  event_type: string;
-  user_pseudonym: string;
-  device_pseudonym: string;
-  host_pseudonym?: string | null;
-  session_id: string;
-  seq: number;
-  /** Epoch ms. */
-  ts: number;
-  org_role?: string | null;
-  org_department?: string | null;
-  key_name?: string | null;
-  key_class?: string | null;
-  modifiers?: string | null;
-  button?: string | null;
-  x?: number | null;
-  y?: number | null;
-  dx?: number | null;
-  dy?: number | null;
-  text?: string | null;
-  field_id?: string | null;
-  field_role?: string | null;
-  field_name?: string | null;
-  secure?: boolean | null;
-  key_count?: number | null;
-  duration_ms?: number | null;
-  app_id?: string | null;
-  process_name?: string | null;
-  window_title?: string | null;
-  url?: string | null;
-  element_role?: string | null;
-  element_name?: string | null;
-  element_x?: number | null;
-  element_y?: number | null;
-  element_width?: number | null;
-  element_height?: number | null;
-  screen_width?: number | null;
-  screen_height?: number | null;
-  screen_scale?: number | null;
-  marker?: string | null;
-  label?: string | null;
-  task_id?: string | null;
-  clipboard_op?: string | null;
-  clipboard_size?: number | null;
-  clipboard_type?: string | null;
-  dialog_title?: string | null;
-  dialog_text?: string | null;
-  findings?: string | null;
-  policy_version: string;
-  key_version: string;
-  redactor_version: string;
-  shard_id?: string | null;
-  sequence_number?: string | null;
-  /** Epoch ms. */
-  arrival_ts?: number | null;
-}
+export type EventRow = SparseRowOf<typeof EVENTS_TABLE.columns>;
+
+/** One actions-zone row (ACTIONS_TABLE); the sequencer narrows `action_type` to its vocabulary. */
+export type ActionRow = RowOf<typeof ACTIONS_TABLE.columns>;
+
+/** One episodes-zone row (EPISODES_TABLE). */
+export type EpisodeRow = RowOf<typeof EPISODES_TABLE.columns>;
+
+/** One step of an episode's `steps` array (STEP_COLUMNS). */
+export type StepRow = RowOf<typeof STEP_COLUMNS>;
+
+/**
+ * Each scalar type's name in the engines that read the lake: Glue/Athena DDL (Hive) and Athena views
+ * (Trino). One table, so the Glue columns and the view column types cannot disagree.
+ */
+export const SCALAR_TYPE_NAMES = {
+  string: { glue: 'string', trino: 'varchar', duckdb: 'VARCHAR' },
+  int32: { glue: 'int', trino: 'integer', duckdb: 'INTEGER' },
+  int64: { glue: 'bigint', trino: 'bigint', duckdb: 'BIGINT' },
+  double: { glue: 'double', trino: 'double', duckdb: 'DOUBLE' },
+  boolean: { glue: 'boolean', trino: 'boolean', duckdb: 'BOOLEAN' },
+  timestamp: { glue: 'timestamp', trino: 'timestamp(3)', duckdb: 'TIMESTAMP' },
+} as const satisfies Record<ScalarType, { glue: string; trino: string; duckdb: string }>;
 
 /** Maps a column type to its Glue/Athena (Hive DDL) type name. */
 export function glueTypeOf(type: ColumnType): string {
-  if (typeof type === 'string') {
-    return {
-      string: 'string',
-      int32: 'int',
-      int64: 'bigint',
-      double: 'double',
-      boolean: 'boolean',
-      timestamp: 'timestamp',
-    }[type];
-  }
+  if (typeof type === 'string') return SCALAR_TYPE_NAMES[type].glue;
   if ('list' in type) return `array<${glueTypeOf(type.list)}>`;
   return `array<struct<${type.structList.map((f) => `${f.name}:${glueTypeOf(f.type)}`).join(',')}>>`;
+}
+
+/** Maps a column type to its Trino type name (what Athena views return), e.g. `array(row(a varchar))`. */
+export function trinoTypeOf(type: ColumnType): string {
+  if (typeof type === 'string') return SCALAR_TYPE_NAMES[type].trino;
+  if ('list' in type) return `array(${trinoTypeOf(type.list)})`;
+  return `array(row(${type.structList.map((f) => `${f.name} ${trinoTypeOf(f.type)}`).join(', ')}))`;
+}
+
+/** Maps a column type to its DuckDB type name (the local twin of the Glue tables). */
+export function duckTypeOf(type: ColumnType): string {
+  if (typeof type === 'string') return SCALAR_TYPE_NAMES[type].duckdb;
+  if ('list' in type) return `${duckTypeOf(type.list)}[]`;
+  return `STRUCT(${type.structList.map((f) => `"${f.name}" ${duckTypeOf(f.type)}`).join(', ')})[]`;
 }

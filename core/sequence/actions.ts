@@ -4,7 +4,10 @@
  * same actions whatever order or duplication they arrive in (rows are sorted by seq and deduplicated).
  */
 import { createHash } from 'node:crypto';
-import type { EventRow } from '../lake/schema.js';
+import { orderModifiers } from '../contract/event-contract.js';
+import { deleteLastCodePoint } from '../contract/typing-run.js';
+import type { ActionRow, EventRow } from '../lake/schema.js';
+import { dedupeByEventId } from './dedupe.js';
 
 /** The action vocabulary. */
 export const ACTION_TYPES = [
@@ -73,46 +76,12 @@ export const ANOMALY_KINDS = [
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 export type Anomalies = Record<AnomalyKind, number>;
 
-/** One action: the ACTIONS_TABLE row minus episode_id/step_index, which the episode cutter assigns. */
-export type Action = {
-  action_id: string;
-  session_id: string;
-  user_pseudonym: string;
-  device_pseudonym: string;
+/**
+ * One action: the ACTIONS_TABLE row (types derived from its columns) minus episode_id, step_index and
+ * sequencer_version, which the episode cutter assigns; `action_type` narrowed to the vocabulary.
+ */
+export type Action = Omit<ActionRow, 'episode_id' | 'step_index' | 'sequencer_version' | 'action_type'> & {
   action_type: ActionType;
-  /** Epoch ms. */
-  ts: number;
-  duration_ms: number;
-  x: number | null;
-  y: number | null;
-  to_x: number | null;
-  to_y: number | null;
-  button: string | null;
-  scroll_direction: string | null;
-  scroll_amount: number | null;
-  text: string | null;
-  keys: string | null;
-  repeat: number | null;
-  app_id: string | null;
-  window_title: string | null;
-  process_name: string | null;
-  url: string | null;
-  element_role: string | null;
-  element_name: string | null;
-  field_id: string | null;
-  key_count: number | null;
-  move_path_px: number;
-  move_duration_ms: number;
-  first_seq: number;
-  last_seq: number;
-  event_count: number;
-  task_start: boolean;
-  task_end: boolean;
-  task_id: string | null;
-  task_label: string | null;
-  after_error_dialog: boolean;
-  policy_version: string;
-  key_version: string;
 };
 
 /** The reducer's output. */
@@ -136,106 +105,501 @@ export function stableId(...parts: readonly (string | number)[]): string {
   return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32);
 }
 
-const MODIFIER_ORDER = ['ctrl', 'alt', 'shift', 'meta', 'fn'] as const;
-const CHORD_MODIFIERS = new Set(['ctrl', 'alt', 'meta']);
+/** Modifiers that make a key a chord (shift alone only changes the character). */
+const CHORD_MODIFIERS: ReadonlySet<string> = new Set(['ctrl', 'alt', 'meta']);
 
-/** Canonical "+"-joined modifier list (ctrl+alt+shift+meta+fn order), lower case. */
+/** A row's modifiers, lower case, in canonical order (MODIFIER_ORDER, from the contract schema). */
 function canonicalModifiers(mods: string | null | undefined): string[] {
   if (!mods) return [];
-  const set = new Set(mods.toLowerCase().split('+').filter(Boolean));
-  return MODIFIER_ORDER.filter((m) => set.has(m));
+  return orderModifiers(mods.toLowerCase().split('+').filter(Boolean));
 }
 
-/** Sorts rows by (seq, event_id) and drops repeated event ids, counting what it drops. */
-function orderRows(rows: readonly EventRow[], anomalies: Anomalies): EventRow[] {
-  let sorted = true;
+/** The lower-case key name of a key row (its class when the name was not kept). */
+function keyNameOf(row: EventRow): string {
+  return (row.key_name ?? row.key_class ?? 'unknown').toLowerCase();
+}
+
+/** True for event types that are user input (they end idle time). */
+function isInput(type: string): boolean {
+  return (
+    type === 'mouse_move' ||
+    type === 'mouse_down' ||
+    type === 'mouse_up' ||
+    type === 'wheel' ||
+    type === 'key_down' ||
+    type === 'key_up' ||
+    type === 'text' ||
+    type === 'hotkey'
+  );
+}
+
+/** Rows in (seq, event_id) order; already ordered input (the usual case) is returned as is. */
+function inSeqOrder(rows: readonly EventRow[]): readonly EventRow[] {
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1] as EventRow;
     const b = rows[i] as EventRow;
     if (a.seq > b.seq || (a.seq === b.seq && a.event_id > b.event_id)) {
-      sorted = false;
-      break;
-    }
-  }
-  const ordered = sorted
-    ? rows
-    : [...rows].sort(
-        (a, b) => a.seq - b.seq || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0),
+      return [...rows].sort(
+        (x, y) => x.seq - y.seq || (x.event_id < y.event_id ? -1 : x.event_id > y.event_id ? 1 : 0),
       );
-  const out: EventRow[] = [];
-  const seen = new Set<string>();
-  for (const row of ordered) {
-    if (seen.has(row.event_id)) {
-      anomalies.duplicate_event += 1;
-      continue;
     }
-    seen.add(row.event_id);
-    out.push(row);
   }
-  return out;
+  return rows;
 }
 
+/** The UI element last reported under the pointer. */
+interface ElementRef {
+  readonly role: string | null;
+  readonly name: string | null;
+}
+
+/** A mouse button held down. */
 interface PendingPress {
-  button: string;
-  x: number;
-  y: number;
-  ts: number;
-  seq: number;
+  readonly button: string;
+  readonly x: number;
+  readonly y: number;
+  readonly ts: number;
+  readonly seq: number;
+  /** The first row of the press's seq: it stamps the click if the session ends with the button still down. */
+  readonly seqRow: EventRow;
   maxDist: number;
   events: number;
-  element: { role: string | null; name: string | null } | null;
+  readonly element: ElementRef | null;
 }
 
-interface HeldKey {
-  seq: number;
-}
-
-/** Reduces one session's rows (any order, duplicates allowed) to actions and anomaly counts. */
-export function reduceToActions(rows: readonly EventRow[], config: Partial<ReduceConfig> = {}): Reduction {
-  const cfg: ReduceConfig = { ...REDUCE_DEFAULTS, ...config };
-  const anomalies = emptyAnomalies();
-  const events = orderRows(rows, anomalies);
-  const actions: Action[] = [];
+/**
+ * Reduces one session's rows, fed in (seq, event_id) order without repeated event ids, to actions. State
+ * is the context carried onto actions (focus, screen, element, task, dialog), the pointer and its move
+ * summary, held buttons and keys, and the timing of the last action of each kind that later events may
+ * merge into (double clicks, scroll bursts, typing runs, key repeats).
+ */
+export class SessionReducer {
+  private readonly anomalies: Anomalies = emptyAnomalies();
+  private readonly actions: Action[] = [];
+  private first: EventRow | undefined;
 
   // Context carried onto every action.
-  let appId: string | null = null;
-  let processName: string | null = null;
-  let windowTitle: string | null = null;
-  let url: string | null = null;
-  let screenW = 0;
-  let screenH = 0;
-  let element: { role: string | null; name: string | null } | null = null;
-  let afterDialog = false;
-  let taskStart: { id: string | null; label: string | null } | null = null;
+  private appId: string | null = null;
+  private processName: string | null = null;
+  private windowTitle: string | null = null;
+  private url: string | null = null;
+  private screenW = 0;
+  private screenH = 0;
+  private element: ElementRef | null = null;
+  private afterDialog = false;
+  private taskStart: { id: string | null; label: string | null } | null = null;
 
   // Pointer state and the move summary for the next action.
-  let px: number | null = null;
-  let py: number | null = null;
-  let movePath = 0;
-  let moveStart = -1;
-  let moveEnd = -1;
+  private px: number | null = null;
+  private py: number | null = null;
+  private movePath = 0;
+  private moveStart = -1;
+  private moveEnd = -1;
 
-  const presses = new Map<string, PendingPress>();
-  const held = new Map<string, HeldKey>();
+  private readonly presses = new Map<string, PendingPress>();
+  private readonly held = new Set<string>();
 
   // Timing and ordering checks.
-  let lastTs = Number.NEGATIVE_INFINITY;
-  let lastSeq = -1;
-  let lastInputTs = Number.NEGATIVE_INFINITY;
-  // Last merge target: scroll, type or key actions stay open to merges until another action is emitted.
-  let lastWheelTs = Number.NEGATIVE_INFINITY;
-  let lastKeyTs = Number.NEGATIVE_INFINITY;
-  let lastClickUpTs = Number.NEGATIVE_INFINITY;
-  let lastTextEnd = Number.NEGATIVE_INFINITY;
+  private lastTs = Number.NEGATIVE_INFINITY;
+  private lastSeq = -1;
+  private firstOfSeq: EventRow | undefined;
+  private lastInputTs = Number.NEGATIVE_INFINITY;
+  // Merge windows: scroll, type and key actions stay open to merges until another action is emitted.
+  private lastWheelTs = Number.NEGATIVE_INFINITY;
+  private lastKeyTs = Number.NEGATIVE_INFINITY;
+  private lastTextEnd = Number.NEGATIVE_INFINITY;
+  // The last click, which the next press may turn into a double or triple click.
+  private lastClickUpTs = Number.NEGATIVE_INFINITY;
+  private lastSeqOfClick = -1;
+  private lastClickX = 0;
+  private lastClickY = 0;
 
-  let first: EventRow | undefined;
-  const norm = (v: number | null | undefined, size: number): number | null => {
-    if (v === null || v === undefined || size <= 0) return null;
-    return Math.min(1, Math.max(0, v / size));
-  };
+  private readonly cfg: ReduceConfig;
 
-  const emit = (row: EventRow, type: ActionType, ts: number, fields: Partial<Action>): Action => {
-    const base = first as EventRow;
+  constructor(config: Partial<ReduceConfig> = {}) {
+    this.cfg = { ...REDUCE_DEFAULTS, ...config };
+  }
+
+  /** Counts copies of events that were dropped before feeding (dedupeByEventId). */
+  countDuplicates(dropped: number): void {
+    this.anomalies.duplicate_event += dropped;
+  }
+
+  /** Feeds the next row. */
+  add(row: EventRow): void {
+    if (!this.first) this.first = row;
+    const ts = this.checkOrder(row);
+    if (isInput(row.event_type)) this.noteInput(row, ts);
+    switch (row.event_type) {
+      case 'mouse_move':
+        this.mouseMove(row, ts);
+        break;
+      case 'mouse_down':
+        this.mouseDown(row, ts);
+        break;
+      case 'mouse_up':
+        this.mouseUp(row, ts);
+        break;
+      case 'wheel':
+        this.wheel(row, ts);
+        break;
+      case 'text':
+        this.text(row, ts);
+        break;
+      case 'hotkey':
+        this.hotkey(row, ts);
+        break;
+      case 'key_down':
+        this.keyDown(row, ts);
+        break;
+      case 'key_up':
+        this.keyUp(row, ts);
+        break;
+      case 'focus':
+        this.focus(row, ts);
+        break;
+      case 'ui_element':
+        this.element = { role: row.element_role ?? null, name: row.element_name ?? null };
+        break;
+      case 'screen':
+        this.screenW = row.screen_width ?? 0;
+        this.screenH = row.screen_height ?? 0;
+        break;
+      case 'error_dialog':
+        this.afterDialog = true;
+        break;
+      case 'task_marker':
+        this.taskMarker(row);
+        break;
+      case 'clipboard':
+        break;
+      default:
+        this.anomalies.unknown_event_type += 1;
+    }
+  }
+
+  /**
+   * Ends the session: presses never released become clicks at the press point, keys never released are
+   * counted. Returns the actions in first_seq order (a wait before the action it precedes).
+   */
+  finish(): Reduction {
+    for (const p of [...this.presses.values()].sort((a, b) => a.seq - b.seq)) {
+      this.anomalies.press_without_release += 1;
+      this.finishPress(p, p.seqRow, p.x, p.y, p.ts);
+    }
+    this.presses.clear();
+    this.anomalies.key_never_released += this.held.size;
+    this.held.clear();
+    this.actions.sort(
+      (a, b) =>
+        a.first_seq - b.first_seq || (a.action_type === 'wait' ? -1 : b.action_type === 'wait' ? 1 : 0),
+    );
+    return { actions: this.actions, anomalies: this.anomalies };
+  }
+
+  /** Counts seq and clock anomalies; returns the row's time clamped so it never runs backwards. */
+  private checkOrder(row: EventRow): number {
+    if (this.firstOfSeq === undefined || row.seq !== this.firstOfSeq.seq) this.firstOfSeq = row;
+    if (this.lastSeq >= 0) {
+      if (row.seq === this.lastSeq) this.anomalies.duplicate_seq += 1;
+      else if (row.seq > this.lastSeq + 1) {
+        // A text row stands for its whole key run (down and up per key): gaps it covers are expected.
+        const covered = row.event_type === 'text' ? 2 * Math.max(1, row.key_count ?? 1) : 1;
+        if (row.seq - this.lastSeq > covered) this.anomalies.seq_gap += 1;
+      }
+    }
+    this.lastSeq = row.seq;
+    let ts = row.ts;
+    if (ts < this.lastTs) {
+      this.anomalies.clock_jump_back += 1;
+      ts = this.lastTs; // clamp: time never runs backwards inside a session
+    } else if (this.lastTs > Number.NEGATIVE_INFINITY && ts - this.lastTs >= this.cfg.clockJumpMs) {
+      this.anomalies.clock_jump_forward += 1;
+    }
+    this.lastTs = ts;
+    return ts;
+  }
+
+  /** Input after a long silence (no button held) is preceded by a wait action. */
+  private noteInput(row: EventRow, ts: number): void {
+    const since = Math.max(this.lastInputTs, this.lastActionEnd());
+    if (this.presses.size === 0 && Number.isFinite(since) && ts - since >= this.cfg.idleMs) {
+      this.emit(row, 'wait', since, { duration_ms: ts - since, event_count: 0 });
+    }
+    this.lastInputTs = ts;
+  }
+
+  private mouseMove(row: EventRow, ts: number): void {
+    const x: number = row.x ?? this.px ?? 0;
+    const y: number = row.y ?? this.py ?? 0;
+    if (this.px !== null && this.py !== null) {
+      this.movePath += Math.hypot(x - this.px, y - this.py);
+      for (const p of this.presses.values()) {
+        const dist = Math.hypot(x - p.x, y - p.y);
+        if (dist > p.maxDist) p.maxDist = dist;
+        p.events += 1;
+      }
+    }
+    if (this.moveStart < 0) this.moveStart = ts;
+    this.moveEnd = ts;
+    this.px = x;
+    this.py = y;
+  }
+
+  private mouseDown(row: EventRow, ts: number): void {
+    const button = row.button ?? 'left';
+    const x: number = row.x ?? this.px ?? 0;
+    const y: number = row.y ?? this.py ?? 0;
+    const open = this.presses.get(button);
+    if (open) {
+      this.anomalies.press_without_release += 1;
+      this.presses.delete(button);
+      this.finishPress(open, row, open.x, open.y, open.ts);
+    }
+    const seqRow = this.firstOfSeq ?? row;
+    this.presses.set(button, {
+      button,
+      x,
+      y,
+      ts,
+      seq: row.seq,
+      seqRow,
+      maxDist: 0,
+      events: 1,
+      element: this.element,
+    });
+    this.element = null;
+    this.px = x;
+    this.py = y;
+  }
+
+  private mouseUp(row: EventRow, ts: number): void {
+    const button = row.button ?? 'left';
+    const p = this.presses.get(button);
+    const x: number = row.x ?? this.px ?? 0;
+    const y: number = row.y ?? this.py ?? 0;
+    if (!p) {
+      this.anomalies.release_without_press += 1;
+      return;
+    }
+    this.presses.delete(button);
+    p.events += 1;
+    const dist = Math.hypot(x - p.x, y - p.y);
+    if (dist > p.maxDist) p.maxDist = dist;
+    this.finishPress(p, row, x, y, ts);
+    this.px = x;
+    this.py = y;
+  }
+
+  private wheel(row: EventRow, ts: number): void {
+    const dx = row.dx ?? 0;
+    const dy = row.dy ?? 0;
+    const vertical = Math.abs(dy) >= Math.abs(dx);
+    const amount = vertical ? Math.abs(dy) : Math.abs(dx);
+    const direction = vertical ? (dy >= 0 ? 'down' : 'up') : dx >= 0 ? 'right' : 'left';
+    const prev = this.last();
+    if (
+      prev &&
+      prev.action_type === 'scroll' &&
+      prev.scroll_direction === direction &&
+      ts - this.lastWheelTs <= this.cfg.scrollMergeMs
+    ) {
+      prev.scroll_amount = (prev.scroll_amount ?? 0) + amount;
+      this.extend(prev, row, ts);
+    } else {
+      this.ensureScreen();
+      this.emit(row, 'scroll', ts, {
+        x: this.norm(row.x ?? this.px, this.screenW),
+        y: this.norm(row.y ?? this.py, this.screenH),
+        scroll_direction: direction,
+        scroll_amount: amount,
+      });
+    }
+    this.lastWheelTs = ts;
+  }
+
+  private text(row: EventRow, ts: number): void {
+    const prev = this.last();
+    const field = row.field_id ?? null;
+    const text = row.secure ? null : (row.text ?? '');
+    const keyCount = row.key_count ?? text?.length ?? 0;
+    if (
+      prev &&
+      prev.action_type === 'type' &&
+      prev.field_id === field &&
+      ts - this.lastTextEnd <= this.cfg.typeMergeMs &&
+      prev.text !== null &&
+      text !== null
+    ) {
+      prev.text += text;
+      prev.key_count = (prev.key_count ?? 0) + keyCount;
+      this.extend(prev, row, ts);
+    } else {
+      // The row's seq and ts are the run's last key; it started duration_ms earlier.
+      const start = Math.min(ts, Math.max(ts - (row.duration_ms ?? 0), this.lastActionEnd()));
+      this.emit(row, 'type', start, { text, field_id: field, key_count: keyCount, duration_ms: ts - start });
+    }
+    this.lastTextEnd = ts;
+  }
+
+  private hotkey(row: EventRow, ts: number): void {
+    const mods = canonicalModifiers(row.modifiers);
+    this.emit(row, 'hotkey', ts, { keys: [...mods, keyNameOf(row)].join('+') });
+  }
+
+  private keyDown(row: EventRow, ts: number): void {
+    const keyName = keyNameOf(row);
+    const cls = row.key_class ?? 'other';
+    const heldBefore = this.held.has(keyName);
+    this.held.add(keyName);
+    if (cls === 'modifier') return; // modifiers alone are not actions; they qualify the next key
+    const mods = canonicalModifiers(row.modifiers);
+    const prev = this.last();
+    if (mods.some((m) => CHORD_MODIFIERS.has(m)) || (mods.length > 0 && cls !== 'char')) {
+      const keys = [...mods, keyName].join('+');
+      if (heldBefore && prev?.action_type === 'hotkey' && prev.keys === keys) {
+        // OS auto-repeat of a held chord.
+        prev.repeat = (prev.repeat ?? 1) + 1;
+        prev.last_seq = row.seq;
+        prev.event_count += 1;
+        return;
+      }
+      this.emit(row, 'hotkey', ts, { keys });
+      return;
+    }
+    if (
+      (cls === 'backspace' || cls === 'delete') &&
+      prev?.action_type === 'type' &&
+      prev.text !== null &&
+      prev.text.length > 0 &&
+      ts - this.lastTextEnd <= this.cfg.typeMergeMs
+    ) {
+      // Backspace right after typing edits the typed text.
+      if (cls === 'backspace') prev.text = deleteLastCodePoint(prev.text);
+      prev.key_count = (prev.key_count ?? 0) + 1;
+      this.extend(prev, row, ts);
+      this.lastTextEnd = ts;
+      return;
+    }
+    if (
+      prev?.action_type === 'key' &&
+      prev.keys === keyName &&
+      (heldBefore || ts - this.lastKeyTs <= this.cfg.keyRepeatMs)
+    ) {
+      prev.repeat = (prev.repeat ?? 1) + 1;
+      this.extend(prev, row, ts);
+    } else {
+      this.emit(row, 'key', ts, { keys: keyName, repeat: 1 });
+    }
+    this.lastKeyTs = ts;
+  }
+
+  private keyUp(row: EventRow, ts: number): void {
+    const keyName = keyNameOf(row);
+    if (!this.held.delete(keyName)) this.anomalies.key_release_without_press += 1;
+    const prev = this.last();
+    if (
+      prev &&
+      (prev.action_type === 'key' || prev.action_type === 'hotkey') &&
+      prev.keys?.endsWith(keyName)
+    ) {
+      prev.last_seq = row.seq;
+      prev.event_count += 1;
+      prev.duration_ms = Math.max(prev.duration_ms, ts - prev.ts);
+    }
+  }
+
+  private focus(row: EventRow, ts: number): void {
+    const nextApp = row.app_id ?? null;
+    const nextTitle = row.window_title ?? null;
+    const nextUrl = row.url ?? null;
+    const hadContext = this.appId !== null;
+    const appChanged = nextApp !== this.appId;
+    const windowChanged = nextTitle !== this.windowTitle || nextUrl !== this.url;
+    this.appId = nextApp;
+    this.processName = row.process_name ?? null;
+    this.windowTitle = nextTitle;
+    this.url = nextUrl;
+    if (hadContext && appChanged) this.emit(row, 'switch_app', ts, {});
+    else if (hadContext && windowChanged) this.emit(row, 'focus_window', ts, {});
+  }
+
+  private taskMarker(row: EventRow): void {
+    if (row.marker === 'start') {
+      this.taskStart = { id: row.task_id ?? null, label: row.label ?? null };
+      return;
+    }
+    const prev = this.actions.findLast((a) => a.action_type !== 'wait');
+    if (prev && !this.taskStart) {
+      prev.task_end = true;
+      prev.task_id ??= row.task_id ?? null;
+      prev.task_label ??= row.label ?? null;
+    }
+  }
+
+  /** Turns a released (or abandoned) press into a drag, a click, or the next step of a double click. */
+  private finishPress(p: PendingPress, row: EventRow, upX: number, upY: number, upTs: number): void {
+    const saved = this.element;
+    this.element = p.element;
+    this.ensureScreen();
+    if (p.maxDist > this.cfg.dragDistancePx) {
+      this.emit(row, 'drag', p.ts, {
+        first_seq: p.seq,
+        action_id: stableId(row.session_id, 'drag', p.seq),
+        duration_ms: upTs - p.ts,
+        x: this.norm(p.x, this.screenW),
+        y: this.norm(p.y, this.screenH),
+        to_x: this.norm(upX, this.screenW),
+        to_y: this.norm(upY, this.screenH),
+        button: p.button,
+        event_count: p.events,
+      });
+      this.element = saved;
+      return;
+    }
+    const prev = this.last();
+    const multi =
+      p.button === 'left' &&
+      prev !== undefined &&
+      (prev.action_type === 'click' || prev.action_type === 'double_click') &&
+      prev.button === 'left' &&
+      p.ts - this.lastClickUpTs <= this.cfg.doubleClickMs &&
+      prev.last_seq === this.lastSeqOfClick &&
+      Math.hypot(p.x - this.lastClickX, p.y - this.lastClickY) <= this.cfg.doubleClickDistancePx;
+    if (multi && prev) {
+      prev.action_type = prev.action_type === 'click' ? 'double_click' : 'triple_click';
+      prev.action_id = stableId(row.session_id, prev.action_type, prev.first_seq);
+      prev.duration_ms = upTs - prev.ts;
+      prev.last_seq = row.seq;
+      prev.event_count += p.events;
+      prev.move_path_px = Math.round((prev.move_path_px + this.movePath) * 10) / 10;
+      this.resetMove();
+    } else {
+      const type: ActionType =
+        p.button === 'right' ? 'right_click' : p.button === 'middle' ? 'middle_click' : 'click';
+      this.emit(row, type, p.ts, {
+        first_seq: p.seq,
+        action_id: stableId(row.session_id, type, p.seq),
+        duration_ms: upTs - p.ts,
+        x: this.norm(p.x, this.screenW),
+        y: this.norm(p.y, this.screenH),
+        button: p.button,
+        event_count: p.events,
+      });
+    }
+    this.element = saved;
+    this.lastClickUpTs = upTs;
+    this.lastSeqOfClick = row.seq;
+    this.lastClickX = p.x;
+    this.lastClickY = p.y;
+  }
+
+  /**
+   * Appends an action stamped with the session, the focus context and `row`'s seq and versions. Every
+   * action but a wait also takes the pending element, move summary, dialog and task-start flags.
+   */
+  private emit(row: EventRow, type: ActionType, ts: number, fields: Partial<Action>): Action {
+    const base = this.first as EventRow;
     const a: Action = {
       action_id: stableId(base.session_id, type, row.seq),
       session_id: base.session_id,
@@ -254,10 +618,10 @@ export function reduceToActions(rows: readonly EventRow[], config: Partial<Reduc
       text: null,
       keys: null,
       repeat: null,
-      app_id: appId,
-      window_title: windowTitle,
-      process_name: processName,
-      url,
+      app_id: this.appId,
+      window_title: this.windowTitle,
+      process_name: this.processName,
+      url: this.url,
       element_role: null,
       element_name: null,
       field_id: null,
@@ -277,375 +641,65 @@ export function reduceToActions(rows: readonly EventRow[], config: Partial<Reduc
       ...fields,
     };
     if (type !== 'wait') {
-      if (element && a.element_role === null) {
-        a.element_role = element.role;
-        a.element_name = element.name;
+      if (this.element && a.element_role === null) {
+        a.element_role = this.element.role;
+        a.element_name = this.element.name;
       }
-      element = null;
-      a.move_path_px = Math.round(movePath * 10) / 10;
-      a.move_duration_ms = moveStart >= 0 ? Math.max(0, moveEnd - moveStart) : 0;
-      movePath = 0;
-      moveStart = -1;
-      moveEnd = -1;
-      if (afterDialog) a.after_error_dialog = true;
-      afterDialog = false;
-      if (taskStart) {
+      this.element = null;
+      a.move_path_px = Math.round(this.movePath * 10) / 10;
+      a.move_duration_ms = this.moveStart >= 0 ? Math.max(0, this.moveEnd - this.moveStart) : 0;
+      this.resetMove();
+      if (this.afterDialog) a.after_error_dialog = true;
+      this.afterDialog = false;
+      if (this.taskStart) {
         a.task_start = true;
-        a.task_id = taskStart.id;
-        a.task_label = taskStart.label;
-        taskStart = null;
+        a.task_id = this.taskStart.id;
+        a.task_label = this.taskStart.label;
+        this.taskStart = null;
       }
     }
-    actions.push(a);
+    this.actions.push(a);
     return a;
-  };
-  const last = (): Action | undefined => actions[actions.length - 1];
-  const lastActionEnd = (): number => {
-    const a = last();
+  }
+
+  /** Merges `row` into the open action `prev`: it now ends at `ts` and covers one more event. */
+  private extend(prev: Action, row: EventRow, ts: number): void {
+    prev.duration_ms = ts - prev.ts;
+    prev.last_seq = row.seq;
+    prev.event_count += 1;
+  }
+
+  private resetMove(): void {
+    this.movePath = 0;
+    this.moveStart = -1;
+    this.moveEnd = -1;
+  }
+
+  private last(): Action | undefined {
+    return this.actions[this.actions.length - 1];
+  }
+
+  private lastActionEnd(): number {
+    const a = this.last();
     return a ? a.ts + a.duration_ms : Number.NEGATIVE_INFINITY;
-  };
-  const ensureScreen = (): void => {
-    if (screenW <= 0 || screenH <= 0) anomalies.missing_screen += 1;
-  };
-
-  const finishPress = (p: PendingPress, row: EventRow, upX: number, upY: number, upTs: number): void => {
-    const saved = element;
-    element = p.element;
-    ensureScreen();
-    if (p.maxDist > cfg.dragDistancePx) {
-      emit(row, 'drag', p.ts, {
-        first_seq: p.seq,
-        action_id: stableId(row.session_id, 'drag', p.seq),
-        duration_ms: upTs - p.ts,
-        x: norm(p.x, screenW),
-        y: norm(p.y, screenH),
-        to_x: norm(upX, screenW),
-        to_y: norm(upY, screenH),
-        button: p.button,
-        event_count: p.events,
-      });
-      element = saved;
-      return;
-    }
-    const prev = last();
-    const multi =
-      p.button === 'left' &&
-      prev !== undefined &&
-      (prev.action_type === 'click' || prev.action_type === 'double_click') &&
-      prev.button === 'left' &&
-      p.ts - lastClickUpTs <= cfg.doubleClickMs &&
-      prev.last_seq === lastSeqOfClick &&
-      Math.hypot(p.x - lastClickX, p.y - lastClickY) <= cfg.doubleClickDistancePx;
-    if (multi && prev) {
-      prev.action_type = prev.action_type === 'click' ? 'double_click' : 'triple_click';
-      prev.action_id = stableId(row.session_id, prev.action_type, prev.first_seq);
-      prev.duration_ms = upTs - prev.ts;
-      prev.last_seq = row.seq;
-      prev.event_count += p.events;
-      prev.move_path_px = Math.round((prev.move_path_px + movePath) * 10) / 10;
-      movePath = 0;
-      moveStart = -1;
-      moveEnd = -1;
-      element = saved;
-    } else {
-      const type: ActionType =
-        p.button === 'right' ? 'right_click' : p.button === 'middle' ? 'middle_click' : 'click';
-      emit(row, type, p.ts, {
-        first_seq: p.seq,
-        action_id: stableId(row.session_id, type, p.seq),
-        duration_ms: upTs - p.ts,
-        x: norm(p.x, screenW),
-        y: norm(p.y, screenH),
-        button: p.button,
-        event_count: p.events,
-      });
-      element = saved;
-    }
-    lastClickUpTs = upTs;
-    lastSeqOfClick = row.seq;
-    lastClickX = p.x;
-    lastClickY = p.y;
-  };
-  let lastSeqOfClick = -1;
-  let lastClickX = 0;
-  let lastClickY = 0;
-
-  for (const row of events) {
-    if (!first) first = row;
-    // Sequence and clock checks.
-    if (lastSeq >= 0) {
-      if (row.seq === lastSeq) anomalies.duplicate_seq += 1;
-      else if (row.seq > lastSeq + 1) {
-        // A text row stands for its whole key run (down and up per key): gaps it covers are expected.
-        const covered = row.event_type === 'text' ? 2 * Math.max(1, row.key_count ?? 1) : 1;
-        if (row.seq - lastSeq > covered) anomalies.seq_gap += 1;
-      }
-    }
-    lastSeq = row.seq;
-    let ts = row.ts;
-    if (ts < lastTs) {
-      anomalies.clock_jump_back += 1;
-      ts = lastTs; // clamp: time never runs backwards inside a session
-    } else if (lastTs > Number.NEGATIVE_INFINITY && ts - lastTs >= cfg.clockJumpMs) {
-      anomalies.clock_jump_forward += 1;
-    }
-    lastTs = ts;
-
-    const type = row.event_type;
-    const isInput =
-      type === 'mouse_move' ||
-      type === 'mouse_down' ||
-      type === 'mouse_up' ||
-      type === 'wheel' ||
-      type === 'key_down' ||
-      type === 'key_up' ||
-      type === 'text' ||
-      type === 'hotkey';
-    if (isInput) {
-      const since = Math.max(lastInputTs, lastActionEnd());
-      if (presses.size === 0 && Number.isFinite(since) && ts - since >= cfg.idleMs) {
-        const w = emit(row, 'wait', since, { duration_ms: ts - since, event_count: 0 });
-        w.first_seq = row.seq;
-        w.last_seq = row.seq;
-      }
-      lastInputTs = ts;
-    }
-
-    switch (type) {
-      case 'mouse_move': {
-        const x: number = row.x ?? px ?? 0;
-        const y: number = row.y ?? py ?? 0;
-        if (px !== null && py !== null) {
-          const d = Math.hypot(x - px, y - py);
-          movePath += d;
-          for (const p of presses.values()) {
-            const dist = Math.hypot(x - p.x, y - p.y);
-            if (dist > p.maxDist) p.maxDist = dist;
-            p.events += 1;
-          }
-        }
-        if (moveStart < 0) moveStart = ts;
-        moveEnd = ts;
-        px = x;
-        py = y;
-        break;
-      }
-      case 'mouse_down': {
-        const button = row.button ?? 'left';
-        const x: number = row.x ?? px ?? 0;
-        const y: number = row.y ?? py ?? 0;
-        const open = presses.get(button);
-        if (open) {
-          anomalies.press_without_release += 1;
-          presses.delete(button);
-          finishPress(open, row, open.x, open.y, open.ts);
-        }
-        presses.set(button, { button, x, y, ts, seq: row.seq, maxDist: 0, events: 1, element });
-        element = null;
-        px = x;
-        py = y;
-        break;
-      }
-      case 'mouse_up': {
-        const button = row.button ?? 'left';
-        const p = presses.get(button);
-        const x: number = row.x ?? px ?? 0;
-        const y: number = row.y ?? py ?? 0;
-        if (!p) {
-          anomalies.release_without_press += 1;
-          break;
-        }
-        presses.delete(button);
-        p.events += 1;
-        const dist = Math.hypot(x - p.x, y - p.y);
-        if (dist > p.maxDist) p.maxDist = dist;
-        finishPress(p, row, x, y, ts);
-        px = x;
-        py = y;
-        break;
-      }
-      case 'wheel': {
-        const dx = row.dx ?? 0;
-        const dy = row.dy ?? 0;
-        const vertical = Math.abs(dy) >= Math.abs(dx);
-        const amount = vertical ? Math.abs(dy) : Math.abs(dx);
-        const direction = vertical ? (dy >= 0 ? 'down' : 'up') : dx >= 0 ? 'right' : 'left';
-        const prev = last();
-        if (
-          prev &&
-          prev.action_type === 'scroll' &&
-          prev.scroll_direction === direction &&
-          ts - lastWheelTs <= cfg.scrollMergeMs
-        ) {
-          prev.scroll_amount = (prev.scroll_amount ?? 0) + amount;
-          prev.duration_ms = ts - prev.ts;
-          prev.last_seq = row.seq;
-          prev.event_count += 1;
-        } else {
-          ensureScreen();
-          emit(row, 'scroll', ts, {
-            x: norm(row.x ?? px, screenW),
-            y: norm(row.y ?? py, screenH),
-            scroll_direction: direction,
-            scroll_amount: amount,
-          });
-        }
-        lastWheelTs = ts;
-        break;
-      }
-      case 'text': {
-        const prev = last();
-        const field = row.field_id ?? null;
-        const text = row.secure ? null : (row.text ?? '');
-        const keyCount = row.key_count ?? text?.length ?? 0;
-        if (
-          prev &&
-          prev.action_type === 'type' &&
-          prev.field_id === field &&
-          ts - lastTextEnd <= cfg.typeMergeMs &&
-          prev.text !== null &&
-          text !== null
-        ) {
-          prev.text += text;
-          prev.key_count = (prev.key_count ?? 0) + keyCount;
-          prev.duration_ms = ts - prev.ts;
-          prev.last_seq = row.seq;
-          prev.event_count += 1;
-        } else {
-          // The row's seq and ts are the run's last key; it started duration_ms earlier.
-          const start = Math.min(ts, Math.max(ts - (row.duration_ms ?? 0), lastActionEnd()));
-          emit(row, 'type', start, {
-            text,
-            field_id: field,
-            key_count: keyCount,
-            duration_ms: ts - start,
-          });
-        }
-        lastTextEnd = ts;
-        break;
-      }
-      case 'hotkey': {
-        const mods = canonicalModifiers(row.modifiers);
-        const key = (row.key_name ?? row.key_class ?? 'unknown').toLowerCase();
-        emit(row, 'hotkey', ts, { keys: [...mods, key].join('+') });
-        break;
-      }
-      case 'key_down': {
-        const keyName = (row.key_name ?? row.key_class ?? 'unknown').toLowerCase();
-        const cls = row.key_class ?? 'other';
-        const heldBefore = held.has(keyName);
-        held.set(keyName, { seq: row.seq });
-        if (cls === 'modifier') break; // modifiers alone are not actions; they qualify the next key
-        const mods = canonicalModifiers(row.modifiers);
-        const prev = last();
-        if (mods.some((m) => CHORD_MODIFIERS.has(m)) || (mods.length > 0 && cls !== 'char')) {
-          if (heldBefore && prev?.action_type === 'hotkey' && prev.keys === [...mods, keyName].join('+')) {
-            prev.repeat = (prev.repeat ?? 1) + 1;
-            prev.last_seq = row.seq;
-            prev.event_count += 1;
-            break;
-          }
-          emit(row, 'hotkey', ts, { keys: [...mods, keyName].join('+') });
-          break;
-        }
-        if (
-          (cls === 'backspace' || cls === 'delete') &&
-          prev?.action_type === 'type' &&
-          prev.text !== null &&
-          prev.text.length > 0 &&
-          ts - lastTextEnd <= cfg.typeMergeMs
-        ) {
-          // Backspace right after typing edits the typed text (by code point).
-          if (cls === 'backspace') prev.text = Array.from(prev.text).slice(0, -1).join('');
-          prev.key_count = (prev.key_count ?? 0) + 1;
-          prev.duration_ms = ts - prev.ts;
-          prev.last_seq = row.seq;
-          prev.event_count += 1;
-          lastTextEnd = ts;
-          break;
-        }
-        if (
-          prev?.action_type === 'key' &&
-          prev.keys === keyName &&
-          (heldBefore || ts - lastKeyTs <= cfg.keyRepeatMs)
-        ) {
-          prev.repeat = (prev.repeat ?? 1) + 1;
-          prev.duration_ms = ts - prev.ts;
-          prev.last_seq = row.seq;
-          prev.event_count += 1;
-        } else {
-          emit(row, 'key', ts, { keys: keyName, repeat: 1 });
-        }
-        lastKeyTs = ts;
-        break;
-      }
-      case 'key_up': {
-        const keyName = (row.key_name ?? row.key_class ?? 'unknown').toLowerCase();
-        if (!held.delete(keyName)) anomalies.key_release_without_press += 1;
-        const prev = last();
-        if (
-          prev &&
-          (prev.action_type === 'key' || prev.action_type === 'hotkey') &&
-          prev.keys?.endsWith(keyName)
-        ) {
-          prev.last_seq = row.seq;
-          prev.event_count += 1;
-          prev.duration_ms = Math.max(prev.duration_ms, ts - prev.ts);
-        }
-        break;
-      }
-      case 'focus': {
-        const nextApp = row.app_id ?? null;
-        const nextTitle = row.window_title ?? null;
-        const nextUrl = row.url ?? null;
-        const hadContext = appId !== null;
-        const appChanged = nextApp !== appId;
-        const windowChanged = nextTitle !== windowTitle || nextUrl !== url;
-        appId = nextApp;
-        processName = row.process_name ?? null;
-        windowTitle = nextTitle;
-        url = nextUrl;
-        if (hadContext && appChanged) emit(row, 'switch_app', ts, {});
-        else if (hadContext && windowChanged) emit(row, 'focus_window', ts, {});
-        break;
-      }
-      case 'ui_element':
-        element = { role: row.element_role ?? null, name: row.element_name ?? null };
-        break;
-      case 'screen':
-        screenW = row.screen_width ?? 0;
-        screenH = row.screen_height ?? 0;
-        break;
-      case 'error_dialog':
-        afterDialog = true;
-        break;
-      case 'task_marker':
-        if (row.marker === 'start') taskStart = { id: row.task_id ?? null, label: row.label ?? null };
-        else {
-          const prev = actions.findLast((a) => a.action_type !== 'wait');
-          if (prev && !taskStart) {
-            prev.task_end = true;
-            prev.task_id ??= row.task_id ?? null;
-            prev.task_label ??= row.label ?? null;
-          }
-        }
-        break;
-      case 'clipboard':
-        break;
-      default:
-        anomalies.unknown_event_type += 1;
-    }
   }
 
-  // Session end: presses never released become clicks at the press point; keys never released are counted.
-  for (const p of [...presses.values()].sort((a, b) => a.seq - b.seq)) {
-    anomalies.press_without_release += 1;
-    const row = events.find((e) => e.seq === p.seq) as EventRow;
-    finishPress(p, row, p.x, p.y, p.ts);
+  private ensureScreen(): void {
+    if (this.screenW <= 0 || this.screenH <= 0) this.anomalies.missing_screen += 1;
   }
-  anomalies.key_never_released += held.size;
-  actions.sort(
-    (a, b) => a.first_seq - b.first_seq || (a.action_type === 'wait' ? -1 : b.action_type === 'wait' ? 1 : 0),
-  );
-  return { actions, anomalies };
+
+  /** A screen coordinate as a fraction of the screen (0..1), or null without a position or screen size. */
+  private norm(v: number | null | undefined, size: number): number | null {
+    if (v === null || v === undefined || size <= 0) return null;
+    return Math.min(1, Math.max(0, v / size));
+  }
+}
+
+/** Reduces one session's rows (any order, duplicates allowed) to actions and anomaly counts. */
+export function reduceToActions(rows: readonly EventRow[], config: Partial<ReduceConfig> = {}): Reduction {
+  const unique = dedupeByEventId(rows);
+  const reducer = new SessionReducer(config);
+  reducer.countDuplicates(rows.length - unique.length);
+  for (const row of inSeqOrder(unique)) reducer.add(row);
+  return reducer.finish();
 }

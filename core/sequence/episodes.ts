@@ -4,7 +4,7 @@
  * documented in docs/sequencing.md.
  */
 
-import { STEP_COLUMNS } from '../lake/schema.js';
+import { type ActionRow, type EpisodeRow, STEP_COLUMNS, type StepRow } from '../lake/schema.js';
 import { type Action, stableId } from './actions.js';
 
 /** Cutter thresholds; defaults in EPISODE_DEFAULTS. */
@@ -59,43 +59,18 @@ export type CutReason =
   | 'max_duration'
   | 'session_end';
 
-/** One step: the STEP_COLUMNS subset of an action. */
-export type Step = Record<string, unknown>;
+/** One step: the STEP_COLUMNS subset of an action (types derived from those columns). */
+export type Step = StepRow;
 
-/** One episode row (EPISODES_TABLE). */
-export type Episode = {
-  episode_id: string;
-  session_id: string;
-  user_pseudonym: string;
-  device_pseudonym: string;
-  start_ts: number;
-  end_ts: number;
-  duration_ms: number;
-  step_count: number;
-  apps: string[];
+/** One episode row: EPISODES_TABLE's columns, with its cut reason, labels and steps narrowed. */
+export type Episode = Omit<EpisodeRow, 'cut_reason' | 'labels' | 'steps'> & {
   cut_reason: CutReason;
-  task_id: string | null;
-  task_label: string | null;
-  completed: boolean;
   labels: EpisodeLabel[];
-  error_recovery: boolean;
-  recovery_start_step: number | null;
-  recovery_end_step: number | null;
-  shortcut_count: number;
-  menu_count: number;
-  context_switches: number;
   steps: Step[];
-  policy_version: string;
-  key_version: string;
-  sequencer_version: string;
 };
 
 /** An action placed in an episode (ACTIONS_TABLE row). */
-export type PlacedAction = Action & {
-  episode_id: string | null;
-  step_index: number | null;
-  sequencer_version: string;
-};
+export type PlacedAction = Action & Pick<ActionRow, 'episode_id' | 'step_index' | 'sequencer_version'>;
 
 /** The cutter's output: episodes, and every action with its episode id and step index. */
 export interface Cut {
@@ -103,10 +78,23 @@ export interface Cut {
   readonly actions: PlacedAction[];
 }
 
-const MENU_ROLES = new Set(['menu', 'menuitem', 'menubar', 'menuitemcheckbox', 'menuitemradio', 'menu item']);
-const CLICKS = new Set(['click', 'double_click', 'triple_click', 'right_click', 'middle_click']);
-const UNDO_KEYS = new Set(['ctrl+z', 'meta+z']);
-const STEP_NAMES = STEP_COLUMNS.map((c) => c.name);
+const MENU_ROLES: ReadonlySet<string> = new Set([
+  'menu',
+  'menuitem',
+  'menubar',
+  'menuitemcheckbox',
+  'menuitemradio',
+  'menu item',
+]);
+const CLICKS: ReadonlySet<string> = new Set([
+  'click',
+  'double_click',
+  'triple_click',
+  'right_click',
+  'middle_click',
+]);
+const UNDO_KEYS: ReadonlySet<string> = new Set(['ctrl+z', 'meta+z']);
+const STEP_NAMES: readonly string[] = STEP_COLUMNS.map((c) => c.name);
 
 const end = (a: Action): number => a.ts + a.duration_ms;
 
@@ -169,7 +157,7 @@ function toStep(a: Action, index: number): Step {
   const step: Record<string, unknown> = {};
   for (const name of STEP_NAMES) step[name] = (a as unknown as Record<string, unknown>)[name] ?? null;
   step.step_index = index;
-  return step;
+  return step as Step;
 }
 
 /** A recovery span, as step indexes. */

@@ -16,6 +16,7 @@ import {
   type ReduceConfig,
   reduceToActions,
 } from './actions.js';
+import { dedupeByEventId } from './dedupe.js';
 import {
   type Cut,
   cutEpisodes,
@@ -55,7 +56,10 @@ export interface SequenceWindowInput {
   readonly lookAheadMs?: number;
   readonly reduce?: Partial<ReduceConfig>;
   readonly episodes?: Partial<EpisodeConfig>;
-  /** Decoded events files reused across windows. @default one cache per process (decodedEventFiles) */
+  /**
+   * Decoded events files reused across windows; the caller owns it (a Lambda keeps one from its cold start
+   * so that warm invocations reuse it). @default a cache for this call only
+   */
   readonly cache?: DecodedFileCache;
 }
 
@@ -105,8 +109,8 @@ export class DecodedFileCache {
   }
 }
 
-/** The process-wide cache (a warm Lambda container keeps it between scheduled runs). */
-export const decodedEventFiles = new DecodedFileCache(400_000);
+/** Row budget of a DecodedFileCache made by default (about 400 MB of decoded rows at most). */
+export const DEFAULT_DECODED_CACHE_ROWS = 400_000;
 
 /** Counts of one window run (no content). */
 export interface WindowResult {
@@ -188,11 +192,11 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   const late = input.lateArrivalMs ?? 600_000;
   const readFrom = from - lookBack;
   const readTo = to + lookAhead;
-  const cache = input.cache ?? decodedEventFiles;
+  const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
 
   // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
   let filesRead = 0;
-  const byId = new Map<string, EventRow>();
+  const read: EventRow[] = [];
   for (const prefix of eventPartitions(readFrom, readTo + late)) {
     const objects = (await input.eventsStore.list(prefix)).filter((o) => o.key.endsWith('.parquet'));
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -200,18 +204,15 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
       const decoded = await cache.rowsOf(input.eventsStore, o);
       if (!decoded) continue;
       filesRead += 1;
-      for (const row of decoded) {
-        if (row.ts < readFrom || row.ts >= readTo) continue;
-        const seen = byId.get(row.event_id);
-        // Deduplicate by event id; the lowest (seq, sequence_number) copy wins, whatever the file order.
-        if (!seen || preferred(row, seen)) byId.set(row.event_id, row);
-      }
+      for (const row of decoded) if (row.ts >= readFrom && row.ts < readTo) read.push(row);
     }
   }
+  // Redelivered events: one copy each, the same whatever the file order (dedupeByEventId).
+  const unique = dedupeByEventId(read);
   // Only sessions active inside the window can start an episode there.
   const active = new Set<string>();
-  for (const r of byId.values()) if (r.ts >= from && r.ts < to) active.add(r.session_id);
-  const rows = [...byId.values()].filter((r) => active.has(r.session_id));
+  for (const r of unique) if (r.ts >= from && r.ts < to) active.add(r.session_id);
+  const rows = unique.filter((r) => active.has(r.session_id));
   const seq = sequenceRows(rows, input);
 
   const owned = new Set(
@@ -241,11 +242,6 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     actionKey: keys.actions,
     episodeKey: keys.episodes,
   };
-}
-
-function preferred(a: EventRow, b: EventRow): boolean {
-  if (a.seq !== b.seq) return a.seq < b.seq;
-  return (a.sequence_number ?? '') < (b.sequence_number ?? '');
 }
 
 function compareEpisodes(a: Episode, b: Episode): number {
@@ -332,6 +328,11 @@ export interface DueWindowsInput {
   readonly lookAheadMs?: number;
   readonly reduce?: Partial<ReduceConfig>;
   readonly episodes?: Partial<EpisodeConfig>;
+  /**
+   * Decoded events files reused across windows and, when the caller keeps it, across runs.
+   * @default a cache for this run only
+   */
+  readonly cache?: DecodedFileCache;
   /** Called after each window (metrics, logs); receives counts only. */
   readonly onWindow?: (result: WindowResult) => void;
 }
@@ -351,9 +352,10 @@ export async function runDueWindows(input: DueWindowsInput): Promise<WindowResul
     lookAheadMs,
     maxWindows: input.maxWindows,
   });
+  const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const results: WindowResult[] = [];
   for (const w of windows) {
-    const result = await sequenceWindow({ ...input, ...w, lookAheadMs });
+    const result = await sequenceWindow({ ...input, ...w, lookAheadMs, cache });
     await writeWatermark(input.curatedStore, w.to);
     input.onWindow?.(result);
     results.push(result);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { STEP_COLUMNS, trinoTypeOf } from '../lake/schema.js';
 
 /** One output column of a view, with its Athena (Trino) type. */
 export interface ViewColumn {
@@ -24,10 +25,8 @@ export interface ViewDef {
 
 const col = (name: string, type: string, description: string): ViewColumn => ({ name, type, description });
 
-const STEP_STRUCT =
-  'array(row(step_index integer, action_type varchar, ts timestamp(3), duration_ms bigint, x double, y double, ' +
-  'to_x double, to_y double, button varchar, scroll_direction varchar, scroll_amount double, text varchar, ' +
-  'keys varchar, repeat integer, app_id varchar, window_title varchar, element_role varchar, element_name varchar))';
+/** The Trino type of an episode's steps, derived from the lake's STEP_COLUMNS. */
+const STEP_STRUCT = trinoTypeOf({ structList: STEP_COLUMNS });
 
 /** Every view, in dependency order (a view may read the ones before it). */
 export const VIEWS: readonly ViewDef[] = [

@@ -1,48 +1,21 @@
-/**
- * Custom resource (CDK Provider framework) that creates the pseudonym data key at deploy time: KMS
- * GenerateDataKeyWithoutPlaintext under the pseudonym KMS key, so no plaintext key exists outside KMS and
- * the redact function. The encrypted blob is the physical id: updates keep it (pseudonyms stay stable
- * across deployments) unless the KMS key itself changes; delete is a no-op (the blob is useless without
- * the key). AwsCustomResource cannot do this: it decodes binary response fields as UTF-8.
- */
-import { GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+/** Lambda entry point of the pseudonym data-key custom resource: configuration and ports at cold start. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import { kmsClient } from '#adapters/aws-clients.js';
+import { readEnv } from '#adapters/lambda-env.js';
+import { TRACE_HANDLER_OPTIONS, telemetry } from '#adapters/telemetry.js';
+import { createDataKeyHandler } from './app.js';
+import { PseudonymKeyEnvSchema } from './env.js';
 
-/** What the Provider framework expects back. */
-export interface DataKeyResponse {
-  readonly PhysicalResourceId: string;
-  readonly Data?: { readonly CiphertextBlob: string };
-}
+readEnv(PseudonymKeyEnvSchema);
+const { logger, metrics, tracer } = telemetry('pseudonym-key');
 
-/** The resource property naming the KMS key. */
-export const KEY_ARN_PROPERTY = 'KeyArn';
+const app = createDataKeyHandler(tracer.captureAWSv3Client(kmsClient()), metrics);
 
-/** The custom resource was asked for something it cannot do. */
-export class DataKeyError extends Error {
-  override name = 'DataKeyError';
-}
-
-/** Builds the event handler over a KMS client. */
-export function createDataKeyHandler(kms: KMSClient) {
-  return async (event: CloudFormationCustomResourceEvent): Promise<DataKeyResponse> => {
-    if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-    const keyArn = event.ResourceProperties[KEY_ARN_PROPERTY];
-    if (typeof keyArn !== 'string' || keyArn === '')
-      throw new DataKeyError(`${KEY_ARN_PROPERTY} is required`);
-    if (event.RequestType === 'Update' && event.OldResourceProperties[KEY_ARN_PROPERTY] === keyArn)
-      return {
-        PhysicalResourceId: event.PhysicalResourceId,
-        Data: { CiphertextBlob: event.PhysicalResourceId },
-      };
-    const out = await kms.send(
-      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: keyArn, KeySpec: 'AES_256' }),
-    );
-    if (!out.CiphertextBlob) throw new DataKeyError('KMS returned no ciphertext');
-    const blob = Buffer.from(out.CiphertextBlob).toString('base64');
-    return { PhysicalResourceId: blob, Data: { CiphertextBlob: blob } };
-  };
-}
-
-/** The Lambda entry point. */
-export const handler = createDataKeyHandler(kmsClient());
+/** The data-key custom resource: create/update/delete events in, the encrypted data key out. */
+export const handler = middy(app)
+  .use(captureLambdaHandler(tracer, TRACE_HANDLER_OPTIONS))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

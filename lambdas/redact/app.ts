@@ -10,6 +10,7 @@ import type {
   KinesisStreamRecord,
 } from 'aws-lambda';
 import { toSourceRecords } from '#adapters/kinesis-records.js';
+import type { LogSink } from '#adapters/telemetry.js';
 import type { KeyProvider, OptOutRegistry } from '#core/ports.js';
 import type { Policy } from '#core/redact/policy.js';
 import { scrubberOptionsFor } from '#core/redact/policy.js';
@@ -39,19 +40,13 @@ export interface BatchReport {
   readonly failed: boolean;
 }
 
-/** Where the handler logs (Powertools Logger in Lambda). Messages and fields never carry event content. */
-export interface LogSink {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
-
 /** The ports and settings a redact handler needs. */
 export interface RedactDeps {
   readonly stores: RedactStores;
   readonly keyProvider: KeyProvider;
   readonly policy: Policy;
   readonly optOuts?: OptOutRegistry;
+  /** Messages and fields never carry event content. */
   readonly logger?: LogSink;
   readonly metrics?: Metrics;
   readonly onBatch?: (report: BatchReport) => void;

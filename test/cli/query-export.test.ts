@@ -13,8 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaQueryError, queryAthena } from '#adapters/athena.js';
 import { FileObjectStore } from '#adapters/file-object-store.js';
-import { chatRecord, exportFromAthena, SFT_SYSTEM_PROMPT } from '../../bin/commands/export.js';
-import { renderRows } from '../../bin/commands/query.js';
+import { chatRecord, exportFromAthena, SFT_SYSTEM_PROMPT } from '../../bin/commands/export-run.js';
+import { renderRows } from '../../bin/commands/query-run.js';
 import { buildFixtureLake } from '../fixtures/lake.js';
 
 let lakeDir: string;

@@ -8,7 +8,7 @@ import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { EVENTS_TABLE } from '#core/lake/schema.js';
 import { sequenceRows } from '#core/sequence/sequencer.js';
-import { sequenceRange } from '../../bin/commands/sequence.js';
+import { sequenceRange } from '../../bin/commands/sequence-run.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
 import { desktopRecording } from '../fixtures/desktop-recording.js';

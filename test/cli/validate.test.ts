@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSummary, validateFile } from '../../bin/commands/validate.js';
+import { formatSummary, validateFile } from '../../bin/commands/validate-run.js';
 import { buildProgram } from '../../bin/program.js';
 import { makeEvent } from '../fixtures/events.js';
 

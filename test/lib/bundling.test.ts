@@ -3,10 +3,17 @@
  * a plain Node process outside the project, and the Parquet functions must carry parquet-wasm's binary.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { type EnvOf, requiredEnvNames } from '#adapters/lambda-env.js';
+import { CanaryEnvSchema } from '../../lambdas/canary/env.js';
+import { EraseEnvSchema } from '../../lambdas/erase/env.js';
+import { PseudonymKeyEnvSchema } from '../../lambdas/pseudonym-key/env.js';
+import { RedactEnvSchema } from '../../lambdas/redact/env.js';
+import { SequenceEnvSchema } from '../../lambdas/sequence/env.js';
 import { PROJECT_ROOT } from '../../lib/bundling.js';
 import { logicalId, synth } from './synth.js';
 
@@ -17,19 +24,23 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Configuration every handler reads at cold start (placeholders; nothing is called at load). */
-const HANDLER_ENV = {
-  EVENTS_BUCKET: 'events-bucket',
-  QUARANTINE_BUCKET: 'quarantine-bucket',
-  CURATED_BUCKET: 'curated-bucket',
-  EVENTS_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/events',
-  QUARANTINE_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/quarantine',
-  PSEUDONYM_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/pseudonym',
+/** Values the placeholder configuration cannot make up: what the handlers parse at cold start. */
+const PARSED_AT_COLD_START: Partial<EnvOf<typeof RedactEnvSchema>> = {
   PSEUDONYM_DATA_KEY: Buffer.alloc(64, 1).toString('base64'),
   POLICY_JSON: readFileSync(join(PROJECT_ROOT, 'config/policy.default.json'), 'utf8'),
-  AWS_REGION: 'eu-west-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
+
+/** Placeholder configuration for a function (nothing is called at load): each variable its schema requires. */
+function configurationOf(schema: z.ZodObject): Record<string, string> {
+  const env = Object.fromEntries(
+    requiredEnvNames(schema).map((name) => [
+      name,
+      (PARSED_AT_COLD_START as Record<string, string>)[name] ?? `placeholder-${name.toLowerCase()}`,
+    ]),
+  );
+  schema.parse(env);
+  return env;
+}
 
 describe('real bundling with esbuild (no Docker)', () => {
   const { template } = synth({}, { bundle: true, outdir });
@@ -40,16 +51,29 @@ describe('real bundling with esbuild (no Docker)', () => {
     const key = String(fn?.Properties.Code.S3Key);
     return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
   };
-  /** Copies an asset out of the project (no package.json "type": "module" above it) and loads it. */
-  const loadHandler = (dir: string): string => {
+  /**
+   * Copies an asset out of the project and loads it with `env` as its configuration. The copy says it is
+   * CommonJS itself, as nothing above /var/task does in Lambda: a package.json with "type": "module" above
+   * the scratch directory must not turn the bundle into an ES module.
+   */
+  const loadHandler = (dir: string, env: Record<string, string>): string => {
     const target = join(scratch, dir.split('/').at(-1) as string);
     cpSync(dir, target, { recursive: true });
+    writeFileSync(join(target, 'package.json'), '{"type": "commonjs"}');
     return execFileSync(
       process.execPath,
-      ['-e', "process.stdout.write(typeof require('./index.js').handler)"],
+      [
+        '-e',
+        "try { process.stdout.write(typeof require('./index.js').handler) } catch (e) { process.stdout.write(e.name + ': ' + e.message) }",
+      ],
       {
         cwd: target,
-        env: { PATH: process.env.PATH, ...HANDLER_ENV },
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'eu-west-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...env,
+        },
         encoding: 'utf8',
       },
     );
@@ -64,19 +88,27 @@ describe('real bundling with esbuild (no Docker)', () => {
   });
 
   it('produces a redact bundle that loads (parquet-wasm initialises) and exports the handler', () => {
-    expect(loadHandler(assetDir('RedactFunction'))).toBe('function');
+    expect(loadHandler(assetDir('RedactFunction'), configurationOf(RedactEnvSchema))).toBe('function');
   });
 
   it('produces a sequence bundle that loads and exports the handler', () => {
-    expect(loadHandler(assetDir('SequenceFunction'))).toBe('function');
+    expect(loadHandler(assetDir('SequenceFunction'), configurationOf(SequenceEnvSchema))).toBe('function');
   });
 
   it('produces a data-key custom resource bundle that loads and exports the handler', () => {
-    expect(loadHandler(assetDir('PseudonymKeyDataKeyFunction'))).toBe('function');
+    expect(loadHandler(assetDir('PseudonymKeyDataKeyFunction'), configurationOf(PseudonymKeyEnvSchema))).toBe(
+      'function',
+    );
   });
 
   it('produces erase and canary bundles that load and export their handlers', () => {
-    expect(loadHandler(assetDir('GovernanceErase'))).toBe('function');
-    expect(loadHandler(assetDir('GovernanceCanary'))).toBe('function');
+    expect(loadHandler(assetDir('GovernanceErase'), configurationOf(EraseEnvSchema))).toBe('function');
+    expect(loadHandler(assetDir('GovernanceCanary'), configurationOf(CanaryEnvSchema))).toBe('function');
+  });
+
+  it('fails a bundle started without its configuration at load, naming every missing variable', () => {
+    const out = loadHandler(assetDir('GovernanceErase'), {});
+    expect(out).toMatch(/^ConfigError: /);
+    for (const name of requiredEnvNames(EraseEnvSchema)) expect(out).toContain(name);
   });
 });

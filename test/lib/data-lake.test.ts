@@ -159,10 +159,25 @@ describe('data lake with allowDestroy', () => {
     }
   });
 
-  it('leaves a warning annotation', () => {
-    Annotations.fromStack(stack).hasWarning(
-      '/Worktrace-dev/Lake',
-      Match.stringLikeRegexp('allowDestroy is set'),
-    );
+  it('deletes the stream and the pseudonym key with the stack too (one removal policy for all data)', () => {
+    const stream = logicalId(template, 'AWS::Kinesis::Stream', 'IngestStream');
+    expect(template.findResources('AWS::Kinesis::Stream')[stream]?.DeletionPolicy).toBe('Delete');
+    for (const prefix of ['IngestKey', 'PseudonymKey']) {
+      const key = template.findResources('AWS::KMS::Key')[logicalId(template, 'AWS::KMS::Key', prefix)];
+      expect(key?.DeletionPolicy, prefix).toBe('Delete');
+    }
+  });
+
+  it('still retains the object-locked audit bucket and its key (erasure receipts are evidence)', () => {
+    const bucket =
+      template.findResources('AWS::S3::Bucket')[logicalId(template, 'AWS::S3::Bucket', 'GovernanceAudit')];
+    expect(bucket?.DeletionPolicy).toBe('Retain');
+    const key =
+      template.findResources('AWS::KMS::Key')[logicalId(template, 'AWS::KMS::Key', 'GovernanceAuditKey')];
+    expect(key?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('leaves a warning annotation on the stack, where the flag is read', () => {
+    Annotations.fromStack(stack).hasWarning('/Worktrace-dev', Match.stringLikeRegexp('allowDestroy is set'));
   });
 });

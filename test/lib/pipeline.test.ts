@@ -1,5 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { requiredEnvNames } from '#adapters/lambda-env.js';
+import { CanaryEnvSchema } from '../../lambdas/canary/env.js';
+import { EraseEnvSchema } from '../../lambdas/erase/env.js';
+import { PseudonymKeyEnvSchema } from '../../lambdas/pseudonym-key/env.js';
+import { RedactEnvSchema } from '../../lambdas/redact/env.js';
+import { type SequenceEnv, SequenceEnvSchema } from '../../lambdas/sequence/env.js';
 import { logicalId, synth } from './synth.js';
 
 describe('pipeline with the default configuration', () => {
@@ -79,17 +85,8 @@ describe('pipeline with the default configuration', () => {
 
   it('gives the redact function every variable its handler reads', () => {
     const vars = fn(redactFn)?.Environment.Variables;
-    expect(Object.keys(vars)).toEqual(
-      expect.arrayContaining([
-        'EVENTS_BUCKET',
-        'QUARANTINE_BUCKET',
-        'EVENTS_KMS_KEY_ARN',
-        'QUARANTINE_KMS_KEY_ARN',
-        'PSEUDONYM_KEY_ARN',
-        'PSEUDONYM_DATA_KEY',
-        'POLICY_JSON',
-      ]),
-    );
+    expect(requiredEnvNames(RedactEnvSchema)).toHaveLength(7);
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(requiredEnvNames(RedactEnvSchema)));
     expect(vars.EVENTS_BUCKET).toEqual({ Ref: logicalId(template, 'AWS::S3::Bucket', 'LakeEvents') });
     expect(JSON.parse(vars.POLICY_JSON).version).toBe('2026-11-default');
   });
@@ -136,8 +133,25 @@ describe('pipeline with the default configuration', () => {
       LOOK_BACK_MS: '21600000',
       MAX_EPISODE_MS: '1800000',
       MAX_WINDOWS_PER_RUN: '8',
-    });
+    } satisfies Partial<Record<keyof SequenceEnv, unknown>>);
   });
+
+  it.each([
+    ['RedactFunction', RedactEnvSchema],
+    ['SequenceFunction', SequenceEnvSchema],
+    ['GovernanceErase', EraseEnvSchema],
+    ['GovernanceCanary', CanaryEnvSchema],
+    ['PseudonymKeyDataKeyFunction', PseudonymKeyEnvSchema],
+  ] as const)(
+    'gives %s exactly the variables its env.ts schema names, plus the shared ones',
+    (prefix, schema) => {
+      const vars = fn(logicalId(template, 'AWS::Lambda::Function', prefix))?.Environment.Variables;
+      expect(Object.keys(vars)).toEqual(expect.arrayContaining(requiredEnvNames(schema)));
+      const shared = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL'];
+      expect(Object.keys(vars).filter((k) => !shared.includes(k) && !(k in schema.shape))).toEqual([]);
+      expect(vars).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_LOG_LEVEL: 'INFO' });
+    },
+  );
 
   it('runs the sequence function every 5 minutes with a dead-letter queue on the schedule target', () => {
     const queue = logicalId(template, 'AWS::SQS::Queue', 'SequenceFailureQueue');

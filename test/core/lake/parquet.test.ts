@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { decodeParquet, encodeParquet } from '#core/lake/parquet.js';
+import { decodeParquet, encodeParquet, ParquetLayout } from '#core/lake/parquet.js';
 import { type ColumnDef, EVENTS_TABLE, glueTypeOf } from '#core/lake/schema.js';
 
 const STEPS: ColumnDef = {
@@ -83,6 +83,26 @@ describe('parquet encoding', () => {
   it('decodes back to plain rows', () => {
     const [first] = decodeParquet(encodeParquet([...EVENTS_TABLE.columns, STEPS], rows));
     expect(first).toMatchObject({ event_id: 'e1', seq: 7, ts, steps: [{ action: 'click', at: ts }] });
+  });
+});
+
+describe('parquet layouts', () => {
+  const rows = [
+    { event_id: 'e1', seq: 1, ts: 5, event_type: 'text', text: 'hé' },
+    { event_id: 'e2', seq: 2, ts: 6, event_type: 'mouse_move', x: 3 },
+  ];
+
+  it('a layout the caller holds writes the same bytes as encodeParquet, file after file', () => {
+    const custom = [...EVENTS_TABLE.columns, STEPS];
+    const layout = new ParquetLayout(custom);
+    const first = layout.encode(rows);
+    expect(Buffer.from(layout.encode(rows)).equals(Buffer.from(first))).toBe(true);
+    expect(Buffer.from(encodeParquet(custom, rows)).equals(Buffer.from(first))).toBe(true);
+  });
+
+  it('the lake tables’ layouts (built at load) match a fresh layout', () => {
+    const fresh = new ParquetLayout([...EVENTS_TABLE.columns]).encode(rows);
+    expect(Buffer.from(encodeParquet(EVENTS_TABLE.columns, rows)).equals(Buffer.from(fresh))).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Action, reduceToActions } from '#core/sequence/actions.js';
+import { type Action, reduceToActions, SessionReducer } from '#core/sequence/actions.js';
 import { desktopRecording } from '../../fixtures/desktop-recording.js';
 import { SessionScript } from '../../fixtures/event-rows.js';
 
@@ -191,12 +191,39 @@ describe('context and time', () => {
     expect(again.anomalies.duplicate_event).toBe(4);
   });
 
+  it('keeps the same copy of a redelivered event whatever the arrival order', () => {
+    const s = start().text('f', 'abc');
+    const last = s.rows[s.rows.length - 1];
+    if (!last) throw new Error('no rows');
+    const first = { ...last, sequence_number: '1', text: 'abc' };
+    const redelivered = { ...last, sequence_number: '2', text: 'abd' };
+    const a = reduceToActions([...s.rows.slice(0, -1), first, redelivered]);
+    const b = reduceToActions([redelivered, ...s.rows.slice(0, -1), first]);
+    expect(b).toEqual(a);
+    expect(a.actions.map((x) => x.text)).toEqual(['abc']);
+    expect(a.anomalies.duplicate_event).toBe(1);
+  });
+
   it('gives deterministic action ids', () => {
     const s = start().click(1, 1).wait(800).click(1, 1);
     const [a, b] = reduceToActions(s.rows).actions;
     expect(a?.action_id).toMatch(/^[0-9a-f]{32}$/);
     expect(a?.action_id).not.toBe(b?.action_id);
     expect(reduceToActions(s.rows).actions[0]?.action_id).toBe(a?.action_id);
+  });
+});
+
+describe('SessionReducer', () => {
+  it('fed ordered rows one at a time gives what reduceToActions gives', () => {
+    const rows = desktopRecording(2, 10).rows;
+    const reducer = new SessionReducer({ idleMs: 1500 });
+    for (const row of rows) reducer.add(row);
+    expect(reducer.finish()).toEqual(reduceToActions(rows, { idleMs: 1500 }));
+  });
+
+  it('removes a whole code point when backspace follows typing', () => {
+    const s = start().text('f1', 'ok 👍').key('Backspace', 'backspace');
+    expect(reduceToActions(s.rows).actions.map((a) => [a.text, a.key_count])).toEqual([['ok ', 6]]);
   });
 });
 

@@ -2,7 +2,7 @@ import { GenerateDataKeyWithoutPlaintextCommand, KMSClient } from '@aws-sdk/clie
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDataKeyHandler, DataKeyError } from '../../../lambdas/pseudonym-key/handler.js';
+import { createDataKeyHandler, DataKeyError } from '../../../lambdas/pseudonym-key/app.js';
 
 const kms = mockClient(KMSClient);
 afterEach(() => kms.reset());

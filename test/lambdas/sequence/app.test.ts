@@ -8,7 +8,8 @@ import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { EVENTS_TABLE, type EventRow } from '#core/lake/schema.js';
 import { readWatermark, WATERMARK_KEY, writeWatermark } from '#core/sequence/sequencer.js';
-import { createSequenceHandler, SequenceEnvSchema } from '../../../lambdas/sequence/handler.js';
+import { createSequenceHandler } from '../../../lambdas/sequence/app.js';
+import { SequenceEnvSchema } from '../../../lambdas/sequence/env.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../../local/emulators.js';
 import { ROW_BASE_TS, SessionScript } from '../../fixtures/event-rows.js';
 

@@ -1,0 +1,21 @@
+/** Environment of the erase function; the stack's Governance types its `environment` against it. */
+import { z } from 'zod';
+
+/** What the erase function reads at cold start: every data zone and the audit bucket, with their keys. */
+export const EraseEnvSchema = z.object({
+  EVENTS_BUCKET: z.string().min(3),
+  QUARANTINE_BUCKET: z.string().min(3),
+  CURATED_BUCKET: z.string().min(3),
+  /** Object-locked bucket the erasure receipts go to. */
+  AUDIT_BUCKET: z.string().min(3),
+  EVENTS_KMS_KEY_ARN: z.string().min(1),
+  QUARANTINE_KMS_KEY_ARN: z.string().min(1),
+  CURATED_KMS_KEY_ARN: z.string().min(1),
+  AUDIT_KMS_KEY_ARN: z.string().min(1),
+  /** The pseudonym KMS key (root of the HMAC data key). */
+  PSEUDONYM_KEY_ARN: z.string().min(1),
+  /** The HMAC data key, encrypted under PSEUDONYM_KEY_ARN (base64). */
+  PSEUDONYM_DATA_KEY: z.string().min(16),
+});
+/** The erase function's configuration. */
+export type EraseEnv = z.infer<typeof EraseEnvSchema>;

@@ -1,0 +1,24 @@
+/** Environment of the redact function; the stack's RedactFunction types its `environment` against it. */
+import { z } from 'zod';
+
+/** What the redact function reads at cold start. */
+export const RedactEnvSchema = z.object({
+  /** Events-zone bucket (redacted Parquet, and the opt-out registry object). */
+  EVENTS_BUCKET: z.string().min(3),
+  /** Quarantine-zone bucket (scrubbed invalid records). */
+  QUARANTINE_BUCKET: z.string().min(3),
+  /** Key objects are written to the events zone under. */
+  EVENTS_KMS_KEY_ARN: z.string().min(1),
+  /** Key objects are written to the quarantine zone under. */
+  QUARANTINE_KMS_KEY_ARN: z.string().min(1),
+  /** The pseudonym KMS key (root of the HMAC data key). */
+  PSEUDONYM_KEY_ARN: z.string().min(1),
+  /** The HMAC data key, encrypted under PSEUDONYM_KEY_ARN (base64). */
+  PSEUDONYM_DATA_KEY: z.string().min(16),
+  /** The validated redaction policy as JSON. */
+  POLICY_JSON: z.string().min(2),
+  /** Opt-out registry cache TTL, seconds. @default 60 */
+  OPT_OUT_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+});
+/** The redact function's configuration. */
+export type RedactEnv = z.infer<typeof RedactEnvSchema>;

@@ -1,0 +1,24 @@
+/** Environment of the sequence function; the stack's SequenceFunction types its `environment` against it. */
+import { z } from 'zod';
+
+/** What the sequence function reads at cold start. */
+export const SequenceEnvSchema = z.object({
+  /** Events-zone bucket. */
+  EVENTS_BUCKET: z.string().min(1),
+  /** Curated-zone bucket (outputs and the watermark object). */
+  CURATED_BUCKET: z.string().min(1),
+  /** Window size in minutes; must divide a day. @default 15 */
+  WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** How late an event may land after its hour, ms. @default 600000 (10 min) */
+  LATE_ARRIVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  /** Events read before a window for session context, ms. @default 21600000 (6 h) */
+  LOOK_BACK_MS: z.coerce.number().int().min(0).default(21_600_000),
+  /** Longest episode, ms (also the look-ahead after a window). @default 1800000 (30 min) */
+  MAX_EPISODE_MS: z.coerce.number().int().positive().default(1_800_000),
+  /** Windows processed per invocation at most. @default 8 */
+  MAX_WINDOWS_PER_RUN: z.coerce.number().int().positive().default(8),
+  /** S3 endpoint override (emulator); unset means AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+});
+/** The sequence function's configuration. */
+export type SequenceEnv = z.infer<typeof SequenceEnvSchema>;

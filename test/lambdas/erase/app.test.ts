@@ -1,0 +1,88 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileObjectStore } from '#adapters/file-object-store.js';
+import { verifyReceiptChain } from '#core/governance/erase.js';
+import { readOptOuts } from '#core/governance/opt-outs.js';
+import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
+import { EVENTS_TABLE } from '#core/lake/schema.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import { createEraseHandler, EraseRequestError } from '../../../lambdas/erase/app.js';
+import { ROW_BASE_TS, SessionScript } from '../../fixtures/event-rows.js';
+import { TEST_KEY } from '../../fixtures/redact.js';
+
+const RAW_USER = 'alice.subject@corp.example';
+const SUBJECT = new Pseudonymizer(TEST_KEY).of('user', RAW_USER);
+const EVENTS_KEY = 'events/dt=2026-11-02/hour=09/shardId-000000000000-1-9.parquet';
+
+/** Zones in temp directories; the events zone holds the subject's session and someone else's. */
+async function zones() {
+  const root = mkdtempSync(join(tmpdir(), 'wt-erase-app-'));
+  const store = (name: string) => new FileObjectStore(join(root, name));
+  const stores = {
+    events: store('events'),
+    quarantine: store('quarantine'),
+    curated: store('curated'),
+    audit: store('audit'),
+  };
+  const theirs = new SessionScript('s-subject', ROW_BASE_TS).screen().focus('editor').click(1, 1);
+  const others = new SessionScript('s-other', ROW_BASE_TS).screen().focus('mail').click(2, 2);
+  const rows = [
+    ...theirs.rows.map((r) => ({ ...r, user_pseudonym: SUBJECT })),
+    ...others.rows.map((r) => ({ ...r, user_pseudonym: 'u-someone-else' })),
+  ];
+  await stores.events.put(EVENTS_KEY, encodeParquet(EVENTS_TABLE.columns, rows as unknown as LakeRow[]));
+  return { stores, subjectRows: theirs.rows.length, otherRows: others.rows.length };
+}
+
+function logCapture() {
+  const lines: string[] = [];
+  const log =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) =>
+      lines.push(JSON.stringify({ level, message, ...Object.assign({}, ...extra) }));
+  return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
+}
+
+describe('erase handler over file stores', () => {
+  it('erases the subject named by a raw id under its pseudonym, and answers with counts and the receipt', async () => {
+    const { stores, subjectRows, otherRows } = await zones();
+    const { lines, logger } = logCapture();
+    const handler = createEraseHandler({
+      stores,
+      keyProvider: { getKey: async () => TEST_KEY },
+      clock: { now: () => ROW_BASE_TS + 86_400_000 },
+      logger,
+    });
+    const answer = await handler({ user: RAW_USER });
+    expect(answer).toMatchObject({ subject: SUBJECT, rowsRemoved: subjectRows, objects: 1 });
+    const left = decodeParquet((await stores.events.get(EVENTS_KEY)) as Uint8Array);
+    expect(left).toHaveLength(otherRows);
+    expect(left.some((r) => r.user_pseudonym === SUBJECT)).toBe(false);
+    expect(await readOptOuts(stores.events)).toContain(SUBJECT);
+    expect(await verifyReceiptChain(stores.audit)).toBeNull();
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      message: 'subject erased',
+      rowsRemoved: subjectRows,
+      receipt: answer.receipt,
+    });
+    expect(lines.join('\n')).not.toContain(RAW_USER);
+  });
+
+  it('refuses anything but {"user": "<raw id>"} without repeating what it was given', async () => {
+    const { stores } = await zones();
+    const handler = createEraseHandler({
+      stores,
+      keyProvider: { getKey: async () => TEST_KEY },
+      clock: { now: () => Date.now() },
+    });
+    for (const bad of [{ user: RAW_USER, also: 'x' }, { userId: RAW_USER }, RAW_USER, null]) {
+      const failure = await handler(bad).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(EraseRequestError);
+      expect(String((failure as Error).message)).not.toContain(RAW_USER);
+    }
+    expect(decodeParquet((await stores.events.get(EVENTS_KEY)) as Uint8Array).length).toBeGreaterThan(0);
+  });
+});
