@@ -8,10 +8,12 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 
 /** A query Athena failed or cancelled, or that did not finish in time. */
-export class AthenaQueryError extends Error {
-  override name = 'AthenaQueryError';
+export class AthenaQueryError extends WorktraceError {
+  override readonly name = 'AthenaQueryError';
+  readonly code = ERROR_CODES.athena;
 }
 
 /** Options of one query. */

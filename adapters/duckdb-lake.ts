@@ -7,14 +7,16 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import { duckTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef, type Zone } from '#core/lake/schema.js';
 import type { ObjectStore } from '#core/ports.js';
 import { bindViewParams, DEFAULT_VIEW_PARAMS, DUCKDB_PRELUDE, type ViewParams } from '#core/views/dialect.js';
 import { VIEWS, viewSql } from '#core/views/registry.js';
 
 /** A query the local lake could not run; the message is DuckDB's, which names the problem, never row content. */
-export class LocalQueryError extends Error {
-  override name = 'LocalQueryError';
+export class LocalQueryError extends WorktraceError {
+  override readonly name = 'LocalQueryError';
+  readonly code = ERROR_CODES.localQuery;
 }
 
 /** Options of a local lake. */

@@ -1,9 +1,11 @@
 /** Invokes a deployed function synchronously and returns its JSON result; a function error becomes InvokeError. */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 
 /** The function failed (its error message, which our functions keep free of content). */
-export class InvokeError extends Error {
-  override name = 'InvokeError';
+export class InvokeError extends WorktraceError {
+  override readonly name = 'InvokeError';
+  readonly code = ERROR_CODES.invoke;
 }
 
 /** Invokes `functionName` with `payload` (RequestResponse) and parses its JSON answer. */

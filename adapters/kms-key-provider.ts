@@ -5,11 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { KeyProvider, PseudonymKey } from '#core/ports.js';
 
 /** A KMS-rooted key could not be obtained. */
-export class KeyUnavailableError extends Error {
-  override name = 'KeyUnavailableError';
+export class KeyUnavailableError extends WorktraceError {
+  override readonly name = 'KeyUnavailableError';
+  readonly code = ERROR_CODES.keyUnavailable;
 }
 
 /** Decrypts the encrypted data key once and caches it. */

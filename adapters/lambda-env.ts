@@ -4,18 +4,15 @@
  * construct's `environment` against the same schema, so a renamed variable fails to compile in lib/.
  */
 import type { z } from 'zod';
+import { ConfigError } from '#core/errors.js';
 
-/** A configuration error naming every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /** Validates `env` against a zod object whose keys are environment variable names. */
 export function readEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  throw ConfigError.fromIssues(parsed.error.issues, '(env)');
 }
 
 /** Keys of `T` that may be left out. */

@@ -5,11 +5,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { KeyProvider, PseudonymKey } from '#core/ports.js';
 
 /** A key file that is missing, malformed or readable by others. */
-export class KeyFileError extends Error {
-  override name = 'KeyFileError';
+export class KeyFileError extends WorktraceError {
+  override readonly name = 'KeyFileError';
+  readonly code = ERROR_CODES.keyFile;
 }
 
 /** Default key file under a data directory. */

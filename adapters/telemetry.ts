@@ -4,8 +4,12 @@
  * event content into either.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 
 /** Namespace of the functions' custom metrics (the stack's alarms and dashboard read it). */
 export const METRICS_NAMESPACE = 'worktrace';
@@ -39,7 +43,14 @@ export function telemetry(service: Service): Telemetry {
 }
 
 /**
- * Options of the tracer middleware in every handler: traces keep timing and errors, never the handler's
- * answer (erase answers with a subject's pseudonym, the data-key function with key ciphertext).
+ * Wraps a function's app in the same middleware everywhere: the tracer (timing and errors, never the
+ * handler's answer: erase answers with a subject's pseudonym, the data-key function with key
+ * ciphertext), the Lambda context on every log line, and metrics flushed after each call with a
+ * cold-start metric.
  */
-export const TRACE_HANDLER_OPTIONS = { captureResponse: false } as const;
+export function withTelemetry<E, R>(app: (event: E) => Promise<R>, { logger, metrics, tracer }: Telemetry) {
+  return middy(app)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}

@@ -5,17 +5,24 @@
  * characters never travel one key at a time.
  */
 import { createHash } from 'node:crypto';
-import { type EventOf, isTypingKey, LIMITS, type WorktraceEvent } from '#core/contract/event-contract.js';
+import { type EventOf, isTypingKey, type WorktraceEvent } from '#core/contract/event-contract.js';
+import {
+  AGENT_TYPING_RUN,
+  isRunBackspace,
+  type KeyEvent,
+  TypingRun,
+  type TypingRunConfig,
+} from '#core/contract/typing-run.js';
 import { type ExclusionReason, exclusionsOf, type Policy } from '#core/redact/policy.js';
 
 /** Why the agent kept an event (or its text) on the device. */
 export type DeviceDropReason = 'opted_out' | ExclusionReason | 'secure_text';
 
-/** Coalescing settings. */
+/** Coalescing settings (the rule itself is `core/contract/typing-run.ts`). */
 export interface CoalesceOptions {
-  /** A typing pause this long ends the run, ms. @default 2000 */
+  /** A key this long after the run's last key (ms) or later starts a new run. @default AGENT_TYPING_RUN.idleMs (2000) */
   readonly idleMs?: number;
-  /** A run this long (UTF-16 units) is sent and a new one started. @default LIMITS.maxTextChars */
+  /** A run this long (UTF-16 units) is sent and a new one started. @default AGENT_TYPING_RUN.maxChars (LIMITS.maxTextChars) */
   readonly maxChars?: number;
 }
 
@@ -26,13 +33,8 @@ interface Field {
   readonly secure: boolean;
 }
 
-interface Run {
-  readonly field: Field;
-  readonly first: EventOf<'key_down'>;
-  last: EventOf<'key_down'>;
-  chars: string[];
-  keyCount: number;
-}
+/** A run remembers its first key: the text event takes its ids and envelope from it. */
+type Run = TypingRun<Field, EventOf<'key_down'>>;
 
 interface SessionState {
   field: Field;
@@ -56,8 +58,7 @@ export class DevicePrivacy {
   private readonly sessions = new Map<string, SessionState>();
   private readonly exclusions;
   private readonly optedOut: ReadonlySet<string>;
-  private readonly idleMs: number;
-  private readonly maxChars: number;
+  private readonly typing: TypingRunConfig;
   /** Events (or typed keys) kept on the device, per reason. */
   readonly dropped: Record<DeviceDropReason, number> = {
     opted_out: 0,
@@ -70,8 +71,10 @@ export class DevicePrivacy {
   constructor(policy: Policy, options: CoalesceOptions = {}) {
     this.exclusions = exclusionsOf(policy);
     this.optedOut = new Set(policy.optedOutUsers);
-    this.idleMs = options.idleMs ?? 2000;
-    this.maxChars = options.maxChars ?? LIMITS.maxTextChars;
+    this.typing = {
+      idleMs: options.idleMs ?? AGENT_TYPING_RUN.idleMs,
+      maxChars: options.maxChars ?? AGENT_TYPING_RUN.maxChars,
+    };
   }
 
   private state(e: WorktraceEvent): SessionState {
@@ -97,7 +100,7 @@ export class DevicePrivacy {
     const s = this.state(e);
     const out: WorktraceEvent[] = [];
     // An idle gap closes the open run before anything else happens.
-    if (s.run && e.ts - s.run.last.ts >= this.idleMs) this.close(s, out);
+    if (s.run?.idleAt(e.ts)) this.close(s, out);
     if (e.type === 'focus') {
       this.close(s, out);
       s.field = NO_FIELD;
@@ -109,9 +112,12 @@ export class DevicePrivacy {
     }
     switch (e.type) {
       case 'ui_element': {
+        // The same field announced again keeps its run (and its identity, which the run compares).
         const field = fieldOf(e);
-        if (field.id !== s.field.id) this.close(s, out);
-        s.field = field;
+        if (field.id !== s.field.id || field.secure !== s.field.secure) {
+          this.close(s, out);
+          s.field = field;
+        }
         out.push(e);
         return out;
       }
@@ -136,28 +142,20 @@ export class DevicePrivacy {
     }
   }
 
-  private key(e: EventOf<'key_down'> | EventOf<'key_up'>, s: SessionState, out: WorktraceEvent[]) {
-    if (isTypingKey(e)) {
+  private key(e: KeyEvent, s: SessionState, out: WorktraceEvent[]) {
+    const typing = isTypingKey(e);
+    if ((typing || isRunBackspace(e)) && s.run?.closesBefore(e.ts, s.field)) this.close(s, out);
+    if (typing) {
       // Printable keys never leave one by one: a key_up is swallowed, a key_down joins the run.
       if (e.type === 'key_up') return out;
-      if (s.run && s.run.field !== s.field) this.close(s, out);
-      if (!s.run) s.run = { field: s.field, first: e, last: e, chars: [], keyCount: 0 };
-      const run = s.run;
-      run.last = e;
-      run.keyCount += 1;
-      run.chars.push(e.char ?? (e.keyClass === 'space' ? ' ' : ''));
-      if (run.chars.join('').length >= this.maxChars) this.close(s, out);
+      if (s.run) s.run.type(e);
+      else s.run = TypingRun.start(this.typing, s.field, e, e);
+      if (s.run.full) this.close(s, out);
       return out;
     }
-    const plain = !e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
-    if (plain && e.keyClass === 'backspace' && s.run && s.run.field === s.field) {
-      // Backspace inside a run edits the run (by code point); its up event is swallowed with it.
-      if (e.type === 'key_down') {
-        s.run.chars.pop();
-        s.run.keyCount += 1;
-        s.run.last = { ...s.run.last, ts: e.ts, seq: e.seq };
-      }
-      return out;
+    if (isRunBackspace(e) && s.run) {
+      // A backspace inside a run edits the run; its up event is swallowed with it.
+      if (e.type === 'key_down' ? s.run.backspaceDown(e) : s.run.backspaceUp()) return out;
     }
     // Any other key (enter, tab, arrows, shortcuts) ends the run first, then travels without its
     // character: the key name says what a shortcut was, the character is never sent.
@@ -169,11 +167,10 @@ export class DevicePrivacy {
     return out;
   }
 
-  /** Closes every run whose last key is older than the idle time at `now` (epoch ms). */
+  /** Closes every run whose last key is the idle time or more before `now` (epoch ms). */
   drain(now: number): WorktraceEvent[] {
     const out: WorktraceEvent[] = [];
-    for (const s of this.sessions.values())
-      if (s.run && now - s.run.last.ts >= this.idleMs) this.close(s, out);
+    for (const s of this.sessions.values()) if (s.run?.idleAt(now)) this.close(s, out);
     return out;
   }
 
@@ -192,8 +189,7 @@ export class DevicePrivacy {
       this.dropped.secure_text += run.keyCount;
       return;
     }
-    const text = run.chars.join('');
-    const { first, last } = run;
+    const first = run.origin;
     const field: EventOf<'text'>['field'] = { id: run.field.id };
     if (run.field.role !== undefined) field.role = run.field.role;
     if (run.field.name !== undefined) field.name = run.field.name;
@@ -205,13 +201,13 @@ export class DevicePrivacy {
       deviceId: first.deviceId,
       sessionId: first.sessionId,
       // The run stands for its keys: it carries the last key's seq and time, and its duration.
-      seq: last.seq,
-      ts: last.ts,
+      seq: run.lastSeq,
+      ts: run.lastTs,
       field,
-      text,
+      text: run.text,
       secure: false,
       keyCount: run.keyCount,
-      durationMs: Math.max(0, last.ts - first.ts),
+      durationMs: Math.max(0, run.lastTs - run.firstTs),
     };
     if (first.hostName !== undefined) event.hostName = first.hostName;
     if (first.org !== undefined) event.org = first.org;

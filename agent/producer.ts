@@ -1,7 +1,7 @@
 /**
  * WorktraceProducer: what capture agents use to send events to the ingest stream.
  *
- *   const producer = await WorktraceProducer.open({ streamName, endpoint, policy, spoolDir });
+ *   const producer = await WorktraceProducer.open({ streamName, client, policy, spoolDir });
  *   producer.send(event);          // validate, on-device privacy, spool, queue
  *   await producer.flush();        // PutRecords until the queue is empty (retries, backoff)
  *   await producer.close();
@@ -9,13 +9,14 @@
  * Batching follows the Kinesis limits (≤ 500 records and ≤ 5 MiB per PutRecords call, ≤ 1 MiB per record)
  * with KPL aggregation by default (aws-kinesis-agg; the redact Lambda de-aggregates). The partition key is
  * the capture session, and each call carries at most one record per partition key, so resending only the
- * failed entries of a partial failure never reorders a session.
+ * failed entries of a partial failure never reorders a session. The caller passes the Kinesis client (an
+ * emulator endpoint, credentials and tracing are the caller's business): the agent imports only `core/`.
  */
 import { type KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import agg from 'aws-kinesis-agg';
-import { kinesisClient } from '#adapters/aws-clients.js';
 import type { WorktraceEvent } from '#core/contract/event-contract.js';
 import { validateEvent } from '#core/contract/validate.js';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { Policy } from '#core/redact/policy.js';
 import { type CoalesceOptions, type DeviceDropReason, DevicePrivacy } from './privacy.js';
 import { Spool } from './spool.js';
@@ -27,18 +28,14 @@ export const KINESIS_LIMITS = {
   bytesPerRecord: 1024 * 1024,
 } as const;
 
-/** Producer options; only streamName, policy and spoolDir are required. */
+/** Producer options; streamName, client, policy and spoolDir are required. */
 export interface ProducerOptions {
   readonly streamName: string;
+  /** The Kinesis client to send with (e.g. `kinesisClient({ endpoint })`; tests wrap one to inject failures). */
+  readonly client: Pick<KinesisClient, 'send'>;
   readonly policy: Policy;
   /** Directory of the spool file (created 0700). */
   readonly spoolDir: string;
-  /** AWS region. @default AWS_REGION or eu-west-1 */
-  readonly region?: string;
-  /** Emulator endpoint, e.g. http://127.0.0.1:4567. */
-  readonly endpoint?: string;
-  /** A ready client (tests wrap one to inject failures); overrides region/endpoint. */
-  readonly client?: Pick<KinesisClient, 'send'>;
   /** KPL-aggregate the events of a session into one record. @default true */
   readonly aggregate?: boolean;
   /** Attempts per flush before it gives up (events stay spooled). @default 10 */
@@ -85,8 +82,9 @@ export type SendOutcome =
   | { readonly status: 'invalid'; readonly issues: readonly { path: string; message: string }[] };
 
 /** A flush gave up after maxAttempts; the events stay in the spool and are sent on the next flush or start. */
-export class FlushError extends Error {
-  override name = 'FlushError';
+export class FlushError extends WorktraceError {
+  override readonly name = 'FlushError';
+  readonly code = ERROR_CODES.flush;
 }
 
 interface Pending {
@@ -118,12 +116,7 @@ export class WorktraceProducer {
   private constructor(private readonly opts: ProducerOptions) {
     this.privacy = new DevicePrivacy(opts.policy, opts.coalesce);
     this.spool = new Spool(opts.spoolDir, opts.maxSpoolBytes ?? 256 * 1024 * 1024);
-    this.client =
-      opts.client ??
-      kinesisClient({
-        ...(opts.region ? { region: opts.region } : {}),
-        ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-      });
+    this.client = opts.client;
     this.counters = {
       sent: 0,
       records: 0,

@@ -16,10 +16,12 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 
 /** The spool is full: the caller must flush (or wait for the network) before sending more. */
-export class SpoolFullError extends Error {
-  override name = 'SpoolFullError';
+export class SpoolFullError extends WorktraceError {
+  override readonly name = 'SpoolFullError';
+  readonly code = ERROR_CODES.spoolFull;
 }
 
 /** An append-only spool file with a size bound. */

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   viewParam: 'VIEW_PARAM_INVALID',
   window: 'WINDOW_INVALID',
   erase: 'ERASE_FAILED',
+  eraseRequest: 'ERASE_REQUEST_INVALID',
+  canary: 'CANARY_FAILED',
   precondition: 'PRECONDITION_FAILED',
   keyUnavailable: 'KEY_UNAVAILABLE',
   keyFile: 'KEY_FILE_INVALID',

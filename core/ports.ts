@@ -2,6 +2,7 @@
  * Ports: the only ways domain code reaches the outside world. Each has an AWS implementation and a
  * local one; an SDK client reaches an emulator through its endpoint, never through `if (local)`.
  */
+import { ERROR_CODES, WorktraceError } from './errors.js';
 
 /** Metadata of one stored object. */
 export interface ObjectInfo {
@@ -36,8 +37,9 @@ export interface ObjectStore {
 }
 
 /** A conditional write found the object changed since it was read (another writer got there first). */
-export class PreconditionFailedError extends Error {
-  override name = 'PreconditionFailedError';
+export class PreconditionFailedError extends WorktraceError {
+  override readonly name = 'PreconditionFailedError';
+  readonly code = ERROR_CODES.precondition;
 }
 
 /** A working HMAC key and the version that identifies it on every output row. */

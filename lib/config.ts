@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '#core/errors.js';
 import { type Policy, parsePolicy } from '#core/redact/policy.js';
 
 /** Lambda environment variables share a 4 KB budget; the policy must leave room for the others. */
@@ -130,11 +131,6 @@ export type WorktraceConfig = z.output<typeof ConfigSchema> & {
   readonly policyJson: string;
 };
 
-/** A configuration that failed validation; the message names each bad key. */
-export class InvalidConfigError extends Error {
-  override name = 'InvalidConfigError';
-}
-
 /** Options for parseConfig (tests pass the directory the policy path is relative to). */
 export interface ParseConfigOptions {
   /** Directory relative paths resolve against. @default process.cwd() */
@@ -144,7 +140,7 @@ export interface ParseConfigOptions {
 /** The context keys this module reads (everything else in the context, e.g. feature flags, is ignored). */
 export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as (keyof ConfigInput)[];
 
-/** Validates the CDK context and loads the policy; throws InvalidConfigError naming every bad key path. */
+/** Validates the CDK context and loads the policy; throws ConfigError naming every bad key path. */
 export function parseConfig(
   context: Record<string, unknown>,
   options: ParseConfigOptions = {},
@@ -154,10 +150,7 @@ export function parseConfig(
   );
   const parsed = ConfigSchema.safeParse(known);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.map(String).join('.') || '(context)'}: ${i.message}`,
-    );
-    throw new InvalidConfigError(`invalid configuration: ${problems.join('; ')}`);
+    throw ConfigError.fromIssues(parsed.error.issues, '(context)');
   }
   const config = parsed.data;
   const file = resolve(options.baseDir ?? process.cwd(), config.policyPath);
@@ -165,11 +158,11 @@ export function parseConfig(
   try {
     policy = parsePolicy(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new InvalidConfigError(`invalid configuration: policyPath: ${(err as Error).message}`);
+    throw new ConfigError(`invalid configuration: policyPath: ${(err as Error).message}`);
   }
   const policyJson = JSON.stringify(policy);
   if (Buffer.byteLength(policyJson) > MAX_POLICY_JSON_BYTES)
-    throw new InvalidConfigError(
+    throw new ConfigError(
       `invalid configuration: policyPath: the policy is ${Buffer.byteLength(policyJson)} bytes as JSON; ` +
         `at most ${MAX_POLICY_JSON_BYTES} fit in the function environment`,
     );

@@ -18,6 +18,7 @@ import {
   ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import { type Clock, systemClock } from '#core/ports.js';
 
 /** A Lambda-shaped Kinesis handler (the redact handler, or a wrapper around it). */
@@ -115,8 +116,9 @@ export interface PollerOptions extends PollerSettings {
 }
 
 /** Raised inside the poll loop once the poller has been killed (simulates a crashed process). */
-export class PollerKilledError extends Error {
-  override name = 'PollerKilledError';
+export class PollerKilledError extends WorktraceError {
+  override readonly name = 'PollerKilledError';
+  readonly code = ERROR_CODES.pollerKilled;
 }
 
 /** Persisted position of one shard. */

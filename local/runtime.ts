@@ -19,6 +19,7 @@ import { toSourceRecords } from '#adapters/kinesis-records.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { parseEvent } from '#core/contract/validate.js';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import { defaultBucketName, ZONES, type Zone } from '#core/lake/schema.js';
 import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/ports.js';
 import type { Policy } from '#core/redact/policy.js';
@@ -55,8 +56,9 @@ import type { DatasheetStats } from './report.js';
 import type { WorkloadSource } from './workload.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
-export class LocalStartError extends Error {
-  override name = 'LocalStartError';
+export class LocalStartError extends WorktraceError {
+  override readonly name = 'LocalStartError';
+  readonly code = ERROR_CODES.localStart;
 }
 
 /** Options of the embedded stack. */

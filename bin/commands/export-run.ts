@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { LocalLake } from '#adapters/duckdb-lake.js';
 import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provider.js';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { ObjectStore } from '#core/ports.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { VIEWS } from '#core/views/registry.js';
@@ -33,8 +34,9 @@ export function chatRecord(row: Record<string, unknown>): { messages: { role: st
 }
 
 /** A bad export request. */
-export class ExportError extends Error {
-  override name = 'ExportError';
+export class ExportError extends WorktraceError {
+  override readonly name = 'ExportError';
+  readonly code = ERROR_CODES.export;
 }
 
 /** Writes rows as JSON Lines (chat records for sft_examples); returns the count. */

@@ -10,12 +10,12 @@ import { writeRedacted } from '#core/redact/redact-writer.js';
 import { createScrubber } from '#core/redact/scrubber.js';
 import {
   emptyCounts,
+  REDACTOR_VERSION,
   type RedactCounts,
   redactBatch,
   SessionStates,
   type SourceRecord,
 } from '#core/redact/transform.js';
-import { REDACTOR_VERSION } from '../../lambdas/redact/app.js';
 import type { KeyAndPolicyFlags } from './common.js';
 import { loadKeyAndPolicy } from './key-and-policy.js';
 import type { RedactOptions } from './redact.js';

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { EventRow } from '#core/lake/schema.js';
 import { ACTION_TYPES, type Anomalies, addAnomalies, emptyAnomalies } from '#core/sequence/actions.js';
 import { dedupeByEventId } from '#core/sequence/dedupe.js';
@@ -34,8 +35,9 @@ export interface SequenceSummary {
 }
 
 /** A command-line mistake (bad dates or options); printed as one line. */
-export class SequenceUsageError extends Error {
-  override name = 'SequenceUsageError';
+export class SequenceUsageError extends WorktraceError {
+  override readonly name = 'SequenceUsageError';
+  readonly code = ERROR_CODES.usage;
 }
 
 function summarise(

@@ -40,8 +40,9 @@ export const MODIFIER_ORDER: readonly Modifier[] = ModifierSchema.options;
 
 /** The modifiers of `held` in canonical order, each once. */
 export function orderModifiers(held: Iterable<string>): Modifier[] {
-  const set = new Set(held);
-  return MODIFIER_ORDER.filter((m) => set.has(m));
+  // An array is scanned as it is: no Set per call on the redactor's hot path (a chord holds at most 5).
+  const list: readonly string[] = Array.isArray(held) ? held : Array.from(held);
+  return MODIFIER_ORDER.filter((m) => list.includes(m));
 }
 
 const modifiers = z
@@ -283,8 +284,13 @@ export type MouseButton = z.infer<typeof MouseButtonSchema>;
 /** All event types, in contract order. */
 export const EVENT_TYPES = EventSchema.options.map((o) => o.shape.type.value) as EventType[];
 
+/** True when ctrl, alt or meta is held: the key is a command (a shortcut), not typing. */
+export function hasCommandModifier(e: { readonly modifiers: readonly Modifier[] }): boolean {
+  return e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
+}
+
 /** True for a key event that types a printable character (char or space class, no ctrl/alt/meta held). */
 export function isTypingKey(e: EventOf<'key_down'> | EventOf<'key_up'>): boolean {
   if (e.keyClass !== 'char' && e.keyClass !== 'space') return false;
-  return !e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
+  return !hasCommandModifier(e);
 }

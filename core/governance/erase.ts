@@ -12,6 +12,7 @@
  * bucket) carries what the first run removed into the receipt.
  */
 import { createHash } from 'node:crypto';
+import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { decodeParquet, encodeParquet, type LakeRow } from '../lake/parquet.js';
 import {
   ACTIONS_TABLE,
@@ -59,8 +60,9 @@ export interface EraseReceipt {
 }
 
 /** Erasure could not complete (e.g. an object kept changing); nothing was receipted. */
-export class EraseError extends Error {
-  override name = 'EraseError';
+export class EraseError extends WorktraceError {
+  override readonly name = 'EraseError';
+  readonly code = ERROR_CODES.erase;
 }
 
 const RECEIPTS = 'receipts/';

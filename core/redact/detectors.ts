@@ -1,7 +1,8 @@
 /**
  * Entity detectors. Each one is linear in the field length: regexes are bounded and unambiguous (a test
  * runs recheck over every one in DETECTOR_PATTERNS), and the risky shapes (emails, PEM blocks, IPv6,
- * high-entropy tokens) are scanned procedurally instead.
+ * high-entropy tokens) are scanned procedurally instead. Global regexes keep `lastIndex` between calls, so
+ * the module only holds frozen definitions and every `Detectors` instance runs its own copies.
  */
 import { isIPv6 } from 'node:net';
 import { FIRST_NAMES, STREET_SUFFIXES } from './lexicon.js';
@@ -46,8 +47,8 @@ export function factsOf(text: string): FieldFacts {
   return { digits, hasAt, hasColon, hasUpper, hasScheme: hasColon && text.includes('://'), hasEquals };
 }
 
-/** Named regexes, exported so the ReDoS test can analyse every one. */
-export const DETECTOR_PATTERNS = {
+/** Named regexes, exported so the ReDoS test can analyse every one. Frozen: run copies (`Detectors`). */
+export const DETECTOR_PATTERNS = freezePatterns({
   awsAccessKey: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b/g,
   awsSecretKey: /aws_?secret_?(?:access_?)?key["']?\s{0,3}[:=]\s{0,3}["']?([A-Za-z0-9/+]{40})/gi,
   github: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
@@ -76,7 +77,23 @@ export const DETECTOR_PATTERNS = {
     /\b[A-ZÄÖÜ][a-zäöüß]{2,30}(?:straße|strasse|weg|gasse|platz|allee|ring|damm) \d{1,4}[a-z]?\b/g,
   personTitle: /\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? [A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?/g,
   placeholder: /<[A-Z][A-Z0-9_]{1,30}(?::[0-9a-f]{6})?>/g,
-} as const;
+} as const);
+
+/** Freezes each definition, so running a shared one (which would write its `lastIndex`) throws. */
+function freezePatterns<T extends Record<string, RegExp>>(patterns: T): Readonly<T> {
+  for (const re of Object.values(patterns)) Object.freeze(re);
+  return Object.freeze(patterns);
+}
+
+/** A fresh, runnable copy of each named pattern. */
+function copyPatterns<T extends Record<string, RegExp>>(patterns: T): { readonly [K in keyof T]: RegExp } {
+  const out: Partial<Record<keyof T, RegExp>> = {};
+  for (const k of Object.keys(patterns) as (keyof T)[]) {
+    const re = patterns[k] as RegExp;
+    out[k] = new RegExp(re.source, re.flags);
+  }
+  return out as { readonly [K in keyof T]: RegExp };
+}
 
 /**
  * Runs a global regex and reports matches (or capture group `group`) as candidates. When a validator
@@ -352,8 +369,7 @@ function highEntropy(out: Candidate[], text: string): void {
 }
 
 /** URLs: userinfo is dropped (its parts reported), query values and the fragment are tokenised. */
-function urls(out: Candidate[], text: string): void {
-  const re = DETECTOR_PATTERNS.url;
+function urls(out: Candidate[], text: string, re: RegExp): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let url = m[0];
@@ -448,10 +464,13 @@ export function indexTerms(terms: readonly string[]): Map<string, string[]> {
   return map;
 }
 
-const WORD = /[\p{L}\p{N}_'-]+/gu;
+/** Word scanners of `wordMatches` (global, so copied per `Detectors` like DETECTOR_PATTERNS). */
+const WORD_PATTERNS = freezePatterns({
+  word: /[\p{L}\p{N}_'-]+/gu,
+  /** Words that start with a capital: all the lexicon needs when there are no org term lists. */
+  capitalWord: /(?<![\p{L}\p{N}_'-])\p{Lu}[\p{L}\p{N}_'-]*/gu,
+} as const);
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
-/** Words that start with a capital: all the lexicon needs when there are no org term lists. */
-const CAPITAL_WORD = /(?<![\p{L}\p{N}_'-])\p{Lu}[\p{L}\p{N}_'-]*/gu;
 const CAPITALISED = /^\p{Lu}\p{Ll}+$/u;
 
 /** Adds the longest term of `map` that starts at this word and ends on a word boundary. */
@@ -480,6 +499,7 @@ function wordMatches(
   lists: WordLists,
   facts: FieldFacts,
   lexicon: boolean,
+  words: { readonly [K in keyof typeof WORD_PATTERNS]: RegExp },
 ): void {
   const { denyTerms, names } = lists;
   const hasLists = denyTerms.size > 0 || names.size > 0;
@@ -493,7 +513,7 @@ function wordMatches(
   let prevIsFirstName = false;
   // Without term lists only capitalised words can matter; two of them are adjacent exactly when they
   // are adjacent words, since a word that does not start with a capital would lie between them.
-  const re = hasLists ? WORD : CAPITAL_WORD;
+  const re = hasLists ? words.word : words.capitalWord;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const w = m[0];
@@ -518,104 +538,114 @@ function wordMatches(
   }
 }
 
-/**
- * Runs every enabled detector over a field. `facts` may be computed on less than the whole text (the
- * scrubber leaves out placeholders, whose candidates it discards anyway): they only skip detectors.
- */
-export function detect(
-  text: string,
-  enabled: (t: EntityType) => boolean,
-  lists: WordLists,
-  facts: FieldFacts = factsOf(text),
-): Candidate[] {
-  const out: Candidate[] = [];
-  const f = facts;
-  const P = DETECTOR_PATTERNS;
-  const on = enabled;
-  if (on('PRIVATE_KEY') && text.includes('-----BEGIN')) privateKeys(out, text);
-  if (f.hasScheme) urls(out, text);
-  if (on('EMAIL') && f.hasAt) emails(out, text);
-  if (f.hasUpper || f.digits > 0) {
-    if (on('AWS_ACCESS_KEY')) collect(out, P.awsAccessKey, text, 'AWS_ACCESS_KEY', 95);
-    if (on('GCP_KEY')) {
-      collect(out, P.gcpApiKey, text, 'GCP_KEY', 95);
-      collect(out, P.gcpOauth, text, 'GCP_KEY', 95);
-    }
-  }
-  if (on('AWS_SECRET_KEY') && (f.hasEquals || f.hasColon))
-    collect(out, P.awsSecretKey, text, 'AWS_SECRET_KEY', 96, 1);
-  if (on('GCP_KEY') && text.includes('private_key_id')) collect(out, P.gcpKeyId, text, 'GCP_KEY', 95, 1);
-  if (on('GITHUB_TOKEN')) collect(out, P.github, text, 'GITHUB_TOKEN', 95);
-  if (on('GITLAB_TOKEN')) collect(out, P.gitlab, text, 'GITLAB_TOKEN', 95);
-  if (on('SLACK_TOKEN')) {
-    collect(out, P.slack, text, 'SLACK_TOKEN', 95);
-    if (f.hasScheme) collect(out, P.slackWebhook, text, 'SLACK_TOKEN', 95);
-  }
-  if (on('STRIPE_KEY')) collect(out, P.stripe, text, 'STRIPE_KEY', 95);
-  if (on('OPENAI_KEY')) collect(out, P.openai, text, 'OPENAI_KEY', 94);
-  if (on('AZURE_KEY')) {
-    if (f.hasEquals) collect(out, P.azureAccountKey, text, 'AZURE_KEY', 95, 1);
-    if (text.includes('Q~')) collect(out, P.azureClientSecret, text, 'AZURE_KEY', 95);
-  }
-  if (on('JWT') && text.includes('eyJ')) jwts(out, text);
-  if (on('BEARER_TOKEN')) collect(out, P.bearer, text, 'BEARER_TOKEN', 93, 1);
-  if (f.hasEquals || f.hasColon) {
-    const re = P.keyValueSecret;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const key = (m[1] as string).toLowerCase();
-      let value = m[2] as string;
-      let start = m.index + m[0].length - value.length;
-      if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
-        value = value.slice(1, -1);
-        start += 1;
+/** Every enabled detector, with its own copies of the global regexes. */
+export class Detectors {
+  private readonly patterns = copyPatterns(DETECTOR_PATTERNS);
+  private readonly words = copyPatterns(WORD_PATTERNS);
+  private readonly noTerms: WordLists['denyTerms'] = new Map();
+
+  constructor(
+    private readonly enabled: (t: EntityType) => boolean,
+    private readonly lists: WordLists,
+  ) {}
+
+  /**
+   * Runs every enabled detector over a field. `facts` may be computed on less than the whole text (the
+   * scrubber leaves out placeholders, whose candidates it discards anyway): they only skip detectors.
+   */
+  detect(text: string, facts: FieldFacts = factsOf(text)): Candidate[] {
+    const out: Candidate[] = [];
+    const f = facts;
+    const P = this.patterns;
+    const on = this.enabled;
+    const lists = this.lists;
+    if (on('PRIVATE_KEY') && text.includes('-----BEGIN')) privateKeys(out, text);
+    if (f.hasScheme) urls(out, text, P.url);
+    if (on('EMAIL') && f.hasAt) emails(out, text);
+    if (f.hasUpper || f.digits > 0) {
+      if (on('AWS_ACCESS_KEY')) collect(out, P.awsAccessKey, text, 'AWS_ACCESS_KEY', 95);
+      if (on('GCP_KEY')) {
+        collect(out, P.gcpApiKey, text, 'GCP_KEY', 95);
+        collect(out, P.gcpOauth, text, 'GCP_KEY', 95);
       }
-      const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
-      if (value !== '' && on(type))
-        out.push({ type, start, end: start + value.length, priority: 80, norm: value });
     }
-  }
-  if (f.digits >= 12) {
-    if (on('CARD')) {
-      collect(out, P.card, text, 'CARD', 75, 0, (v) => {
-        const d = digitsOnly(v);
-        return d.length >= 13 && d.length <= 19 && luhnValid(d) ? d : undefined;
-      });
+    if (on('AWS_SECRET_KEY') && (f.hasEquals || f.hasColon))
+      collect(out, P.awsSecretKey, text, 'AWS_SECRET_KEY', 96, 1);
+    if (on('GCP_KEY') && text.includes('private_key_id')) collect(out, P.gcpKeyId, text, 'GCP_KEY', 95, 1);
+    if (on('GITHUB_TOKEN')) collect(out, P.github, text, 'GITHUB_TOKEN', 95);
+    if (on('GITLAB_TOKEN')) collect(out, P.gitlab, text, 'GITLAB_TOKEN', 95);
+    if (on('SLACK_TOKEN')) {
+      collect(out, P.slack, text, 'SLACK_TOKEN', 95);
+      if (f.hasScheme) collect(out, P.slackWebhook, text, 'SLACK_TOKEN', 95);
     }
-  }
-  if (f.digits >= 2 && on('IBAN')) {
-    collect(out, P.iban, text, 'IBAN', 76, 0, (v) =>
-      ibanValid(v) ? v.replace(/ /g, '').toUpperCase() : undefined,
-    );
-  }
-  if (f.digits >= 9 && on('SSN')) collect(out, P.ssn, text, 'SSN', 72, 0, ssnValid);
-  if (f.digits >= 4 && on('IPV4')) collect(out, P.ipv4, text, 'IPV4', 56);
-  if (f.hasColon && on('IPV6')) ipv6(out, text);
-  if (on('MAC') && (f.hasColon || text.includes('-')))
-    collect(out, P.mac, text, 'MAC', 57, 0, (v) => v.toLowerCase());
-  if (f.digits >= 7 && on('PHONE')) collect(out, P.phone, text, 'PHONE', 50, 0, phoneValid);
-  if (f.hasUpper && on('ADDRESS')) {
-    if (f.digits > 0) {
-      collect(out, P.streetAddress, text, 'ADDRESS', 45, 0, (v) => {
-        const suffix = /([A-Z][a-z]+)\.?$/.exec(v)?.[1];
-        return suffix && STREET_SUFFIXES.has(suffix) ? v.toLowerCase() : undefined;
-      });
-      collect(out, P.germanStreet, text, 'ADDRESS', 45, 0, (v) => v.toLowerCase());
+    if (on('STRIPE_KEY')) collect(out, P.stripe, text, 'STRIPE_KEY', 95);
+    if (on('OPENAI_KEY')) collect(out, P.openai, text, 'OPENAI_KEY', 94);
+    if (on('AZURE_KEY')) {
+      if (f.hasEquals) collect(out, P.azureAccountKey, text, 'AZURE_KEY', 95, 1);
+      if (text.includes('Q~')) collect(out, P.azureClientSecret, text, 'AZURE_KEY', 95);
     }
+    if (on('JWT') && text.includes('eyJ')) jwts(out, text);
+    if (on('BEARER_TOKEN')) collect(out, P.bearer, text, 'BEARER_TOKEN', 93, 1);
+    if (f.hasEquals || f.hasColon) {
+      const re = P.keyValueSecret;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const key = (m[1] as string).toLowerCase();
+        let value = m[2] as string;
+        let start = m.index + m[0].length - value.length;
+        if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
+          value = value.slice(1, -1);
+          start += 1;
+        }
+        const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
+        if (value !== '' && on(type))
+          out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+      }
+    }
+    if (f.digits >= 12) {
+      if (on('CARD')) {
+        collect(out, P.card, text, 'CARD', 75, 0, (v) => {
+          const d = digitsOnly(v);
+          return d.length >= 13 && d.length <= 19 && luhnValid(d) ? d : undefined;
+        });
+      }
+    }
+    if (f.digits >= 2 && on('IBAN')) {
+      collect(out, P.iban, text, 'IBAN', 76, 0, (v) =>
+        ibanValid(v) ? v.replace(/ /g, '').toUpperCase() : undefined,
+      );
+    }
+    if (f.digits >= 9 && on('SSN')) collect(out, P.ssn, text, 'SSN', 72, 0, ssnValid);
+    if (f.digits >= 4 && on('IPV4')) collect(out, P.ipv4, text, 'IPV4', 56);
+    if (f.hasColon && on('IPV6')) ipv6(out, text);
+    if (on('MAC') && (f.hasColon || text.includes('-')))
+      collect(out, P.mac, text, 'MAC', 57, 0, (v) => v.toLowerCase());
+    if (f.digits >= 7 && on('PHONE')) collect(out, P.phone, text, 'PHONE', 50, 0, phoneValid);
+    if (f.hasUpper && on('ADDRESS')) {
+      if (f.digits > 0) {
+        collect(out, P.streetAddress, text, 'ADDRESS', 45, 0, (v) => {
+          const suffix = /([A-Z][a-z]+)\.?$/.exec(v)?.[1];
+          return suffix && STREET_SUFFIXES.has(suffix) ? v.toLowerCase() : undefined;
+        });
+        collect(out, P.germanStreet, text, 'ADDRESS', 45, 0, (v) => v.toLowerCase());
+      }
+    }
+    if (on('PERSON') && f.hasUpper)
+      collect(out, P.personTitle, text, 'PERSON', 38, 0, (v) => v.toLowerCase());
+    if (on('PERSON') || on('DENY_TERM')) {
+      wordMatches(
+        out,
+        text,
+        {
+          denyTerms: on('DENY_TERM') ? lists.denyTerms : this.noTerms,
+          names: on('PERSON') ? lists.names : this.noTerms,
+        },
+        f,
+        on('PERSON'),
+        this.words,
+      );
+    }
+    if (on('SECRET') && text.length >= 20) highEntropy(out, text);
+    return out;
   }
-  if (on('PERSON') && f.hasUpper) collect(out, P.personTitle, text, 'PERSON', 38, 0, (v) => v.toLowerCase());
-  if (on('PERSON') || on('DENY_TERM')) {
-    wordMatches(
-      out,
-      text,
-      {
-        denyTerms: on('DENY_TERM') ? lists.denyTerms : new Map(),
-        names: on('PERSON') ? lists.names : new Map(),
-      },
-      f,
-      on('PERSON'),
-    );
-  }
-  if (on('SECRET') && text.length >= 20) highEntropy(out, text);
-  return out;
 }

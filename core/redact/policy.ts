@@ -4,6 +4,7 @@
  * output row carries the version that produced it.
  */
 import { z } from 'zod';
+import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { ENTITY_TYPES } from './scrub-types.js';
 import type { ScrubberOptions } from './scrubber.js';
 
@@ -68,8 +69,9 @@ export const PolicySchema = z.strictObject({
 export type Policy = z.infer<typeof PolicySchema>;
 
 /** A policy that failed validation; the message names each field path. */
-export class PolicyError extends Error {
-  override name = 'PolicyError';
+export class PolicyError extends WorktraceError {
+  override readonly name = 'PolicyError';
+  readonly code = ERROR_CODES.policy;
 }
 
 /** Validates a policy object, throwing PolicyError naming every bad field path. */

@@ -5,7 +5,7 @@
  */
 
 import type { ValidationIssue } from '../contract/validate.js';
-import type { Pseudonymizer } from './pseudonym.js';
+import type { IdKind, Pseudonymizer } from './pseudonym.js';
 import type { Scrubber } from './scrub-types.js';
 
 /** One QUARANTINE_TABLE row (lake/schema.ts). */
@@ -29,18 +29,22 @@ export interface QuarantineRow {
 export const MAX_QUARANTINE_PAYLOAD_CHARS = 16_384;
 const MAX_DEPTH = 16;
 
-const ID_FIELDS: Record<string, 'user' | 'device' | 'host' | 'session'> = {
-  userid: 'user',
-  user_id: 'user',
-  user: 'user',
-  deviceid: 'device',
-  device_id: 'device',
-  hostname: 'host',
-  host_name: 'host',
-  host: 'host',
-  sessionid: 'session',
-  session_id: 'session',
-};
+/**
+ * Field names (lower case) whose string values are ids, pseudonymised instead of scrubbed. A Map, not an
+ * object literal: a payload key such as `constructor` must not find `Object.prototype` members.
+ */
+const ID_FIELDS: ReadonlyMap<string, IdKind> = new Map<string, IdKind>([
+  ['userid', 'user'],
+  ['user_id', 'user'],
+  ['user', 'user'],
+  ['deviceid', 'device'],
+  ['device_id', 'device'],
+  ['hostname', 'host'],
+  ['host_name', 'host'],
+  ['host', 'host'],
+  ['sessionid', 'session'],
+  ['session_id', 'session'],
+]);
 
 interface Ctx {
   readonly scrubber: Scrubber;
@@ -81,13 +85,14 @@ export function scrubPayload(data: Uint8Array, ctx: Pick<Ctx, 'scrubber' | 'pseu
   }
   const walk = (v: unknown, key: string | null, depth: number): unknown => {
     if (typeof v === 'string') {
-      const kind = key === null ? undefined : ID_FIELDS[key.toLowerCase()];
+      const kind = key === null ? undefined : ID_FIELDS.get(key.toLowerCase());
       return kind ? ctx.pseudonymizer.of(kind, v) : scrub(v);
     }
     if (v === null || typeof v !== 'object') return v;
     if (depth >= MAX_DEPTH) return '<TOO_DEEP>';
     if (Array.isArray(v)) return v.slice(0, 1000).map((x) => walk(x, key, depth + 1));
-    const out: Record<string, unknown> = {};
+    // No prototype: a `__proto__` key stays an ordinary (scrubbed) property.
+    const out: Record<string, unknown> = Object.create(null);
     for (const [k, x] of Object.entries(v as Record<string, unknown>).slice(0, 1000)) {
       out[scrub(k)] = walk(x, k, depth + 1);
     }
@@ -103,7 +108,7 @@ export function scrubPayload(data: Uint8Array, ctx: Pick<Ctx, 'scrubber' | 'pseu
     const masked = text.replace(
       /"(userId|deviceId|hostName|sessionId|user_id|device_id|host_name|session_id)"(\s{0,3}:\s{0,3})"([^"\\\n]{0,256})"/g,
       (_m, k: string, sep: string, v: string) => {
-        pseudonyms.push(ctx.pseudonymizer.of(ID_FIELDS[k.toLowerCase()] ?? 'user', v));
+        pseudonyms.push(ctx.pseudonymizer.of(ID_FIELDS.get(k.toLowerCase()) ?? 'user', v));
         return `"${k}"${sep}"\uE000${pseudonyms.length - 1}\uE000"`;
       },
     );

@@ -8,7 +8,8 @@ import { encodeParquet } from '../lake/parquet.js';
 import { EVENTS_TABLE } from '../lake/schema.js';
 import type { ObjectStore } from '../ports.js';
 import type { QuarantineRow } from './quarantine.js';
-import { partitionOf, type RedactOutcome, type SourceRecord } from './transform.js';
+import type { RedactOutcome, SourceRecord } from './transform.js';
+import { UtcPartitions } from './utc-partitions.js';
 
 /** Where a batch goes. */
 export interface RedactStores {
@@ -48,8 +49,9 @@ export async function writeRedacted(
   const first = records[0] as SourceRecord;
   const last = records[records.length - 1] as SourceRecord;
   const shard = first.shardId;
+  const partitions = new UtcPartitions();
   try {
-    for (const { partition, items } of groupBy(outcome.rows, (r) => partitionOf(r.ts)).values()) {
+    for (const { partition, items } of groupBy(outcome.rows, (r) => partitions.of(r.ts)).values()) {
       const key = lakeKeyFor('events', partition, shard, first.sequenceNumber, last.sequenceNumber);
       const body = encodeParquet(EVENTS_TABLE.columns, items);
       await stores.events.put(key, body, { contentType: 'application/vnd.apache.parquet' });
@@ -57,7 +59,7 @@ export async function writeRedacted(
       bytes += body.byteLength;
     }
     for (const { partition, items } of groupBy(outcome.quarantine, (q: QuarantineRow) =>
-      partitionOf(q.arrival_ts),
+      partitions.of(q.arrival_ts),
     ).values()) {
       const key = lakeKeyFor('quarantine', partition, shard, first.sequenceNumber, last.sequenceNumber);
       const body = `${items.map((q) => JSON.stringify(q)).join('\n')}\n`;

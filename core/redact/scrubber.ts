@@ -7,11 +7,10 @@ import { createHmac } from 'node:crypto';
 import {
   type Candidate,
   DETECTOR_PATTERNS,
-  detect,
+  Detectors,
   type FieldFacts,
   factsOf,
   indexTerms,
-  type WordLists,
 } from './detectors.js';
 import type { EntityAction, EntityType, Finding, Scrubber, ScrubResult } from './scrub-types.js';
 
@@ -36,8 +35,8 @@ export const DEFAULT_MAX_FIELD_CHARS = 16_384;
 const TRUNCATED = '<TRUNCATED>';
 const TOKEN_CACHE_LIMIT = 50_000;
 
-/** Every regex the engine runs (for the ReDoS analysis test). */
-export const SCRUBBER_PATTERNS: readonly RegExp[] = Object.values(DETECTOR_PATTERNS);
+/** The named detector regexes (for the ReDoS analysis test); each scrubber runs its own copies. */
+export const SCRUBBER_PATTERNS: readonly RegExp[] = Object.freeze(Object.values(DETECTOR_PATTERNS));
 
 /** Resolves overlapping candidates: higher priority, then longer, then earlier wins. */
 function resolve(
@@ -66,11 +65,12 @@ function resolve(
 export function createScrubber(options: ScrubberOptions): Scrubber {
   const key = Buffer.from(options.key);
   const disabled = new Set(options.disabled ?? []);
-  const enabled = (t: EntityType) => !disabled.has(t);
-  const lists: WordLists = {
+  const detectors = new Detectors((t: EntityType) => !disabled.has(t), {
     denyTerms: indexTerms(options.denyTerms ?? []),
     names: indexTerms(options.names ?? []),
-  };
+  });
+  // This scrubber's own copy: a global regex keeps its `lastIndex` between calls.
+  const placeholders = new RegExp(DETECTOR_PATTERNS.placeholder);
   const cap = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
   const tokens = new Map<string, string>();
 
@@ -91,7 +91,7 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
   const pass = (text: string): { text: string; findings: Finding[]; pieces: Piece[] } => {
     const protectedSpans: [number, number][] = [];
     if (text.includes('<')) {
-      const re = DETECTOR_PATTERNS.placeholder;
+      const re = placeholders;
       re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text))
         protectedSpans.push([m.index, m.index + m[0].length]);
@@ -108,7 +108,7 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
       }
       facts = factsOf(rest + text.slice(from));
     }
-    const hits = resolve(detect(text, enabled, lists, facts), text.length, protectedSpans);
+    const hits = resolve(detectors.detect(text, facts), text.length, protectedSpans);
     if (hits.length === 0) return { text, findings: [], pieces: [] };
     let out = '';
     let last = 0;

@@ -5,6 +5,7 @@
  * its actions go with it; idle waits between episodes belong to the window containing their start.
  */
 
+import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { decodeParquet, encodeParquet } from '../lake/parquet.js';
 import { ACTIONS_TABLE, EPISODES_TABLE, type EventRow, TABLE_LOCATIONS } from '../lake/schema.js';
 import type { ObjectInfo, ObjectStore } from '../ports.js';
@@ -27,8 +28,9 @@ import {
 } from './episodes.js';
 
 /** A window that cannot be processed as asked (misaligned, crosses a day). */
-export class WindowError extends Error {
-  override name = 'WindowError';
+export class WindowError extends WorktraceError {
+  override readonly name = 'WindowError';
+  readonly code = ERROR_CODES.window;
 }
 
 const HOUR_MS = 3_600_000;

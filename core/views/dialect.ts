@@ -14,6 +14,8 @@
  * `replace`, `chr`, casts to varchar/date/timestamp) means the same on both engines; tests run every view
  * on DuckDB over Parquet written by the project's own writers.
  */
+
+import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { ENTITY_TYPES } from '../redact/scrub-types.js';
 
 /** View parameters; the stack and local mode take them from the same configuration. */
@@ -32,8 +34,9 @@ export interface ViewParams {
 export const DEFAULT_VIEW_PARAMS: ViewParams = { k: 5, minSteps: 2, retentionDays: 365, contextSteps: 8 };
 
 /** A view parameter that is not a positive integer in range. */
-export class ViewParamError extends Error {
-  override name = 'ViewParamError';
+export class ViewParamError extends WorktraceError {
+  override readonly name = 'ViewParamError';
+  readonly code = ERROR_CODES.viewParam;
 }
 
 function int(name: string, value: number, min: number, max: number): string {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { queryAthena } from '#adapters/athena.js';
 import type { LogSink } from '#adapters/telemetry.js';
 import type { WorktraceEventInput } from '#core/contract/event-contract.js';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import {
   CANARY_STATE_KEY,
   type CanaryValue,
@@ -27,8 +28,9 @@ import { viewSearchSql } from '#core/views/search.js';
 import type { CanaryEnv } from './env.js';
 
 /** The run failed: a canary value survived somewhere, or the pipeline wrote nothing within the wait. */
-export class CanaryError extends Error {
-  override name = 'CanaryError';
+export class CanaryError extends WorktraceError {
+  override readonly name = 'CanaryError';
+  readonly code = ERROR_CODES.canary;
 }
 
 /** What a run keeps in the audit store for the next run. */

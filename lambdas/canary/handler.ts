@@ -1,12 +1,8 @@
 /** Lambda entry point of the canary function (daily schedule): configuration and ports at cold start. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { athenaClient, kinesisClient, s3Client } from '#adapters/aws-clients.js';
 import { readEnv } from '#adapters/lambda-env.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
-import { TRACE_HANDLER_OPTIONS, telemetry } from '#adapters/telemetry.js';
+import { telemetry, withTelemetry } from '#adapters/telemetry.js';
 import { systemClock } from '#core/ports.js';
 import { parsePolicy } from '#core/redact/policy.js';
 import { WorktraceProducer } from '../../agent/producer.js';
@@ -45,7 +41,4 @@ const app = createCanaryHandler({
 });
 
 /** The canary function: passes, or fails naming where a canary value survived. */
-export const handler = middy(app)
-  .use(captureLambdaHandler(tracer, TRACE_HANDLER_OPTIONS))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = withTelemetry(app, { logger, metrics, tracer });

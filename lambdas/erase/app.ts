@@ -7,6 +7,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import type { LogSink } from '#adapters/telemetry.js';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import { type EraseStores, eraseSubject } from '#core/governance/erase.js';
 import type { Clock, KeyProvider } from '#core/ports.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
@@ -15,8 +16,9 @@ import { Pseudonymizer } from '#core/redact/pseudonym.js';
 export const EraseRequestSchema = z.strictObject({ user: z.string().min(1).max(256) });
 
 /** The invocation payload was not `{"user": "<raw user id>"}` (the message never repeats it). */
-export class EraseRequestError extends Error {
-  override name = 'EraseRequestError';
+export class EraseRequestError extends WorktraceError {
+  override readonly name = 'EraseRequestError';
+  readonly code = ERROR_CODES.eraseRequest;
 }
 
 /** What the erase handler needs. */

@@ -8,6 +8,7 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 
 /** What the Provider framework expects back. */
 export interface DataKeyResponse {
@@ -19,8 +20,9 @@ export interface DataKeyResponse {
 export const KEY_ARN_PROPERTY = 'KeyArn';
 
 /** The custom resource was asked for something it cannot do. */
-export class DataKeyError extends Error {
-  override name = 'DataKeyError';
+export class DataKeyError extends WorktraceError {
+  override readonly name = 'DataKeyError';
+  readonly code = ERROR_CODES.dataKey;
 }
 
 /** Builds the event handler over a KMS client; `metrics` counts the data keys generated (0 or 1 a call). */

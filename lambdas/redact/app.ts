@@ -18,15 +18,13 @@ import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type RedactStores, writeRedacted } from '#core/redact/redact-writer.js';
 import { createScrubber } from '#core/redact/scrubber.js';
 import {
+  REDACTOR_VERSION,
   type RedactContext,
   type RedactCounts,
   redactBatch,
   SessionStates,
   type SourceRecord,
 } from '#core/redact/transform.js';
-
-/** Version of the redactor code, stamped on every row. */
-export const REDACTOR_VERSION = 'redact-1.0.0';
 
 /** What one batch did (for metrics, the local runtime's progress and tests). */
 export interface BatchReport {

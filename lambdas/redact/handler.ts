@@ -1,13 +1,9 @@
 /** Lambda entry point of the redact function: configuration and ports at cold start, then middleware. */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { kmsClient, s3Client } from '#adapters/aws-clients.js';
 import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
 import { readEnv } from '#adapters/lambda-env.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
-import { TRACE_HANDLER_OPTIONS, telemetry } from '#adapters/telemetry.js';
+import { telemetry, withTelemetry } from '#adapters/telemetry.js';
 import { StoredOptOutRegistry } from '#core/governance/opt-outs.js';
 import { parsePolicy } from '#core/redact/policy.js';
 import { createRedactHandler } from './app.js';
@@ -35,7 +31,4 @@ const app = createRedactHandler({
 });
 
 /** The redact function: Kinesis batch in, partial batch failures out. */
-export const handler = middy(app)
-  .use(captureLambdaHandler(tracer, TRACE_HANDLER_OPTIONS))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = withTelemetry(app, { logger, metrics, tracer });

@@ -2,14 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../core/errors.js';
 import { PROJECT_ROOT } from '../../lib/bundling.js';
-import {
-  CONFIG_KEYS,
-  ConfigSchema,
-  InvalidConfigError,
-  MAX_POLICY_JSON_BYTES,
-  parseConfig,
-} from '../../lib/config.js';
+import { CONFIG_KEYS, ConfigSchema, MAX_POLICY_JSON_BYTES, parseConfig } from '../../lib/config.js';
 import { CDK_JSON_CONTEXT } from './synth.js';
 
 const parse = (context: Record<string, unknown>) => parseConfig(context, { baseDir: PROJECT_ROOT });
@@ -17,7 +12,7 @@ const failure = (context: Record<string, unknown>): string => {
   try {
     parse(context);
   } catch (err) {
-    expect(err).toBeInstanceOf(InvalidConfigError);
+    expect(err).toBeInstanceOf(ConfigError);
     return (err as Error).message;
   }
   throw new Error('expected the configuration to be rejected');

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, EventSchema, LIMITS } from '#core/contract/event-contract.js';
+import {
+  EVENT_TYPES,
+  EventSchema,
+  LIMITS,
+  MODIFIER_ORDER,
+  ModifierSchema,
+  orderModifiers,
+} from '#core/contract/event-contract.js';
 import { parseEvent, validateEvent } from '#core/contract/validate.js';
 import { arbEvent } from '../../fixtures/arbitraries.js';
 import { makeEvent, oneOfEachType } from '../../fixtures/events.js';
@@ -176,6 +183,19 @@ describe('validation fast path (Ajv from the emitted JSON Schema) agrees with zo
         if (result.ok && viaZod.success) expect(result.event).toEqual(viaZod.data);
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('modifier order', () => {
+  it('is the schema order, and orderModifiers puts any held set in it, each once', () => {
+    expect(MODIFIER_ORDER).toEqual(ModifierSchema.options);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...ModifierSchema.options, 'hyper')), (held) => {
+        const expected = MODIFIER_ORDER.filter((m) => held.includes(m));
+        expect(orderModifiers(held)).toEqual(expected);
+        expect(orderModifiers(new Set(held))).toEqual(expected);
+      }),
     );
   });
 });

@@ -268,6 +268,16 @@ describe('scrubber: properties', () => {
 });
 
 describe('scrubber: linear time', () => {
+  it('runs its own copies of the global regexes: the shared definitions are frozen and untouched', () => {
+    expect(SCRUBBER_PATTERNS.every((re) => Object.isFrozen(re))).toBe(true);
+    const a = createScrubber({ key: KEY });
+    const b = createScrubber({ key: KEY });
+    const text =
+      'mail jane@example.com, card 4111 1111 1111 1111, see https://x.example/?t=abc <EMAIL:0a1b2c>';
+    expect(b.scrub(text)).toEqual(a.scrub(text));
+    expect(SCRUBBER_PATTERNS.every((re) => re.lastIndex === 0)).toBe(true);
+  });
+
   it.each(SCRUBBER_PATTERNS.map((re) => [re.source.slice(0, 50), re] as const))(
     'pattern %s is ReDoS-safe',
     (_s, re) => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { WorktraceEventInput } from '#core/contract/event-contract.js';
+import { SERVER_TYPING_RUN } from '#core/contract/typing-run.js';
 import { staticOptOutRegistry } from '#core/ports.js';
 import { PolicyError, parsePolicy } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
-import { redactBatch, SessionStates } from '#core/redact/transform.js';
+import { joinModifiers, redactBatch, SessionStates } from '#core/redact/transform.js';
 import { makeEvent } from '../../fixtures/events.js';
 import { sources, TEST_KEY, testContext, testPolicy } from '../../fixtures/redact.js';
 
@@ -209,6 +210,58 @@ describe('redactBatch: keys and text', () => {
     expect(JSON.parse(out.rows[0]?.findings ?? '{}')).toEqual({ EMAIL: 1, URL_QUERY: 1 });
   });
 
+  it(`ends a run at a typing pause of SERVER_TYPING_RUN.idleMs (${SERVER_TYPING_RUN.idleMs} ms) or more, not shorter`, async () => {
+    const t0 = Date.UTC(2026, 10, 2, 9, 0, 0);
+    // typed() presses its first key 80 ms after its start; the last key down of 'ab' is at t0 + 200.
+    const runs = async (gap: number) => {
+      const events = [...typed('ab', 1, t0), ...typed('cd', 10, t0 + 200 - 80 + gap)];
+      const out = await redactBatch(sources(events), testContext());
+      return out.rows.filter((r) => r.event_type === 'text').map((r) => r.text);
+    };
+    expect(await runs(SERVER_TYPING_RUN.idleMs - 1)).toEqual(['abcd']);
+    expect(await runs(SERVER_TYPING_RUN.idleMs)).toEqual(['ab', 'cd']);
+  });
+
+  it('a backspace with ctrl/alt/meta held does not edit the run: it ends it and is kept as a key', async () => {
+    const events = [
+      ...typed('word', 1),
+      makeEvent('key_down', { key: 'Backspace', keyClass: 'backspace', modifiers: ['ctrl'], seq: 20 }),
+      makeEvent('key_up', { key: 'Backspace', keyClass: 'backspace', modifiers: ['ctrl'], seq: 21 }),
+    ];
+    const out = await redactBatch(sources(events), testContext());
+    expect(out.rows.map((r) => [r.event_type, r.text ?? r.key_class, r.modifiers ?? null])).toEqual([
+      ['text', 'word', null],
+      ['key_down', 'backspace', 'ctrl'],
+      ['key_up', 'backspace', 'ctrl'],
+    ]);
+  });
+
+  it('a backspace with nothing left in the run, or after the idle time, is kept as a key with its key up', async () => {
+    const t0 = Date.UTC(2026, 10, 2, 9, 0, 0);
+    const erased = await redactBatch(sources(typed('a\b\b', 1, t0)), testContext());
+    expect(erased.rows.map((r) => [r.event_type, r.text ?? r.key_class, r.key_count ?? null])).toEqual([
+      ['text', '', 2],
+      ['key_down', 'backspace', null],
+      ['key_up', 'backspace', null],
+    ]);
+    const late = await redactBatch(
+      sources([...typed('ab', 1, t0), ...typed('\b', 10, t0 + 200 - 80 + SERVER_TYPING_RUN.idleMs)]),
+      testContext(),
+    );
+    expect(late.rows.map((r) => [r.event_type, r.text ?? r.key_class])).toEqual([
+      ['text', 'ab'],
+      ['key_down', 'backspace'],
+      ['key_up', 'backspace'],
+    ]);
+  });
+
+  it('joins modifiers in the contract order', () => {
+    expect(joinModifiers(['fn', 'meta', 'shift', 'alt', 'ctrl'])).toBe('ctrl+alt+shift+meta+fn');
+    expect(joinModifiers(['shift', 'shift'])).toBe('shift');
+    expect(joinModifiers([])).toBeNull();
+    expect(joinModifiers(undefined)).toBeNull();
+  });
+
   it('keeps session state across batches of one container', async () => {
     const sessions = new SessionStates();
     const ctx = testContext(testPolicy({ excludedApps: ['keepassxc'] }), { sessions });
@@ -234,5 +287,23 @@ describe('redactBatch: quarantine', () => {
     for (const raw of ['alice@example.com', 'LAPTOP-7F3K2', 'carol@example.com', 'PC-99', '4111 1111'])
       expect(blob).not.toContain(raw);
     expect(out.quarantine[1]?.scrubbed_payload).toContain(pz.of('device', 'PC-99'));
+  });
+
+  it('quarantines payloads whose keys are Object.prototype names instead of failing the batch', async () => {
+    const out = await redactBatch(
+      sources([
+        '{"constructor":"x"}',
+        '{"__proto__":"bob@example.com","toString":"y"}',
+        '{"a":{"constructor":"jim@example.com"}}',
+        makeEvent('mouse_move'),
+      ]),
+      testContext(),
+    );
+    expect(out.quarantine).toHaveLength(3);
+    expect(out.rows).toHaveLength(1);
+    const blob = JSON.stringify(out.quarantine);
+    expect(blob).not.toContain('bob@example.com');
+    expect(blob).not.toContain('jim@example.com');
+    expect(JSON.parse(out.quarantine[1]?.scrubbed_payload ?? '{}')).toHaveProperty(['__proto__']);
   });
 });
