@@ -4,7 +4,7 @@
  * same actions whatever order or duplication they arrive in (rows are sorted by seq and deduplicated).
  */
 import { createHash } from 'node:crypto';
-import { orderModifiers } from '../contract/event-contract.js';
+import { hasCommandModifier, type Modifier, orderModifiers } from '../contract/event-contract.js';
 import { deleteLastCodePoint } from '../contract/typing-run.js';
 import type { ActionRow, EventRow } from '../lake/schema.js';
 import { dedupeByEventId } from './dedupe.js';
@@ -105,11 +105,8 @@ export function stableId(...parts: readonly (string | number)[]): string {
   return createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 32);
 }
 
-/** Modifiers that make a key a chord (shift alone only changes the character). */
-const CHORD_MODIFIERS: ReadonlySet<string> = new Set(['ctrl', 'alt', 'meta']);
-
 /** A row's modifiers, lower case, in canonical order (MODIFIER_ORDER, from the contract schema). */
-function canonicalModifiers(mods: string | null | undefined): string[] {
+function canonicalModifiers(mods: string | null | undefined): Modifier[] {
   if (!mods) return [];
   return orderModifiers(mods.toLowerCase().split('+').filter(Boolean));
 }
@@ -455,7 +452,7 @@ export class SessionReducer {
     if (cls === 'modifier') return; // modifiers alone are not actions; they qualify the next key
     const mods = canonicalModifiers(row.modifiers);
     const prev = this.last();
-    if (mods.some((m) => CHORD_MODIFIERS.has(m)) || (mods.length > 0 && cls !== 'char')) {
+    if (hasCommandModifier({ modifiers: mods }) || (mods.length > 0 && cls !== 'char')) {
       const keys = [...mods, keyName].join('+');
       if (heldBefore && prev?.action_type === 'hotkey' && prev.keys === keys) {
         // OS auto-repeat of a held chord.
