@@ -31,6 +31,9 @@ export class FileObjectStore implements ObjectStore {
         throw new PreconditionFailedError(`${key} changed since it was read`);
       }
     }
+    if (options.ifNoneMatch === '*' && (await this.get(key)) !== undefined) {
+      throw new PreconditionFailedError(`${key} exists already`);
+    }
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, body);
   }

@@ -8,7 +8,13 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type ObjectInfo, type ObjectStore, PreconditionFailedError, type PutOptions } from '#core/ports.js';
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  type ObjectVersion,
+  PreconditionFailedError,
+  type PutOptions,
+} from '#core/ports.js';
 
 /** Server-side encryption for every write; the bucket default covers it when omitted. */
 export interface S3StoreEncryption {
@@ -36,12 +42,19 @@ export class S3ObjectStore implements ObjectStore {
         Body: body,
         ContentType: options.contentType,
         ...(options.ifMatch ? { IfMatch: options.ifMatch } : {}),
+        ...(options.ifNoneMatch ? { IfNoneMatch: options.ifNoneMatch } : {}),
         ...(this.encryption
           ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.encryption.kmsKeyId }
           : {}),
       }),
     ).catch((err: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
-      if (err.name === 'PreconditionFailed' || err.$metadata?.httpStatusCode === 412) {
+      // 412: the condition failed; 409: a concurrent conditional write to the same key won.
+      if (
+        err.name === 'PreconditionFailed' ||
+        err.name === 'ConditionalRequestConflict' ||
+        err.$metadata?.httpStatusCode === 412 ||
+        err.$metadata?.httpStatusCode === 409
+      ) {
         throw new PreconditionFailedError(`${key} changed since it was read`);
       }
       throw err;
@@ -81,12 +94,70 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** Lists every version and delete marker under a prefix (ListObjectVersions, all pages). */
+  async listVersions(prefix: string): Promise<ObjectVersion[]> {
+    const out: ObjectVersion[] = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionMarker,
+        }),
+      );
+      const add = (
+        list: { Key?: string; VersionId?: string; IsLatest?: boolean; LastModified?: Date }[],
+        deleteMarker: boolean,
+      ) => {
+        for (const v of list) {
+          if (v.Key === undefined || v.VersionId === undefined) continue;
+          out.push({
+            key: v.Key,
+            versionId: v.VersionId,
+            isLatest: v.IsLatest ?? false,
+            deleteMarker,
+            ...(v.LastModified ? { lastModified: v.LastModified } : {}),
+          });
+        }
+      };
+      add(page.Versions ?? [], false);
+      add(page.DeleteMarkers ?? [], true);
+      if (!page.IsTruncated) return out;
+      keyMarker = page.NextKeyMarker;
+      versionMarker = page.NextVersionIdMarker;
+    }
+  }
+
+  /** Returns one version's bytes (GetObject with VersionId). */
+  async getVersion(key: string, versionId: string): Promise<Uint8Array | undefined> {
+    return this.getObject(key, versionId);
+  }
+
+  /** Deletes one version or delete marker for good (DeleteObject with VersionId). */
+  async deleteVersion(key: string, versionId: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }));
+  }
+
   async get(key: string): Promise<Uint8Array | undefined> {
+    return this.getObject(key);
+  }
+
+  private async getObject(key: string, versionId?: string): Promise<Uint8Array | undefined> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
+      );
       return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
     } catch (err) {
-      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return undefined;
+      const name = (err as { name?: string }).name;
+      if (err instanceof NoSuchKey || name === 'NoSuchKey' || name === 'NoSuchVersion') return undefined;
       throw err;
     }
   }

@@ -2,7 +2,7 @@
  * On-device privacy: what the agent does before anything leaves the machine. Applies the policy's
  * opt-outs, role exclusions and app/domain exclusions (the rules shared with the redactor), drops text
  * from secure fields, and coalesces printable keys into one field-level `text` event per typing run, so
- * characters never travel one key at a time.
+ * characters never travel one key at a time. Every `text` event carries the focus it was typed under.
  */
 import { createHash } from 'node:crypto';
 import { type EventOf, isTypingKey, type WorktraceEvent } from '#core/contract/event-contract.js';
@@ -24,6 +24,11 @@ export interface CoalesceOptions {
   readonly idleMs?: number;
   /** A run this long (UTF-16 units) is sent and a new one started. @default AGENT_TYPING_RUN.maxChars (LIMITS.maxTextChars) */
   readonly maxChars?: number;
+  /**
+   * Users of this device who opted out (raw ids, known only on the device; nothing of theirs is sent).
+   * The policy's `optedOutUsers` holds server-side pseudonyms the device cannot compute. @default none
+   */
+  readonly optedOutUsers?: readonly string[];
 }
 
 interface Field {
@@ -36,8 +41,16 @@ interface Field {
 /** A run remembers its first key: the text event takes its ids and envelope from it. */
 type Run = TypingRun<Field, EventOf<'key_down'>>;
 
+/** The focus text is typed under, stamped on every `text` event (the redactor's context for it). */
+interface Focus {
+  readonly appId: string;
+  readonly processName: string;
+  readonly url: string | undefined;
+}
+
 interface SessionState {
   field: Field;
+  focus: Focus | null;
   excludedBy: ExclusionReason | null;
   run: Run | null;
 }
@@ -51,6 +64,18 @@ function fieldOf(e: EventOf<'ui_element'>): Field {
     .digest('hex')
     .slice(0, 24)}`;
   return { id, role: e.role, name: e.name, secure: e.secure };
+}
+
+/**
+ * A text event stamped with the focus it was typed under, unless it carries a context of its own or the
+ * session's focus is not known: a redactor that does not know the session (a new container, a retry)
+ * judges the text on this context instead of dropping it.
+ */
+function withContext(e: EventOf<'text'>, focus: Focus | null): EventOf<'text'> {
+  if (focus === null || e.appId !== undefined) return e;
+  const stamped: EventOf<'text'> = { ...e, appId: focus.appId, processName: focus.processName };
+  if (focus.url !== undefined) stamped.url = focus.url;
+  return stamped;
 }
 
 /** Stateful per-session filter; `accept` returns the events to send now (possibly none). */
@@ -70,7 +95,7 @@ export class DevicePrivacy {
 
   constructor(policy: Policy, options: CoalesceOptions = {}) {
     this.exclusions = exclusionsOf(policy);
-    this.optedOut = new Set(policy.optedOutUsers);
+    this.optedOut = new Set(options.optedOutUsers);
     this.typing = {
       idleMs: options.idleMs ?? AGENT_TYPING_RUN.idleMs,
       maxChars: options.maxChars ?? AGENT_TYPING_RUN.maxChars,
@@ -81,7 +106,7 @@ export class DevicePrivacy {
     const key = `${e.userId}\u001f${e.sessionId}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = { field: NO_FIELD, excludedBy: null, run: null };
+      s = { field: NO_FIELD, focus: null, excludedBy: null, run: null };
       this.sessions.set(key, s);
     }
     return s;
@@ -104,6 +129,7 @@ export class DevicePrivacy {
     if (e.type === 'focus') {
       this.close(s, out);
       s.field = NO_FIELD;
+      s.focus = { appId: e.appId, processName: e.processName, url: e.url };
       s.excludedBy = this.exclusions.focusExclusion(e.appId, e.processName, e.url);
     }
     if (s.excludedBy !== null) {
@@ -131,7 +157,7 @@ export class DevicePrivacy {
           return out;
         }
         this.close(s, out);
-        out.push(e);
+        out.push(withContext(e, s.focus));
         return out;
       case 'key_down':
       case 'key_up':
@@ -211,6 +237,6 @@ export class DevicePrivacy {
     };
     if (first.hostName !== undefined) event.hostName = first.hostName;
     if (first.org !== undefined) event.org = first.org;
-    out.push(event);
+    out.push(withContext(event, s.focus));
   }
 }

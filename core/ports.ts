@@ -17,6 +17,18 @@ export interface PutOptions {
   readonly contentType?: string;
   /** Only write if the object's current ETag is this one (optimistic concurrency). */
   readonly ifMatch?: string;
+  /** `'*'`: only write if no object exists under the key yet (S3 `If-None-Match: *`). */
+  readonly ifNoneMatch?: '*';
+}
+
+/** One version of an object in a versioned bucket (a delete marker is a version too). */
+export interface ObjectVersion {
+  readonly key: string;
+  readonly versionId: string;
+  /** The current version of the key (a current delete marker hides every version of it). */
+  readonly isLatest: boolean;
+  readonly deleteMarker: boolean;
+  readonly lastModified?: Date;
 }
 
 /** A bucket-like object store (one per lake zone). */
@@ -34,6 +46,12 @@ export interface ObjectStore {
    * versions do not implement it.
    */
   deleteOtherVersions?(key: string): Promise<number>;
+  /** Lists every version and delete marker under a prefix (all pages). Versioned stores only. */
+  listVersions?(prefix: string): Promise<ObjectVersion[]>;
+  /** Returns one version's bytes, or undefined when it does not exist. Versioned stores only. */
+  getVersion?(key: string, versionId: string): Promise<Uint8Array | undefined>;
+  /** Deletes one version (or delete marker) for good. Versioned stores only. */
+  deleteVersion?(key: string, versionId: string): Promise<void>;
 }
 
 /** A conditional write found the object changed since it was read (another writer got there first). */

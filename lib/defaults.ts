@@ -2,13 +2,15 @@
  * Secure defaults in one place. Constructs spread these and never let props override the
  * security-critical parts (encryption, public access, TLS, ownership).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ConfigError } from '#core/errors.js';
 
 /** Bucket settings no zone may relax. */
 export const SECURE_BUCKET = {
@@ -28,6 +30,53 @@ export const SECURE_KEY = {
   keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
   keyUsage: kms.KeyUsage.ENCRYPT_DECRYPT,
 } as const;
+
+/**
+ * Who may change the key policy of a data key: the CDK bootstrap's CloudFormation execution role (the
+ * synthesizer's, so a custom qualifier is followed) and the account's root user (break-glass). Every other
+ * principal is denied `kms:PutKeyPolicy`, whatever its IAM policies say. A stack whose synthesizer has no
+ * execution role (not a DefaultStackSynthesizer) must name its deployer explicitly.
+ */
+export function keyPolicyAdministrators(scope: Stack, deployerArn?: string): string[] {
+  const synthesizer = scope.synthesizer;
+  const deployer =
+    deployerArn ??
+    (synthesizer instanceof DefaultStackSynthesizer
+      ? Fn.sub(synthesizer.cloudFormationExecutionRoleArn)
+      : undefined);
+  if (!deployer)
+    throw new ConfigError(
+      `${scope.node.path}: the stack synthesizer has no CloudFormation execution role; pass the deployer ARN`,
+    );
+  return [deployer, scope.formatArn({ service: 'iam', region: '', resource: 'root' })];
+}
+
+/**
+ * Key-policy guards of every key that protects personal data. Nobody can hand themselves use of the key:
+ * grants are refused unless an AWS service creates them for a resource it manages (none here needs one),
+ * and the key policy can be changed only by `administrators` (keyPolicyAdministrators), so an IAM principal
+ * allowed `kms:CreateGrant` or `kms:PutKeyPolicy` on `*` gains nothing on these keys.
+ */
+export function dataKeyPolicyGuards(administrators: readonly string[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsToPrincipals',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyKeyPolicyChangesOutsideDeployments',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:PutKeyPolicy'],
+      resources: ['*'],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...administrators] } },
+    }),
+  ];
+}
 
 /** Days a destroyed key waits before deletion (the KMS minimum, only used with allowDestroy). */
 export const KEY_PENDING_WINDOW = Duration.days(7);

@@ -1,13 +1,15 @@
 /**
- * Governance: the erase function (right to erasure in AWS), the object-locked audit bucket its receipts go
- * to, the opt-out registry location, and the daily canary with an alarm when it fails.
+ * Governance: the erase function (right to erasure, opt-outs and their follow-up sweeps in AWS) with its
+ * sweep schedule and failure alarm, the object-locked audit bucket its receipts go to, the opt-out registry
+ * location, and the daily canary with an alarm when it fails.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -19,7 +21,13 @@ import { CanaryEnvSchema } from '../lambdas/canary/env.js';
 import { EraseEnvSchema } from '../lambdas/erase/env.js';
 import { grantAthenaQuery } from './analyst-access.js';
 import type { DataLake } from './data-lake.js';
-import { KEY_PENDING_WINDOW, SECURE_BUCKET, SECURE_KEY } from './defaults.js';
+import {
+  dataKeyPolicyGuards,
+  KEY_PENDING_WINDOW,
+  keyPolicyAdministrators,
+  SECURE_BUCKET,
+  SECURE_KEY,
+} from './defaults.js';
 import type { IngestStream } from './ingest-stream.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, logicalIdOf, objectsFinding } from './nag.js';
 import { glueDatabaseName, workgroupName } from './names.js';
@@ -45,6 +53,18 @@ export interface GovernanceProps {
   readonly canaryWaitSeconds?: number;
   /** Log retention. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Retention of the ingest stream: an erasure's or opt-out's follow-up sweep is due once it has passed.
+   * @default the ingest stream's own retention (24 hours when it sets none)
+   */
+  readonly streamRetention?: Duration;
+  /**
+   * Pseudonym data keys retired by a rotation whose rows are still in the lake (base64 KMS ciphertexts
+   * under the pseudonym key): erasure searches the subject under each. @default none
+   */
+  readonly retiredEncryptedDataKeys?: readonly string[];
+  /** How often the erase function runs the follow-up sweeps that are due. @default Duration.hours(1) */
+  readonly sweepInterval?: Duration;
 }
 
 /** Erase function, audit bucket, canary function, schedule and alarm. */
@@ -53,8 +73,15 @@ export class Governance extends Construct {
   public readonly auditBucket: s3.Bucket;
   /** Key of the audit bucket. */
   public readonly auditKey: kms.Key;
-  /** The erase function (invoke with `{"user": "<raw id>"}`), its log group and role. */
+  /**
+   * The erase function (invoke with `{"user": "<raw id>"}`, or `{"action": "opt-out"|"opt-in", "user": …}`),
+   * its log group and role.
+   */
   public readonly erase: PipelineFunction<typeof EraseEnvSchema>;
+  /** Runs the due follow-up sweeps (`{"action": "sweep"}`) every `sweepInterval`. */
+  public readonly sweepRule: events.Rule;
+  /** Alarm: an erasure, opt-out or follow-up sweep failed. */
+  public readonly eraseAlarm: cloudwatch.Alarm;
   /** The canary function, its log group and role. */
   public readonly canary: PipelineFunction<typeof CanaryEnvSchema>;
   /** Daily canary schedule, when on. */
@@ -73,6 +100,9 @@ export class Governance extends Construct {
       pendingWindow: KEY_PENDING_WINDOW,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Holds subject content: no principal may grant itself use of the key or rewrite its policy.
+    for (const guard of dataKeyPolicyGuards(keyPolicyAdministrators(Stack.of(this))))
+      this.auditKey.addToResourcePolicy(guard);
     this.auditBucket = new s3.Bucket(this, 'Audit', {
       ...SECURE_BUCKET,
       encryption: s3.BucketEncryption.KMS,
@@ -88,15 +118,22 @@ export class Governance extends Construct {
     });
     this.optOutRegistryUri = `s3://${lake.eventsBucket.bucketName}/${OPT_OUT_REGISTRY_KEY}`;
 
-    // Erase: read, rewrite and delete (incl. old versions) in every data zone; write receipts.
+    // Erase: read, rewrite and delete (incl. old versions) in every data zone; clear the query results;
+    // write receipts. Also serves opt-outs and the scheduled follow-up sweeps.
+    const streamHours =
+      props.streamRetention?.toHours() ??
+      (props.ingest.stream.node.defaultChild as kinesis.CfnStream).retentionPeriodHours ??
+      24;
+    const retired = props.retiredEncryptedDataKeys ?? [];
     this.erase = new PipelineFunction(this, 'Erase', {
       name: 'erase',
-      description: 'erase a subject from every zone, register the opt-out, write a receipt',
+      description: 'erase or opt out a subject from every zone, run due follow-up sweeps, write receipts',
       envSchema: EraseEnvSchema,
       environment: {
         EVENTS_BUCKET: lake.eventsBucket.bucketName,
         QUARANTINE_BUCKET: lake.quarantineBucket.bucketName,
         CURATED_BUCKET: lake.curatedBucket.bucketName,
+        ATHENA_RESULTS_BUCKET: lake.athenaResultsBucket.bucketName,
         AUDIT_BUCKET: this.auditBucket.bucketName,
         EVENTS_KMS_KEY_ARN: lake.eventsKey.keyArn,
         QUARANTINE_KMS_KEY_ARN: lake.quarantineKey.keyArn,
@@ -104,11 +141,15 @@ export class Governance extends Construct {
         AUDIT_KMS_KEY_ARN: this.auditKey.keyArn,
         PSEUDONYM_KEY_ARN: props.pseudonymKey.key.keyArn,
         PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
+        ...(retired.length > 0 ? { PSEUDONYM_RETIRED_DATA_KEYS: retired.join(',') } : {}),
+        STREAM_RETENTION_HOURS: String(streamHours),
       },
       failedInvocations: {
         withoutQueueBecause:
-          'Invoked synchronously by an operator (worktrace erase / aws lambda invoke), who sees the failure; never asynchronously.',
+          'Operators invoke it synchronously and see the failure; a failed scheduled sweep stays pending and the ' +
+          'next scheduled run retries it, while the EraseFailed alarm reports the failure.',
       },
+      retryAttempts: 0,
       withParquetWasm: true,
       memorySize: 2048,
       timeout: Duration.minutes(15),
@@ -120,16 +161,25 @@ export class Governance extends Construct {
       lake.grantReadWrite(z, eraseRole);
       lake.grantDelete(z, eraseRole);
     }
+    // Query results are a cache: listed and deleted (every version), never read.
+    lake.grantDelete('athenaResults', eraseRole);
+    eraseRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [lake.athenaResultsBucket.bucketArn],
+      }),
+    );
+    const versioned = [...zones.map((z) => lake.bucket(z)), lake.athenaResultsBucket];
     eraseRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:ListBucketVersions', 's3:DeleteObjectVersion'],
-        resources: zones.flatMap((z) => [lake.bucket(z).bucketArn, lake.bucket(z).arnForObjects('*')]),
+        resources: versioned.flatMap((b) => [b.bucketArn, b.arnForObjects('*')]),
       }),
     );
     this.auditBucket.grantRead(eraseRole);
     this.auditBucket.grantPut(eraseRole);
     props.pseudonymKey.grantDecrypt(eraseRole);
-    const zoneBuckets = [...zones.map((z) => lake.bucket(z)), this.auditBucket];
+    const zoneBuckets = [...versioned, this.auditBucket];
     acknowledgeFindings(
       eraseRole,
       'AwsSolutions-IAM5',
@@ -140,8 +190,35 @@ export class Governance extends Construct {
         'Action::s3:DeleteObject*',
       ],
       'Erasure must find, rewrite and delete objects (and their old versions) anywhere in the three data zones, ' +
-        'and read and add receipts in the audit bucket; scoped to those buckets and their keys only.',
+        'delete query results (every version) in the athena-results zone, and read and add receipts in the ' +
+        'audit bucket; scoped to those buckets and their keys only.',
     );
+    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+      description:
+        'worktrace: follow-up sweeps of erasures and opt-outs once the stream retention has passed',
+      schedule: events.Schedule.rate(props.sweepInterval ?? Duration.hours(1)),
+      targets: [
+        new targets.LambdaFunction(this.erase.function, {
+          event: events.RuleTargetInput.fromObject({ action: 'sweep' }),
+          retryAttempts: 0,
+        }),
+      ],
+    });
+    Validations.of(this.sweepRule).acknowledge({
+      id: 'Serverless-EventBusDLQ',
+      reason:
+        'A due sweep stays pending in the curated zone until it succeeds; the next scheduled run picks it up. Nothing to redeliver.',
+    });
+    this.eraseAlarm = new cloudwatch.Alarm(this, 'EraseFailed', {
+      alarmDescription:
+        'worktrace: an erasure, opt-out or follow-up sweep failed (a failed sweep stays pending and is retried)',
+      metric: this.erase.function.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.eraseAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
 
     // Canary: send through the stream like an agent, then search the zones and views.
     this.canary = new PipelineFunction(this, 'Canary', {

@@ -1,11 +1,11 @@
 /** The ingest stream: Kinesis encrypted with its own customer-managed key, plus the agents' policy. */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Effect, ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { KEY_PENDING_WINDOW, SECURE_KEY } from './defaults.js';
+import { dataKeyPolicyGuards, KEY_PENDING_WINDOW, keyPolicyAdministrators, SECURE_KEY } from './defaults.js';
 
 /** Props of IngestStream. */
 export interface IngestStreamProps {
@@ -38,6 +38,9 @@ export class IngestStream extends Construct {
       pendingWindow: KEY_PENDING_WINDOW,
       removalPolicy,
     });
+    // Holds subject content: no principal may grant itself use of the key or rewrite its policy.
+    for (const guard of dataKeyPolicyGuards(keyPolicyAdministrators(Stack.of(this))))
+      this.key.addToResourcePolicy(guard);
     this.stream = new kinesis.Stream(this, 'Stream', {
       encryption: kinesis.StreamEncryption.KMS,
       encryptionKey: this.key,

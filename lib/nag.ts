@@ -17,6 +17,11 @@ export function objectsFinding(bucket: IConstruct): string {
   return `Resource::<${logicalIdOf(bucket)}.Arn>/*`;
 }
 
+/** The IAM5 finding for "every object under this prefix of this bucket" (`<bucket>.Arn/<prefix>*`). */
+export function prefixFinding(bucket: IConstruct, prefix: string): string {
+  return `Resource::<${logicalIdOf(bucket)}.Arn>/${prefix}*`;
+}
+
 /** Acknowledges each finding of one rule on one construct with the same reason. */
 export function acknowledgeFindings(
   construct: IConstruct,

@@ -13,6 +13,11 @@ export function workgroupName(stage: string): string {
   return `worktrace-${stage}`;
 }
 
+/** Name of the analysts' own workgroup for a stage (its results prefix is `<name>/`). */
+export function analystWorkgroupName(stage: string): string {
+  return `${workgroupName(stage)}-analysts`;
+}
+
 /** Glue database name for a stage (Glue names allow only lower case, digits and underscores). */
 export function glueDatabaseName(stage: string): string {
   return `worktrace_${stage.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;

@@ -1,7 +1,8 @@
 /**
  * Query layer: the Glue database and tables over the lake (Parquet and JSON, partition projection, no
- * crawlers), the locked Athena workgroup (engine v3, enforced configuration, SSE-KMS results, bytes-scanned
- * cutoff), and the training-set views as Glue VIRTUAL_VIEW tables (Presto view definitions of the very SQL
+ * crawlers), two locked Athena workgroups (engine v3, enforced configuration, SSE-KMS results, bytes-scanned
+ * cutoff, each with its own results prefix): the pipeline's (`worktrace-<stage>`: canary, platform team,
+ * privacy officer) and the analysts' (`worktrace-<stage>-analysts`), and the training-set views as Glue VIRTUAL_VIEW tables (Presto view definitions of the very SQL
  * files local mode runs on DuckDB). Column lists come from core/lake/schema.ts, the same data the
  * Parquet writers use.
  */
@@ -14,7 +15,7 @@ import { Construct } from 'constructs';
 import { glueTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef } from '#core/lake/schema.js';
 import { bindViewParams, type ViewParams } from '#core/views/dialect.js';
 import { VIEWS, viewSql } from '#core/views/registry.js';
-import { glueDatabaseName, workgroupName } from './names.js';
+import { analystWorkgroupName, glueDatabaseName, workgroupName } from './names.js';
 
 /** Props of QueryLayer. */
 export interface QueryLayerProps {
@@ -83,7 +84,7 @@ export function prestoViewText(
   return `/* Presto View: ${Buffer.from(JSON.stringify(definition)).toString('base64')} */`;
 }
 
-/** Glue database, tables with projection, the Athena workgroup and the views. */
+/** Glue database, tables with projection, the Athena workgroups and the views. */
 export class QueryLayer extends Construct {
   /** The Glue database. */
   public readonly database: glue.CfnDatabase;
@@ -91,10 +92,16 @@ export class QueryLayer extends Construct {
   public readonly tables: Record<string, glue.CfnTable>;
   /** Glue VIRTUAL_VIEW tables by view id. */
   public readonly views: Record<string, glue.CfnTable>;
-  /** The Athena workgroup. */
+  /** The pipeline's workgroup (canary, platform team, privacy officer): every table and view. */
   public readonly workgroup: athena.CfnWorkGroup;
-  /** Where query results land. */
+  /** Where the pipeline workgroup's results land (`s3://<athena-results>/<workgroup>/`). */
   public readonly resultsUri: string;
+  /** The analysts' workgroup: only the analyst role may use it (lib/analyst-access.ts). */
+  public readonly analystWorkgroup: athena.CfnWorkGroup;
+  /** Key prefix of the analysts' results in the athena-results bucket (`<analyst workgroup>/`). */
+  public readonly analystResultsPrefix: string;
+  /** Where the analysts' results (and their UNLOAD exports) land. */
+  public readonly analystResultsUri: string;
   /** Key of the Data Catalog encryption, when switched on. */
   public readonly catalogKey?: kms.Key;
 
@@ -171,25 +178,39 @@ export class QueryLayer extends Construct {
       this.tables[table.name] = t;
     }
 
-    this.resultsUri = `s3://${props.buckets.athenaResults.bucketName}/${workgroupName(props.stage)}/`;
-    this.workgroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
-      name: workgroupName(props.stage),
-      description: `worktrace ${props.stage}: analysts query curated training sets here`,
-      state: 'ENABLED',
-      recursiveDeleteOption: false,
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        requesterPaysEnabled: false,
-        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10_000_000_000,
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        resultConfiguration: {
-          outputLocation: this.resultsUri,
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.resultsKey.keyArn },
-          expectedBucketOwner: stack.account,
+    const lockedWorkgroup = (id: string, name: string, description: string) =>
+      new athena.CfnWorkGroup(this, id, {
+        name,
+        description,
+        state: 'ENABLED',
+        recursiveDeleteOption: false,
+        workGroupConfiguration: {
+          enforceWorkGroupConfiguration: true,
+          publishCloudWatchMetricsEnabled: true,
+          requesterPaysEnabled: false,
+          bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10_000_000_000,
+          engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+          resultConfiguration: {
+            outputLocation: `s3://${props.buckets.athenaResults.bucketName}/${name}/`,
+            encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: props.resultsKey.keyArn },
+            expectedBucketOwner: stack.account,
+          },
         },
-      },
-    });
+      });
+    this.resultsUri = `s3://${props.buckets.athenaResults.bucketName}/${workgroupName(props.stage)}/`;
+    this.workgroup = lockedWorkgroup(
+      'WorkGroup',
+      workgroupName(props.stage),
+      `worktrace ${props.stage}: the pipeline (canary), platform team and privacy officer query every table here`,
+    );
+    const analysts = analystWorkgroupName(props.stage);
+    this.analystResultsPrefix = `${analysts}/`;
+    this.analystResultsUri = `s3://${props.buckets.athenaResults.bucketName}/${this.analystResultsPrefix}`;
+    this.analystWorkgroup = lockedWorkgroup(
+      'AnalystWorkGroup',
+      analysts,
+      `worktrace ${props.stage}: analysts query the published training-set views here`,
+    );
 
     this.views = {};
     for (const view of VIEWS) {

@@ -39,9 +39,9 @@ export class WorktraceStack extends Stack {
   public readonly sequence: SequenceFunction;
   /** Alarm topic, alarms, dashboard. */
   public readonly monitoring: Monitoring;
-  /** The analyst role. */
+  /** The analyst role, its workgroup and the views it may query. */
   public readonly analyst: AnalystAccess;
-  /** Glue tables, Athena workgroup and training-set views. */
+  /** Glue tables, the pipeline and analyst Athena workgroups, and the training-set views. */
   public readonly query: QueryLayer;
   /** Erase function, audit bucket, canary. */
   public readonly governance: Governance;
@@ -113,11 +113,6 @@ export class WorktraceStack extends Stack {
       quarantineRatioThreshold: c.alarmQuarantineRatio,
       sequenceStaleAfter: Duration.minutes(c.alarmSequenceStaleMinutes),
     });
-    this.analyst = new AnalystAccess(this, 'Analyst', {
-      stage: c.stage,
-      lake: this.lake,
-      ...(c.analystPrincipalArn ? { principalArn: c.analystPrincipalArn } : {}),
-    });
     this.query = new QueryLayer(this, 'Query', {
       stage: c.stage,
       buckets: {
@@ -136,6 +131,12 @@ export class WorktraceStack extends Stack {
       bytesScannedCutoffPerQuery: c.bytesScannedCutoffPerQuery,
       glueCatalogEncryption: c.glueCatalogEncryption,
     });
+    this.analyst = new AnalystAccess(this, 'Analyst', {
+      stage: c.stage,
+      lake: this.lake,
+      query: this.query,
+      ...(c.analystPrincipalArn ? { principalArn: c.analystPrincipalArn } : {}),
+    });
     this.query.catalogKey?.grantDecrypt(this.analyst.role);
     this.governance = new Governance(this, 'Governance', {
       stage: c.stage,
@@ -149,7 +150,8 @@ export class WorktraceStack extends Stack {
     });
     new CfnOutput(this, 'EraseFunctionName', {
       value: this.governance.erase.function.functionName,
-      description: 'Invoke with {"user": "<raw id>"} to erase a subject',
+      description:
+        'Erasure and opt-outs: invoke with {"user": "<raw id>"} to erase a subject, or through worktrace erase --aws / optout add --aws',
     });
     new CfnOutput(this, 'CanaryFunctionName', {
       value: this.governance.canary.function.functionName,
@@ -168,8 +170,12 @@ export class WorktraceStack extends Stack {
       description: 'Glue database of the lake tables and views',
     });
     new CfnOutput(this, 'AthenaResultsUri', {
-      value: this.query.resultsUri,
-      description: 'Query results (and export UNLOAD) location',
+      value: this.query.analystResultsUri,
+      description: "Analysts' query results (and export UNLOAD) location",
+    });
+    new CfnOutput(this, 'PipelineWorkGroup', {
+      value: this.query.workgroup.name,
+      description: 'Athena workgroup of the canary, platform team and privacy officer (every table)',
     });
     new CfnOutput(this, 'AnalystRoleArn', {
       value: this.analyst.role.roleArn,

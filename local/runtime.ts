@@ -24,7 +24,7 @@ import { defaultBucketName, ZONES, type Zone } from '#core/lake/schema.js';
 import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/ports.js';
 import type { Policy } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
-import type { DropReason } from '#core/redact/transform.js';
+import { type DropReason, emptyCounts } from '#core/redact/transform.js';
 import {
   DEFAULT_DECODED_CACHE_ROWS,
   DecodedFileCache,
@@ -373,7 +373,7 @@ export function settingsFromConfig(config: WorktraceConfig): {
 }
 
 function zeroDropped(): Record<DropReason, number> {
-  return { opted_out: 0, excluded_role: 0, excluded_app: 0, excluded_domain: 0, sampled_out: 0 };
+  return emptyCounts().dropped;
 }
 
 async function measure<T>(cost: { wallMs: number; cpuMs: number }, fn: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * commander types and tiny constants only; what actions need lives in the `*-run.ts` modules.
  */
 import type { Command } from 'commander';
-import { glueDatabaseName, workgroupName } from '../../lib/names.js';
+import { analystWorkgroupName, glueDatabaseName } from '../../lib/names.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 
 /** The default policy file used in local mode. */
@@ -48,7 +48,11 @@ export function withLakeSourceOptions(command: Command, stage: string, athena: s
     .option('--stage <name>', 'stage of the local bucket names', stage)
     .option('--lake-dir <dir>', 'read zone objects from this directory instead of the S3 emulator')
     .option('--athena', athena)
-    .option('--workgroup <name>', 'Athena workgroup', workgroupName(stage))
+    .option(
+      '--workgroup <name>',
+      "Athena workgroup (the analysts' one; operators pass worktrace-<stage>)",
+      analystWorkgroupName(stage),
+    )
     .option('--database <name>', 'Glue database', glueDatabaseName(stage));
 }
 

@@ -112,7 +112,8 @@ export async function subjectAccessExport(lake: LocalLake, pseudonym: string): P
   const zones: Record<string, Record<string, unknown>[]> = {
     events: await q(`SELECT * FROM events WHERE user_pseudonym = '${pseudonym}' ORDER BY session_id, seq`),
     quarantine: await q(
-      `SELECT * FROM quarantine WHERE strpos(scrubbed_payload, '${pseudonym}') > 0 ORDER BY shard_id, sequence_number`,
+      // By column; rows written before quarantine carried user_pseudonym are found in the payload.
+      `SELECT * FROM quarantine WHERE user_pseudonym = '${pseudonym}' OR (user_pseudonym IS NULL AND strpos(scrubbed_payload, '${pseudonym}') > 0) ORDER BY shard_id, sequence_number`,
     ),
     actions: await q(
       `SELECT * FROM actions WHERE user_pseudonym = '${pseudonym}' ORDER BY session_id, first_seq`,

@@ -51,6 +51,7 @@ export async function redactFile(
     const outcome = await redactBatch(batch, ctx);
     const written = await writeRedacted(outcome, batch, { events: store, quarantine: store });
     if (!written.ok) throw written.error;
+    outcome.commit();
     objects += written.keys.length;
     for (const r of outcome.rows) ndjson.push(JSON.stringify(r));
     for (const q of outcome.quarantine) quarantine.push(JSON.stringify(q));
@@ -59,6 +60,7 @@ export async function redactFile(
     total.coalesced += c.coalesced;
     total.quarantined += c.quarantined;
     total.textRuns += c.textRuns;
+    total.contentWithheld += c.contentWithheld;
     total.secureTextRemoved += c.secureTextRemoved;
     for (const [k, v] of Object.entries(c.dropped)) total.dropped[k as keyof RedactCounts['dropped']] += v;
     for (const [k, v] of Object.entries(outcome.findings)) findings[k] = (findings[k] ?? 0) + v;

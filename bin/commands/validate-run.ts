@@ -26,7 +26,11 @@ export function formatSummary(summary: ValidationSummary): string {
   return out.join('\n');
 }
 
-/** Validates the file, printing each bad line on stderr and the summary on stdout (exit code 1 if any). */
+/**
+ * Validates the file, printing each bad line on stderr as `line N: <field path>: <problem>` and the
+ * summary on stdout (exit code 1 if any). Nothing of a line's content is printed: paths hold contract
+ * field names, array indexes and `<unknown key #n>`; problems come from the schema, not the input.
+ */
 export async function runValidate(file: string): Promise<void> {
   const summary = await validateFile(file, (line, path, message) => {
     console.error(`line ${line}: ${path}: ${message}`);

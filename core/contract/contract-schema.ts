@@ -94,7 +94,7 @@ export function renderMarkdown(): string {
     '',
     `Generated from \`core/contract/event-contract.ts\` by \`npm run contract\`; do not edit by hand. The JSON Schema is \`${CONTRACT_ARTIFACTS.jsonSchema}\`.`,
     '',
-    `One event per Kinesis record (or per NDJSON line), at most ${LIMITS.maxEventBytes} bytes serialised; every free-text field at most ${LIMITS.maxTextChars} characters. Unknown fields are rejected. A record that breaks the contract goes to the quarantine zone, scrubbed, with the field path that broke it.`,
+    `One event per Kinesis record (or per NDJSON line), at most ${LIMITS.maxEventBytes} bytes serialised; every free-text field at most ${LIMITS.maxTextChars} characters. Unknown fields are rejected. A record that breaks the contract goes to the quarantine zone as structure (the field paths that broke it, each value's type and length, pseudonyms for ids), never as content.`,
     '',
   ];
   for (const v of variants) {

@@ -27,6 +27,9 @@ export const LIMITS = {
 const TS_MIN = 946_684_800_000;
 const TS_MAX = 4_102_444_800_000;
 
+/** The plausible client timestamps the contract accepts (epoch ms). */
+export const TS_RANGE = { min: TS_MIN, max: TS_MAX } as const;
+
 const id = (what: string) => z.string().min(1).max(LIMITS.maxIdChars).describe(what);
 const freeText = (what: string) => z.string().max(LIMITS.maxTextChars).describe(what);
 const coordinate = (what: string) =>
@@ -173,7 +176,12 @@ export const FieldSchema = z
   })
   .describe('The input field text was typed into.');
 
-/** Agent-coalesced text typed into one field. */
+/**
+ * Agent-coalesced text typed into one field. The agent stamps the focus it was typed under (`appId`,
+ * `processName`, `url`, as in the session's last `focus`) so the redactor can apply the app and domain
+ * exclusions to the event itself: a redactor that does not know the session's focus (a new container, a
+ * retry, a forgotten session) drops text that carries no context of its own.
+ */
 export const TextSchema = event('text', 'Text typed into one field, coalesced by the agent.', {
   field: FieldSchema,
   text: freeText('The text typed into the field during this run (after the agent applied backspaces).'),
@@ -182,6 +190,13 @@ export const TextSchema = event('text', 'Text typed into one field, coalesced by
     .describe('True when the OS or the policy marks the field secure; its text never leaves the device.'),
   keyCount: z.number().int().min(0).max(1_000_000).optional().describe('Keys pressed to produce the text.'),
   durationMs: z.number().int().min(0).max(86_400_000).optional().describe('Time from first to last key.'),
+  appId: id(
+    'Application in focus while the text was typed (as in the last focus event). With processName, the context the redactor judges the text on when it does not know the session.',
+  ).optional(),
+  processName: id('Process in focus while the text was typed (as in the last focus event).').optional(),
+  url: freeText(
+    'URL of the active tab while the text was typed, for browsers (as in the last focus event).',
+  ).optional(),
 });
 
 /** A modifier combination coalesced by the agent. */
@@ -289,8 +304,26 @@ export function hasCommandModifier(e: { readonly modifiers: readonly Modifier[] 
   return e.modifiers.some((m) => m === 'ctrl' || m === 'alt' || m === 'meta');
 }
 
-/** True for a key event that types a printable character (char or space class, no ctrl/alt/meta held). */
+/**
+ * True when ctrl or meta is held and alt is not: a command chord such as ctrl+c or cmd+s. With alt held
+ * a key may type a character instead (AltGr, which Windows reports as ctrl+alt; option on macOS).
+ */
+export function isCommandChord(e: { readonly modifiers: readonly Modifier[] }): boolean {
+  const m = e.modifiers;
+  return (m.includes('ctrl') || m.includes('meta')) && !m.includes('alt');
+}
+
+/** True when a key event reports a printable character (anything but control characters). */
+export function producesCharacter(e: { readonly char?: string | undefined }): boolean {
+  return e.char !== undefined && /[^\p{Cc}]/u.test(e.char);
+}
+
+/**
+ * True for a key event that types a printable character: char or space class with no ctrl/alt/meta held,
+ * or with alt held (AltGr, option) and no meta when the key reports the character it typed.
+ */
 export function isTypingKey(e: EventOf<'key_down'> | EventOf<'key_up'>): boolean {
   if (e.keyClass !== 'char' && e.keyClass !== 'space') return false;
-  return !hasCommandModifier(e);
+  if (!hasCommandModifier(e)) return true;
+  return e.modifiers.includes('alt') && !e.modifiers.includes('meta') && producesCharacter(e);
 }

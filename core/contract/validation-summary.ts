@@ -9,7 +9,11 @@ export interface ValidationSummary {
   byType: Record<string, { valid: number; invalid: number }>;
 }
 
-/** Validates each line; calls `onInvalid` once per issue (1-based line numbers) and returns the counts. */
+/**
+ * Validates each line; calls `onInvalid` once per issue (1-based line numbers) and returns the counts.
+ * `path` and `message` name fields and problem kinds only (keys the contract does not declare arrive as
+ * `<unknown key #n>`), so a caller may print them as they are.
+ */
 export async function summariseValidation(
   lines: AsyncIterable<string> | Iterable<string>,
   onInvalid: (line: number, path: string, message: string) => void,

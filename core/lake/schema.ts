@@ -79,7 +79,11 @@ export const EVENTS_TABLE = {
   name: 'events',
   partitionKeys: ['dt', 'hour'],
   columns: [
-    notNull('event_id', 'string', 'Agent-made unique event id (deduplication key).'),
+    notNull(
+      'event_id',
+      'string',
+      'Keyed HMAC of the agent-made event id (deduplication key; the same id always maps to the same value).',
+    ),
     notNull('schema_version', 'int32', 'Event contract version.'),
     notNull('event_type', 'string', 'Event type (contract discriminator).'),
     notNull('user_pseudonym', 'string', 'HMAC-SHA256 pseudonym of the user id.'),
@@ -94,7 +98,11 @@ export const EVENTS_TABLE = {
     ),
     c('org_role', 'string', 'Organisation role (policy attribute).'),
     c('org_department', 'string', 'Organisation department (policy attribute).'),
-    c('key_name', 'string', 'Name of a non-printable key; null for printable keys.'),
+    c(
+      'key_name',
+      'string',
+      'Name of a non-printable key; null for printable keys, class other and any key in a secure field.',
+    ),
     c('key_class', 'string', 'Key class (char, enter, backspace, arrow...).'),
     c('modifiers', 'string', 'Modifiers held, "+"-joined in canonical order (ctrl+alt+shift+meta+fn).'),
     c('button', 'string', 'Mouse button.'),
@@ -103,8 +111,8 @@ export const EVENTS_TABLE = {
     c('dx', 'double', 'Horizontal scroll delta.'),
     c('dy', 'double', 'Vertical scroll delta.'),
     c('text', 'string', 'Scrubbed text typed into one field (text events).'),
-    c('field_id', 'string', 'Scrubbed field identity.'),
-    c('field_role', 'string', 'Field accessibility role.'),
+    c('field_id', 'string', 'Keyed HMAC of the field identity.'),
+    c('field_role', 'string', 'Field accessibility role, scrubbed.'),
     c('field_name', 'string', 'Scrubbed field name.'),
     c('secure', 'boolean', 'Secure field or element (its text is never kept).'),
     c('key_count', 'int32', 'Keys pressed to produce the text.'),
@@ -141,8 +149,9 @@ export const EVENTS_TABLE = {
 } as const satisfies TableDef;
 
 /**
- * Quarantine zone: one JSON object per invalid record (JSON Lines, one object per batch file). The payload
- * is scrubbed before it is written; the raw record never lands anywhere.
+ * Quarantine zone: one JSON object per invalid record (JSON Lines, one object per batch file). It holds the
+ * record's structure, never its content: field paths with types and lengths, pseudonyms for ids, free text
+ * only scrubbed and only where the valid path would have written it. The raw record never lands anywhere.
  */
 export const QUARANTINE_TABLE = {
   name: 'quarantine',
@@ -156,9 +165,14 @@ export const QUARANTINE_TABLE = {
     c('issues', 'string', 'JSON array of {path, message} contract breaches (never content).'),
     c('event_type', 'string', 'Event type, when readable and known.'),
     c(
+      'user_pseudonym',
+      'string',
+      "HMAC-SHA256 pseudonym of the record's user id (any type), when readable; erasure finds rows by it.",
+    ),
+    c(
       'scrubbed_payload',
       'string',
-      'The record after scrubbing and pseudonymisation of every string it holds.',
+      "The record's structure as JSON: values as <type:length>, ids as pseudonyms, free text scrubbed (only where the valid path keeps it); a record that is not JSON as {bytes, hmac}.",
     ),
     c('findings', 'string', 'JSON object of scrubber finding counts per entity type.'),
     c('shard_id', 'string', 'Kinesis shard id.'),

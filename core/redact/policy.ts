@@ -3,12 +3,23 @@
  * zod-validated and versioned; from cdk.json context in the stack, from a file in local mode. Every
  * output row carries the version that produced it.
  */
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
+import { KeyNamer, nameZodIssues } from '../contract/validate.js';
 import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { ENTITY_TYPES } from './scrub-types.js';
 import type { ScrubberOptions } from './scrubber.js';
 
 const term = z.string().min(1).max(256);
+
+/** The shape of a user pseudonym (`core/redact/pseudonym.ts`: HMAC-SHA256, 32 lower-case hex). */
+const USER_PSEUDONYM = /^[0-9a-f]{32}$/;
+
+const appRule = term.refine((a) => a.trim() !== '', 'must name an app id or process name');
+const domainRule = term.refine(
+  (d) => domainRuleHost(d) !== null,
+  'must be a host name such as bank.example.com',
+);
 
 /** The policy schema (every field documented in docs/redaction.md). */
 export const PolicySchema = z.strictObject({
@@ -22,16 +33,34 @@ export const PolicySchema = z.strictObject({
     .default([])
     .describe('Org roles whose events are dropped (case-insensitive).'),
   excludedApps: z
-    .array(term)
+    .array(appRule)
     .max(1000)
     .default([])
-    .describe('App ids or process names (case-insensitive) whose events are dropped while they have focus.'),
+    .describe(
+      'App ids or process names whose events are dropped while they have focus; matched whole, ignoring case, directory and .exe/.app.',
+    ),
   excludedDomains: z
-    .array(term)
+    .array(domainRule)
     .max(1000)
     .default([])
-    .describe('URL host suffixes (e.g. "bank.example.com") whose pages are dropped while they have focus.'),
-  optedOutUsers: z.array(term).max(100_000).default([]).describe('Raw user ids whose events are dropped.'),
+    .describe(
+      'Hosts (e.g. "bank.example.com") whose pages, and those of their subdomains, are dropped while they have focus.',
+    ),
+  optedOutUsers: z
+    .array(
+      z
+        .string()
+        .regex(
+          USER_PSEUDONYM,
+          'must be a user pseudonym (32 lower-case hex characters); raw user ids never go in the policy: ' +
+            'register opt-outs with `worktrace optout add`',
+        ),
+    )
+    .max(100_000)
+    .default([])
+    .describe(
+      'User pseudonyms whose events are dropped; raw ids are rejected (use the opt-out registry, `worktrace optout add`).',
+    ),
   samplingRate: z
     .number()
     .min(0)
@@ -68,20 +97,33 @@ export const PolicySchema = z.strictObject({
 /** A validated policy. */
 export type Policy = z.infer<typeof PolicySchema>;
 
-/** A policy that failed validation; the message names each field path. */
+/** A policy that failed validation; the message names each field path, never a value. */
 export class PolicyError extends WorktraceError {
   override readonly name = 'PolicyError';
   readonly code = ERROR_CODES.policy;
 }
 
-/** Validates a policy object, throwing PolicyError naming every bad field path. */
+/** The names a policy error may print: the policy's fields and the entity types `entityActions` keys. */
+const POLICY_NAMES: ReadonlySet<string> = new Set([...Object.keys(PolicySchema.shape), ...ENTITY_TYPES]);
+
+/**
+ * Validates a policy object, throwing PolicyError naming every bad field path (e.g.
+ * `policy.optedOutUsers.3`) and the kind of problem, never a value: the policy holds names, terms and
+ * ids, and the message reaches synth output and logs. This is the check `cdk synth` runs, so a policy
+ * with raw user ids in `optedOutUsers` never reaches the template or a function's environment.
+ */
 export function parsePolicy(value: unknown): Policy {
   const parsed = PolicySchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
+  const problems = nameZodIssues(parsed.error.issues, value, new KeyNamer(POLICY_NAMES)).map(
     (i) => `policy.${i.path.map(String).join('.') || '(root)'}: ${i.message}`,
   );
   throw new PolicyError(`invalid policy: ${problems.join('; ')}`);
+}
+
+/** The pseudonyms the policy opts out (compare with `Pseudonymizer.of('user', id)`). */
+export function policyOptOuts(policy: Policy): ReadonlySet<string> {
+  return new Set(policy.optedOutUsers);
 }
 
 /** The scrubber options a policy implies, under the given key. */
@@ -106,22 +148,112 @@ export interface Exclusions {
   focusExclusion(appId: string, processName: string, url: string | undefined): ExclusionReason | null;
 }
 
-/** Host of a URL (lower case, userinfo and port dropped), or null. */
-export function hostOf(url: string | undefined): string | null {
-  if (!url) return null;
-  const m = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^/?#@]*@)?([^/?#:]+)/.exec(url);
-  return m?.[1]?.toLowerCase() ?? null;
+/**
+ * A process name or app id as exclusion rules compare it: trimmed (and unquoted), the directory dropped
+ * (`/` or `\`), a trailing `.exe` or `.app` dropped, lower case. `C:\Program Files\KeePassXC\KeePassXC.exe`
+ * and `/Applications/KeePassXC.app` both become `keepassxc`.
+ */
+export function appKey(name: string): string {
+  const unquoted = trimChars(name.trim(), '"\'');
+  const parts = unquoted.split(/[\\/]+/).filter((p) => p.trim() !== '');
+  const base = (parts[parts.length - 1] ?? '').trim();
+  return base
+    .replace(/\.(?:exe|app)$/i, '')
+    .trim()
+    .toLowerCase();
 }
 
-/** Compiles the exclusion rules of a policy (case-insensitive; domains match as host suffixes). */
+/** `s` without leading and trailing characters of `chars` (a loop: no backtracking regex on input). */
+function trimChars(s: string, chars: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && chars.includes(s.charAt(start))) start += 1;
+  while (end > start && chars.includes(s.charAt(end - 1))) end -= 1;
+  return s.slice(start, end);
+}
+
+/** `s` without trailing dots. */
+function withoutTrailingDots(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charAt(end - 1) === '.') end -= 1;
+  return s.slice(0, end);
+}
+
+/** Code points no host holds (WHATWG forbidden host code points, and `%` left undecoded). */
+const NOT_IN_HOST = /[\s/?#@\\:%[\]<>^|"'`{}]/;
+
+/** A host as exclusion rules compare it: lower case, IDN as punycode, trailing dots dropped; or null. */
+function normaliseHost(host: string): string | null {
+  const h = withoutTrailingDots(host.trim().toLowerCase());
+  if (/^\[[0-9a-f:.]+\]$/.test(h)) return h; // an IPv6 literal, as WHATWG URL prints it
+  // domainToASCII reads its argument as a URL and would cut `a/b` to `a`: check the characters first.
+  if (h === '' || NOT_IN_HOST.test(h)) return null;
+  const ascii = withoutTrailingDots(domainToASCII(h));
+  return /^[a-z0-9_.-]+$/.test(ascii) ? ascii : null;
+}
+
+/** A scheme followed by `//` (`https://`): the URL carries a host. */
+const HIERARCHICAL = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** A scheme without a host (`mailto:`, `about:`, `data:`), told apart from `host:port`. */
+const OPAQUE = /^[a-z][a-z0-9+.-]*:(?!\d+(?:[/?#]|$))/i;
+/** Fallback for what WHATWG URL refuses (e.g. a port out of range): the authority's host. */
+const AUTHORITY_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#\\@]*@)?(\[[^\]]*\]|[^/?#\\:]*)/i;
+
+/**
+ * Host of a URL as exclusion rules compare it, or null when it names none. Parsed as a browser would
+ * (WHATWG URL: userinfo and port dropped, `\` as `/`, percent-escapes and IDN resolved), then lower
+ * case, punycode, without trailing dots. A URL without a scheme (`bank.example.com/login`,
+ * `//bank.example.com/`) is read as host and path.
+ */
+export function hostOf(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  const s = url.trim();
+  if (s === '') return null;
+  let absolute: string;
+  if (HIERARCHICAL.test(s)) absolute = s;
+  else if (s.startsWith('//')) absolute = `http:${s}`;
+  else if (OPAQUE.test(s)) return null;
+  else absolute = `http://${s}`;
+  let host: string;
+  try {
+    host = new URL(absolute).hostname;
+  } catch {
+    host = AUTHORITY_HOST.exec(absolute)?.[1] ?? '';
+  }
+  return normaliseHost(host);
+}
+
+/**
+ * The host an `excludedDomains` rule names, or null: `bank.example.com`, `.bank.example.com`,
+ * `*.bank.example.com`, `BANK.example.com.`, `https://bank.example.com/` and IDN forms all name the same.
+ */
+export function domainRuleHost(rule: string): string | null {
+  const trimmed = rule.trim();
+  const bare = trimChars(trimmed.startsWith('*.') ? trimmed.slice(1) : trimmed, '.');
+  return /[/:@]/.test(bare) ? hostOf(bare) : normaliseHost(bare);
+}
+
+/**
+ * Compiles the exclusion rules of a policy. Roles match ignoring case. Apps match whole after
+ * {@link appKey} on both sides: `keepassxc` excludes `KeePassXC.exe`, never `keepassxc-docs` or a page
+ * about KeePassXC (exclude a site with `excludedDomains`). Domains match the host of the focused URL
+ * after {@link hostOf}, and every subdomain of it: `bank.example.com` excludes `www.bank.example.com`,
+ * never `notbank.example.com` or `bank.example.com.evil.io`.
+ */
 export function exclusionsOf(policy: Policy): Exclusions {
-  const roles = new Set(policy.excludedRoles.map((r) => r.toLowerCase()));
-  const apps = new Set(policy.excludedApps.map((a) => a.toLowerCase()));
-  const domains = policy.excludedDomains.map((d) => d.toLowerCase().replace(/^\./, ''));
+  const roles = new Set(policy.excludedRoles.map((r) => r.trim().toLowerCase()));
+  const apps = new Set<string>();
+  for (const a of policy.excludedApps) {
+    apps.add(a.trim().toLowerCase());
+    apps.add(appKey(a));
+  }
+  apps.delete('');
+  const domains = policy.excludedDomains.map(domainRuleHost).filter((d): d is string => d !== null);
   return {
-    roleExcluded: (role) => role !== undefined && roles.has(role.toLowerCase()),
+    roleExcluded: (role) => role !== undefined && roles.has(role.trim().toLowerCase()),
     focusExclusion(appId, processName, url) {
-      if (apps.has(appId.toLowerCase()) || apps.has(processName.toLowerCase())) return 'excluded_app';
+      if (apps.has(appId.trim().toLowerCase()) || apps.has(appKey(appId)) || apps.has(appKey(processName)))
+        return 'excluded_app';
       const host = hostOf(url);
       if (host !== null && domains.some((d) => host === d || host.endsWith(`.${d}`)))
         return 'excluded_domain';

@@ -6,6 +6,7 @@
  */
 
 import { ERROR_CODES, WorktraceError } from '../errors.js';
+import { readOptOutTable } from '../governance/opt-outs.js';
 import { decodeParquet, encodeParquet } from '../lake/parquet.js';
 import { ACTIONS_TABLE, EPISODES_TABLE, type EventRow, TABLE_LOCATIONS } from '../lake/schema.js';
 import type { ObjectInfo, ObjectStore } from '../ports.js';
@@ -63,6 +64,12 @@ export interface SequenceWindowInput {
    * so that warm invocations reuse it). @default a cache for this call only
    */
   readonly cache?: DecodedFileCache;
+  /**
+   * Pseudonyms of opted-out subjects, whose events are dropped before sequencing so that no curated row
+   * of theirs is ever written. @default the curated zone's copy of the registry (`opt_outs/registry.jsonl`),
+   * read for this window
+   */
+  readonly optedOut?: ReadonlySet<string>;
 }
 
 /**
@@ -120,6 +127,8 @@ export interface WindowResult {
   readonly to: number;
   readonly filesRead: number;
   readonly events: number;
+  /** Events of opted-out subjects dropped before sequencing (their rows still in the events zone). */
+  readonly optedOutEvents: number;
   readonly sessions: number;
   readonly actions: number;
   readonly episodes: number;
@@ -195,6 +204,8 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   const readFrom = from - lookBack;
   const readTo = to + lookAhead;
   const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
+  // Read before the events: a subject registered meanwhile is caught by the next window or erasure's sweep.
+  const optedOut = input.optedOut ?? new Set(await readOptOutTable(input.curatedStore));
 
   // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
   let filesRead = 0;
@@ -209,8 +220,10 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
       for (const row of decoded) if (row.ts >= readFrom && row.ts < readTo) read.push(row);
     }
   }
+  // Opted-out subjects are removed physically, not hidden by the views: none of their rows is written.
+  const permitted = optedOut.size === 0 ? read : read.filter((r) => !optedOut.has(r.user_pseudonym));
   // Redelivered events: one copy each, the same whatever the file order (dedupeByEventId).
-  const unique = dedupeByEventId(read);
+  const unique = dedupeByEventId(permitted);
   // Only sessions active inside the window can start an episode there.
   const active = new Set<string>();
   for (const r of unique) if (r.ts >= from && r.ts < to) active.add(r.session_id);
@@ -237,6 +250,7 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     to,
     filesRead,
     events: rows.length,
+    optedOutEvents: read.length - permitted.length,
     sessions: seq.sessions,
     actions: actions.length,
     episodes: episodes.length,

@@ -1,4 +1,4 @@
-/** Lambda entry point of the erase function (invoked by an operator): configuration and ports at cold start. */
+/** Lambda entry point of the erase function (operators, and the sweep schedule): configuration and ports at cold start. */
 import { kmsClient, s3Client } from '#adapters/aws-clients.js';
 import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
 import { readEnv } from '#adapters/lambda-env.js';
@@ -11,6 +11,7 @@ import { EraseEnvSchema } from './env.js';
 const env = readEnv(EraseEnvSchema);
 const { logger, metrics, tracer } = telemetry('erase');
 const s3 = tracer.captureAWSv3Client(s3Client());
+const kms = tracer.captureAWSv3Client(kmsClient());
 const store = (bucket: string, kmsKeyId: string) => new S3ObjectStore(s3, bucket, { kmsKeyId });
 
 const app = createEraseHandler({
@@ -18,17 +19,20 @@ const app = createEraseHandler({
     events: store(env.EVENTS_BUCKET, env.EVENTS_KMS_KEY_ARN),
     quarantine: store(env.QUARANTINE_BUCKET, env.QUARANTINE_KMS_KEY_ARN),
     curated: store(env.CURATED_BUCKET, env.CURATED_KMS_KEY_ARN),
+    // Only listed and deleted, never read or written: no key needed.
+    athenaResults: new S3ObjectStore(s3, env.ATHENA_RESULTS_BUCKET),
     audit: store(env.AUDIT_BUCKET, env.AUDIT_KMS_KEY_ARN),
   },
-  keyProvider: new KmsKeyProvider(
-    tracer.captureAWSv3Client(kmsClient()),
-    env.PSEUDONYM_DATA_KEY,
-    env.PSEUDONYM_KEY_ARN,
-  ),
+  keyProvider: new KmsKeyProvider(kms, env.PSEUDONYM_DATA_KEY, env.PSEUDONYM_KEY_ARN),
+  retiredKeys: env.PSEUDONYM_RETIRED_DATA_KEYS.map((k) => new KmsKeyProvider(kms, k, env.PSEUDONYM_KEY_ARN)),
+  streamRetentionMs: env.STREAM_RETENTION_HOURS * 3_600_000,
   clock: systemClock,
   logger,
   metrics,
 });
 
-/** The erase function: `{"user": "<raw id>"}` in, the receipt's hash and counts out. */
+/**
+ * The erase function: `{"user": "<raw id>"}` (erase), `{"action": "opt-out"|"opt-in", "user": …}`,
+ * `{"action": "sweep"}` (the schedule) or `{"action": "list-opt-outs"}` in; counts and hashes out.
+ */
 export const handler = withTelemetry(app, { logger, metrics, tracer });

@@ -1,6 +1,7 @@
 /**
  * The redact function's logic as a factory over injected ports, so Lambda (handler.ts), the local runtime
- * and tests run the same code: decode → redactBatch → writeRedacted → partial batch failures.
+ * and tests run the same code: decode → redactBatch → writeRedacted → commit session state (only after a
+ * successful write) → partial batch failures.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
@@ -110,6 +111,9 @@ export function createRedactHandler(deps: RedactDeps) {
 
     const outcome = await redactBatch(sources, redact);
     const written = await writeRedacted(outcome, sources, deps.stores);
+    // Fail closed: the container's session state moves on only with a written batch; after a failed
+    // write the retry starts from the state this attempt started from.
+    if (written.ok) outcome.commit();
     const shardId = sources[0]?.shardId ?? 'unknown';
     const report: BatchReport = {
       shardId,
@@ -142,6 +146,7 @@ export function createRedactHandler(deps: RedactDeps) {
       coalesced: c.coalesced,
       quarantined: c.quarantined,
       dropped: c.dropped,
+      contentWithheld: c.contentWithheld,
       objects: written.keys.length,
     });
     if (deps.metrics) {

@@ -101,6 +101,59 @@ describe('DevicePrivacy: typing runs (AGENT_TYPING_RUN)', () => {
   });
 });
 
+describe('DevicePrivacy: context stamped on text (the redactor fails closed without it)', () => {
+  const focus = (appId: string, url?: string) =>
+    makeEvent('focus', { appId, processName: appId, url, seq: 0, ts: T0 }) as WorktraceEvent;
+
+  it('stamps the focus on coalesced runs and on agent-sent text', () => {
+    const privacy = new DevicePrivacy(policy);
+    const typedRun = [
+      focus('chrome', 'https://desk.example.com/t/1'),
+      field('Reply', 0),
+      ...keyEvents(typing('hi')),
+    ];
+    const out = [...typedRun.flatMap((e) => privacy.accept(e)), ...privacy.drainAll()];
+    expect(out.find((e) => e.type === 'text')).toMatchObject({
+      text: 'hi',
+      appId: 'chrome',
+      processName: 'chrome',
+      url: 'https://desk.example.com/t/1',
+    });
+    const sent = privacy.accept(makeEvent('text', { seq: 50, ts: T0 + 9000 }) as WorktraceEvent);
+    expect(sent[0]).toMatchObject({ appId: 'chrome', processName: 'chrome' });
+  });
+
+  it('keeps a context the text brings, and stamps none while the focus is unknown', () => {
+    const privacy = new DevicePrivacy(policy);
+    const own = { ...makeEvent('text', { seq: 1 }), appId: 'excel', processName: 'excel' } as WorktraceEvent;
+    expect(privacy.accept(own)[0]).toMatchObject({ appId: 'excel', processName: 'excel' });
+    const bare = privacy.accept(makeEvent('text', { seq: 2 }) as WorktraceEvent)[0];
+    expect(bare).not.toHaveProperty('appId');
+  });
+
+  it('coalesces characters typed with AltGr (ctrl+alt) or option (alt): none travels as a key', () => {
+    const altGr = (char: string, seq: number, modifiers: Modifier[]) => [
+      makeEvent('key_down', { key: 'q', keyClass: 'char', char, modifiers, seq, ts: T0 + seq * 100 }),
+      makeEvent('key_up', {
+        key: 'q',
+        keyClass: 'char',
+        char,
+        modifiers,
+        seq: seq + 1,
+        ts: T0 + seq * 100 + 30,
+      }),
+    ];
+    const events = [
+      ...keyEvents(typing('jim')),
+      ...altGr('@', 10, ['ctrl', 'alt']),
+      ...altGr('€', 20, ['alt']),
+    ] as WorktraceEvent[];
+    const out = run(events);
+    expect(texts(out)).toEqual(['jim@€']);
+    expect(out.filter((e) => e.type === 'key_down' || e.type === 'key_up')).toEqual([]);
+  });
+});
+
 describe('one typing-run rule on the device and in the redactor', () => {
   const step = fc.record({
     key: fc.constantFrom('g', 'h', 'k', 'm', ' ', '\b', '\b'),
@@ -111,7 +164,9 @@ describe('one typing-run rule on the device and in the redactor', () => {
   it('with the same thresholds, the agent and the redactor turn any key stream into the same texts and keys', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
-        const events = [field('Reply', 0), ...keyEvents(steps)];
+        // the session's focus first: the redactor drops text of a session whose focus it does not know
+        const focus = makeEvent('focus', { appId: 'notepad', processName: 'notepad', seq: 0, ts: T0 });
+        const events = [focus as WorktraceEvent, field('Reply', 0), ...keyEvents(steps)];
         const device = run(events, SERVER_TYPING_RUN).map((e) =>
           e.type === 'text'
             ? ['text', e.text, e.keyCount]
@@ -124,5 +179,22 @@ describe('one typing-run rule on the device and in the redactor', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('DevicePrivacy: opted-out users of this device', () => {
+  it('keeps every event of a user named in coalesce.optedOutUsers on the device, and only theirs', () => {
+    const optedOut = makeEvent('focus', { seq: 1, ts: T0 }) as WorktraceEvent;
+    const other = { ...makeEvent('focus', { seq: 2, ts: T0 }), userId: 'someone.else' } as WorktraceEvent;
+    const privacy = new DevicePrivacy(policy, { optedOutUsers: [optedOut.userId] });
+    expect(privacy.accept(optedOut)).toEqual([]);
+    expect(privacy.dropped.opted_out).toBe(1);
+    expect(privacy.accept(other)).toHaveLength(1);
+  });
+
+  it('does not read the policy: its optedOutUsers are server pseudonyms, never device user ids', () => {
+    const e = makeEvent('focus', { seq: 1, ts: T0 }) as WorktraceEvent;
+    const pseudonymPolicy = parsePolicy({ version: 'test', optedOutUsers: ['0'.repeat(32)] });
+    expect(new DevicePrivacy(pseudonymPolicy).accept(e)).toHaveLength(1);
   });
 });

@@ -26,7 +26,8 @@ describe('worktrace validate', () => {
     ]);
     const seen: string[] = [];
     const summary = await validateFile(file, (line, path) => seen.push(`${line}:${path}`));
-    expect(seen).toEqual(['2:$', '3:text', '6:content']);
+    // `content` is no contract field: the key is input, so it is numbered, not printed.
+    expect(seen).toEqual(['2:$', '3:text', '6:<unknown key #1>']);
     expect(summary).toMatchObject({ valid: 2, invalid: 3, blank: 1 });
     expect(summary.byType).toMatchObject({
       mouse_move: { valid: 1, invalid: 0 },
@@ -57,6 +58,32 @@ describe('worktrace validate', () => {
     ]);
     expect(run.stdout).toMatch(/total\s+66\s+4/);
     expect(run.stderr).not.toContain('pwd');
+    // Line 31 is a clipboard event with task_marker fields and an unknown `content` key.
+    expect(run.stderr).toContain('line 31: marker: unknown field');
+    expect(run.stderr).toContain('line 31: <unknown key #1>: unknown field');
+  });
+
+  it('prints field paths and problem kinds only: an unknown key made of content is numbered', () => {
+    const content = 'Tr0ub4dor&3 maria@example.com';
+    const file = writeLines([
+      JSON.stringify({ ...makeEvent('mouse_move'), [content]: 1 }),
+      JSON.stringify({ ...makeEvent('clipboard'), op: content, org: { [content]: content } }),
+      JSON.stringify({ ...makeEvent('mouse_move'), type: content, x: content }),
+      JSON.stringify({ ...makeEvent('mouse_move'), x: content }),
+    ]);
+    const run = spawnSync(process.execPath, ['bin/worktrace.mjs', 'validate', file], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'line 1: <unknown key #1>: unknown field',
+      'line 2: org.<unknown key #1>: unknown field',
+      'line 2: op: Invalid option: expected one of "copy"|"cut"|"paste"',
+      expect.stringMatching(/^line 3: type: Invalid discriminator value\. Expected 'key_down' \| /),
+      'line 4: x: Invalid input: expected number, received string',
+    ]);
+    for (const output of [run.stderr, run.stdout]) {
+      expect(output).not.toContain('Tr0ub4dor');
+      expect(output).not.toContain('maria');
+    }
   });
 
   it('exits 0 on the valid sample', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,5 +138,24 @@ describe('worktrace export --user (subject access)', () => {
       lake,
     ]);
     expect(other.stdout).toContain('events 0, quarantine 0, actions 0, episodes 0');
+  });
+
+  it('finds the subject’s quarantined records by their user_pseudonym column', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wt-sar-q-'));
+    const lake = join(dataDir, 'lake');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
+        encoding: 'utf8',
+      });
+    const sample = JSON.parse(readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string);
+    const invalid = { ...sample, eventId: 'sar-quarantined-0001', agentBuild: 'unknown field' };
+    const input = join(dataDir, 'in.ndjson');
+    writeFileSync(input, `${JSON.stringify(invalid)}\n`);
+    expect(run(['redact', input, '--out', lake]).status).toBe(0);
+    const out = join(dataDir, 'sar.json');
+    expect(run(['export', '--user', sample.userId, '--out', out, '--lake-dir', lake]).status).toBe(0);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.counts.quarantine).toBe(1);
+    expect(doc.zones.quarantine[0].user_pseudonym).toBe(doc.subject);
   });
 });

@@ -37,7 +37,7 @@ describe('parseConfig defaults', () => {
 
   it('loads and validates the default policy and passes it on as compact JSON', () => {
     const c = parse({});
-    expect(c.policy.version).toBe('2026-11-default');
+    expect(c.policy.version).toBe('2026-12-default');
     expect(JSON.parse(c.policyJson)).toEqual(c.policy);
     expect(c.kAnonymity).toBe(5);
     expect(c.glueCatalogEncryption).toBe(false);
@@ -128,9 +128,19 @@ describe('parseConfig policy file', () => {
     expect(message).toContain('policy.samplingRate');
   });
 
+  it('fails at synth when optedOutUsers holds raw ids, naming the field and never the id', () => {
+    const file = join(dir, 'raw-ids.json');
+    writeFileSync(file, JSON.stringify({ version: 'v1', optedOutUsers: ['maria.garcia@corp.example'] }));
+    const message = failure({ policyPath: file });
+    expect(message).toContain('policyPath:');
+    expect(message).toContain('policy.optedOutUsers.0');
+    expect(message).toContain('worktrace optout add');
+    expect(message).not.toContain('maria');
+  });
+
   it('fails when the policy would not fit in the function environment', () => {
     const file = join(dir, 'big.json');
-    const optedOutUsers = Array.from({ length: 400 }, (_, i) => `user-${i}@example.com`);
+    const optedOutUsers = Array.from({ length: 400 }, (_, i) => i.toString(16).padStart(32, '0'));
     writeFileSync(file, JSON.stringify({ version: 'v1', optedOutUsers }));
     expect(failure({ policyPath: file })).toContain(`at most ${MAX_POLICY_JSON_BYTES}`);
   });

@@ -4,12 +4,51 @@ import { logicalId, synth } from './synth.js';
 
 const ZONES = ['Quarantine', 'Events', 'Curated', 'AthenaResults'] as const;
 
-/** The lifecycle rule of a zone bucket. */
-function retentionRule(template: ReturnType<typeof synth>['template'], zone: string) {
+type SynthTemplate = ReturnType<typeof synth>['template'];
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
+type Rule = Record<string, any>;
+
+/** The lifecycle rules of a lake bucket. */
+function rulesOf(template: SynthTemplate, zone: string): Rule[] {
   const id = logicalId(template, 'AWS::S3::Bucket', `Lake${zone}`);
-  const bucket = template.findResources('AWS::S3::Bucket')[id];
-  return bucket?.Properties.LifecycleConfiguration.Rules[0];
+  return template.findResources('AWS::S3::Bucket')[id]?.Properties.LifecycleConfiguration.Rules;
 }
+
+/**
+ * The one setting every expiring rule of a bucket shares (one rule per data prefix, or one for the whole
+ * bucket); fails when the bucket has no expiring rule or its rules disagree.
+ */
+function retentionSetting(template: SynthTemplate, zone: string, setting: string): unknown {
+  const values = rulesOf(template, zone)
+    .filter((r) => r.ExpirationInDays !== undefined)
+    .map((r) => JSON.stringify(r[setting] ?? null));
+  expect(values.length, zone).toBeGreaterThan(0);
+  expect(new Set(values).size, zone).toBe(1);
+  return JSON.parse(values[0] as string) ?? undefined;
+}
+
+/** The bucket-wide rule of a bucket (no prefix): housekeeping, or the whole-bucket expiry. */
+function bucketWideRule(template: SynthTemplate, zone: string): Rule {
+  const wide = rulesOf(template, zone).filter((r) => r.Prefix === undefined && r.Filter === undefined);
+  expect(wide, zone).toHaveLength(1);
+  return wide[0] as Rule;
+}
+
+/** A bucket's lifecycle as one record: expiry days and transitions of its expiring rules, housekeeping of its bucket-wide rule. */
+const retentionRule = (template: SynthTemplate, zone: string) => ({
+  get ExpirationInDays() {
+    return retentionSetting(template, zone, 'ExpirationInDays');
+  },
+  get Transitions() {
+    return retentionSetting(template, zone, 'Transitions');
+  },
+  get NoncurrentVersionExpiration() {
+    return bucketWideRule(template, zone).NoncurrentVersionExpiration;
+  },
+  get AbortIncompleteMultipartUpload() {
+    return bucketWideRule(template, zone).AbortIncompleteMultipartUpload;
+  },
+});
 
 describe('data lake with the default configuration', () => {
   const { template } = synth();

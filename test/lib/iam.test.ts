@@ -26,11 +26,13 @@ describe('IAM separation (analyst principal configured)', () => {
     expect(policy).not.toContain('s3:DeleteObject');
   });
 
-  it('the analyst role may query only in the stage workgroup and read only the stage Glue database', () => {
+  it('the analyst role may query only in its own workgroup and read only the stage Glue database', () => {
     const policy = policyOf('AnalystRole');
-    expect(policy).toContain(':workgroup/worktrace-dev"');
+    expect(policy).toContain(':workgroup/worktrace-dev-analysts"');
+    expect(policy).not.toContain(':workgroup/worktrace-dev"');
     expect(policy).toContain(':database/worktrace_dev"');
-    expect(policy).toContain(':table/worktrace_dev/*"');
+    expect(policy).toContain(':table/worktrace_dev/training_trajectories"');
+    expect(policy).not.toContain(':table/worktrace_dev/*"');
     expect(policy).not.toMatch(/athena:\*|glue:\*|"Resource":"\*"/);
   });
 

@@ -88,7 +88,7 @@ describe('pipeline with the default configuration', () => {
     expect(requiredEnvNames(RedactEnvSchema)).toHaveLength(7);
     expect(Object.keys(vars)).toEqual(expect.arrayContaining(requiredEnvNames(RedactEnvSchema)));
     expect(vars.EVENTS_BUCKET).toEqual({ Ref: logicalId(template, 'AWS::S3::Bucket', 'LakeEvents') });
-    expect(JSON.parse(vars.POLICY_JSON).version).toBe('2026-11-default');
+    expect(JSON.parse(vars.POLICY_JSON).version).toBe('2026-12-default');
   });
 
   it('takes the pseudonym data key from the deploy-time custom resource, never from a literal', () => {
@@ -104,11 +104,12 @@ describe('pipeline with the default configuration', () => {
   it('lets only the pipeline functions (redact, erase) decrypt with the pseudonym key (key policy)', () => {
     const key = template.findResources('AWS::KMS::Key')[logicalId(template, 'AWS::KMS::Key', 'PseudonymKey')];
     const statements = key?.Properties.KeyPolicy.Statement as {
+      Effect: string;
       Action: string | string[];
       Principal: unknown;
     }[];
-    const using = statements.filter((s) =>
-      [s.Action].flat().some((a) => a === 'kms:Decrypt' || a === 'kms:*'),
+    const using = statements.filter(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().some((a) => a === 'kms:Decrypt' || a === 'kms:*'),
     );
     expect(using.map((s) => s.Action)).toEqual(['kms:Decrypt']);
     const principals = [(using[0]?.Principal as { AWS: unknown } | undefined)?.AWS]

@@ -7,6 +7,7 @@ import { toSourceRecords } from '#adapters/kinesis-records.js';
 import { decodeParquet } from '#core/lake/parquet.js';
 import type { KeyProvider, ObjectStore } from '#core/ports.js';
 import { parsePolicy } from '#core/redact/policy.js';
+import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
 import { type KinesisHandler, lambdaRecordOf } from '../../local/poller.js';
 import { renderReport } from '../../local/report.js';
@@ -167,8 +168,17 @@ describe('worktrace local pipeline on the real emulators', () => {
     const ids = await outcomesById(stack);
     const optedOut = workload.userIds[0];
     const dropped = sent.filter((e) => e.userId === optedOut).map((e) => e.id);
-    const all = [...ids.written, ...ids.quarantined, ...ids.onFailure, ...dropped].sort();
-    expect(all).toEqual(sent.map((e) => e.id).sort()); // each sent id lands in exactly one outcome
+    // The zones keep event ids as keyed hashes; the stream and the on-failure file hold the agent's ids.
+    const pz = new Pseudonymizer(await keyProvider.getKey());
+    const stored = (id: string) => pz.of('event', id);
+    const all = [
+      ...ids.written,
+      ...ids.quarantined,
+      ...ids.onFailure.map(stored),
+      ...dropped.map(stored),
+    ].sort();
+    expect(all).toEqual(sent.map((e) => stored(e.id)).sort()); // each sent id lands in exactly one outcome
+    expect(ids.written.some((id) => sent.some((e) => e.id === id))).toBe(false); // no agent id is stored
     expect(new Set(all).size).toBe(all.length);
     expect(ids.onFailure).toEqual([]);
     const droppedCount = Object.values(stats.dropped).reduce((a, b) => a + b, 0);

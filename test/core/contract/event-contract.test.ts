@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_TYPES,
+  type EventOf,
   EventSchema,
+  isCommandChord,
+  isTypingKey,
   LIMITS,
   MODIFIER_ORDER,
   ModifierSchema,
@@ -45,8 +48,8 @@ describe('event contract v1: rejected shapes name the field path', () => {
     ['fractional seq', makeEvent('mouse_move', { seq: 1.5 }), 'seq'],
     ['timestamp in seconds', makeEvent('mouse_move', { ts: 1_700_000_000 }), 'ts'],
     ['unknown type', { ...makeEvent('mouse_move'), type: 'telepathy' }, 'type'],
-    ['unknown field', { ...makeEvent('clipboard'), content: 'secret' }, 'content'],
-    ['unknown nested field', makeEvent('text', { field: { id: 'f', extra: 1 } as never }), 'field.extra'],
+    ['unknown field (printed as a number, never its name)', { ...makeEvent('clipboard'), content: 'secret' }, '<unknown key #1>'],
+    ['unknown nested field', makeEvent('text', { field: { id: 'f', extra: 1 } as never }), 'field.<unknown key #1>'],
     ['text too long', makeEvent('text', { text: long }), 'text'],
     ['window title too long', makeEvent('focus', { windowTitle: long }), 'windowTitle'],
     ['dialog text too long', makeEvent('error_dialog', { text: long }), 'text'],
@@ -197,5 +200,39 @@ describe('modifier order', () => {
         expect(orderModifiers(new Set(held))).toEqual(expected);
       }),
     );
+  });
+});
+
+describe('typing keys and command chords', () => {
+  const key = (e: Partial<EventOf<'key_down'>>) =>
+    makeEvent('key_down', {
+      key: 'q',
+      keyClass: 'char',
+      char: undefined,
+      modifiers: [],
+      ...e,
+    }) as EventOf<'key_down'>;
+
+  const cases: [string, Partial<EventOf<'key_down'>>, boolean][] = [
+    ['a plain character', { char: 'q' }, true],
+    ['a space', { keyClass: 'space', char: ' ' }, true],
+    ['AltGr (ctrl+alt) typing "@"', { char: '@', modifiers: ['ctrl', 'alt'] }, true],
+    ['option (alt) typing "é"', { char: 'é', modifiers: ['alt'] }, true],
+    ['ctrl+c', { char: 'c', modifiers: ['ctrl'] }, false],
+    ['cmd+alt+c', { char: 'c', modifiers: ['meta', 'alt'] }, false],
+    ['alt+f with no character', { modifiers: ['alt'] }, false],
+    ['alt with a control character', { char: '\u0006', modifiers: ['alt'] }, false],
+    ['Enter', { key: 'Enter', keyClass: 'enter' }, false],
+  ];
+  it.each(cases)('%s: typing %s', (_name, e, typing) => {
+    expect(isTypingKey(key(e))).toBe(typing);
+  });
+
+  it('a command chord is ctrl or meta without alt', () => {
+    expect(isCommandChord({ modifiers: ['ctrl'] })).toBe(true);
+    expect(isCommandChord({ modifiers: ['meta', 'shift'] })).toBe(true);
+    expect(isCommandChord({ modifiers: ['ctrl', 'alt'] })).toBe(false);
+    expect(isCommandChord({ modifiers: ['alt'] })).toBe(false);
+    expect(isCommandChord({ modifiers: ['shift'] })).toBe(false);
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '#adapters/aws-clients.js';
 import { FileObjectStore } from '#adapters/file-object-store.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
-import { encodeParquet, type LakeRow } from '#core/lake/parquet.js';
+import { addOptOuts } from '#core/governance/opt-outs.js';
+import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { EVENTS_TABLE, type EventRow } from '#core/lake/schema.js';
 import type { ObjectStore } from '#core/ports.js';
 import {
@@ -290,5 +291,29 @@ describe('closed windows', () => {
         to: T0 + 16 * 60 * MIN,
       }),
     ).rejects.toThrow(WindowError);
+  });
+});
+
+describe('sequenceWindow: opted-out subjects are removed, not hidden', () => {
+  it("writes no curated row of a subject listed in the curated zone's opt-out registry", async () => {
+    const events = new FileObjectStore(mkdtempSync(join(tmpdir(), 'wt-seq-oo-ev-')));
+    const curated = new FileObjectStore(mkdtempSync(join(tmpdir(), 'wt-seq-oo-cur-')));
+    const rows = fixtureRows();
+    await writeEvents(events, rows, 1, 0);
+    const window = { from: T0, to: T0 + 15 * MIN };
+    const users = async (key: string) =>
+      new Set(decodeParquet((await curated.get(key)) as Uint8Array).map((r) => r.user_pseudonym));
+    const before = await sequenceWindow({ eventsStore: events, curatedStore: curated, ...window });
+    expect(await users(before.episodeKey)).toContain('u-across');
+    expect(before.optedOutEvents).toBe(0);
+
+    await addOptOuts({ events: curated, curated }, ['u-across']);
+    const after = await sequenceWindow({ eventsStore: events, curatedStore: curated, ...window });
+    for (const key of [after.actionKey, after.episodeKey]) {
+      expect(await users(key), key).not.toContain('u-across');
+      expect(await users(key), key).toContain('u-split');
+    }
+    expect(after.optedOutEvents).toBe(rows.filter((r) => r.user_pseudonym === 'u-across').length);
+    expect(after.episodes).toBe(before.episodes - 1);
   });
 });
