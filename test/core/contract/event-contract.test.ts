@@ -48,8 +48,16 @@ describe('event contract v1: rejected shapes name the field path', () => {
     ['fractional seq', makeEvent('mouse_move', { seq: 1.5 }), 'seq'],
     ['timestamp in seconds', makeEvent('mouse_move', { ts: 1_700_000_000 }), 'ts'],
     ['unknown type', { ...makeEvent('mouse_move'), type: 'telepathy' }, 'type'],
-    ['unknown field (printed as a number, never its name)', { ...makeEvent('clipboard'), content: 'secret' }, '<unknown key #1>'],
-    ['unknown nested field', makeEvent('text', { field: { id: 'f', extra: 1 } as never }), 'field.<unknown key #1>'],
+    [
+      'unknown field (printed as a number, never its name)',
+      { ...makeEvent('clipboard'), content: 'secret' },
+      '<unknown key #1>',
+    ],
+    [
+      'unknown nested field',
+      makeEvent('text', { field: { id: 'f', extra: 1 } as never }),
+      'field.<unknown key #1>',
+    ],
     ['text too long', makeEvent('text', { text: long }), 'text'],
     ['window title too long', makeEvent('focus', { windowTitle: long }), 'windowTitle'],
     ['dialog text too long', makeEvent('error_dialog', { text: long }), 'text'],
