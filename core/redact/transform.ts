@@ -587,7 +587,7 @@ class BatchRedactor {
         row.url = this.scrub(e.url, f);
         break;
       case 'ui_element':
-        row.element_role = this.scrub(e.role, f);
+        row.element_role = shown(e.role); // roles are free strings in the contract: withheld like names
         row.element_name = shown(e.name);
         row.secure = e.secure;
         row.element_x = e.bounds?.x ?? null;
