@@ -67,31 +67,13 @@ export class S3ObjectStore implements ObjectStore {
 
   /** Deletes every noncurrent version of an object (the bucket is versioned); returns how many. */
   async deleteOtherVersions(key: string): Promise<number> {
-    let deleted = 0;
-    let keyMarker: string | undefined;
-    let versionMarker: string | undefined;
-    for (;;) {
-      const page = await this.client.send(
-        new ListObjectVersionsCommand({
-          Bucket: this.bucket,
-          Prefix: key,
-          KeyMarker: keyMarker,
-          VersionIdMarker: versionMarker,
-        }),
+    const old = (await this.listVersions(key)).filter((v) => v.key === key && !v.isLatest);
+    for (const v of old) {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.versionId }),
       );
-      const old = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].filter(
-        (v) => v.Key === key && !v.IsLatest && v.VersionId,
-      );
-      for (const v of old) {
-        await this.client.send(
-          new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: v.VersionId }),
-        );
-        deleted += 1;
-      }
-      if (!page.IsTruncated) return deleted;
-      keyMarker = page.NextKeyMarker;
-      versionMarker = page.NextVersionIdMarker;
     }
+    return old.length;
   }
 
   /** Lists every version and delete marker under a prefix (ListObjectVersions, all pages). */
