@@ -1,10 +1,3 @@
-/**
- * Issue 15: erasure reaches every copy. Quarantine rows by their `user_pseudonym` column, rows under an
- * older key version, noncurrent object versions (behind delete markers too), the athena-results cache,
- * the opt-out registered before the rewrite (conditionally), and the follow-up sweep after the stream's
- * retention.
- */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +18,7 @@ import { EVENTS_TABLE, type EventRow } from '#core/lake/schema.js';
 import type { ObjectStore, PseudonymKey } from '#core/ports.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { writeOnce } from '../../bin/commands/erase.js';
+import { cliIn, sampleUserId } from '../fixtures/cli.js';
 import { ROW_BASE_TS, SessionScript } from '../fixtures/event-rows.js';
 import { buildFixtureLake } from '../fixtures/lake.js';
 import { VersionedMemoryStore } from './versioned-store.js';
@@ -116,10 +110,7 @@ describe('erasure: quarantine rows written by the real redactor (issue 15, obser
         tooLarge('bob.stone', 'evt-bob-00001'),
       ].join('\n'),
     );
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     expect(run(['redact', file, '--out', lake]).status).toBe(0);
     const quarantined = () =>
       readdirSync(join(lake, 'quarantine'), { recursive: true, encoding: 'utf8' })
@@ -362,16 +353,9 @@ describe('erasure: records still inside the stream’s retention', () => {
   it('worktrace erase prints when the stream copies age out; erase --sweep runs the due sweep', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-erase-sweep-'));
     const lake = join(dataDir, 'lake');
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     expect(run(['redact', 'samples/sample-events.ndjson', '--out', lake]).status).toBe(0);
-    const rawUser = (
-      JSON.parse(readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string) as {
-        userId: string;
-      }
-    ).userId;
+    const rawUser = sampleUserId();
     const erase = run(['erase', '--user', rawUser, '--lake-dir', lake, '--stream-retention-hours', '0']);
     expect(erase.status).toBe(0);
     expect(erase.stdout).toMatch(/records sent before the opt-out leave the stream by \d{4}-\d\d-\d\dT/);

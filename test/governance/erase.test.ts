@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.j
 import { EPISODES_TABLE } from '#core/lake/schema.js';
 import type { ObjectStore } from '#core/ports.js';
 import { writeOnce } from '../../bin/commands/erase.js';
+import { cliIn, sampleUserId } from '../fixtures/cli.js';
 import { buildFixtureLake, type FixtureLake } from '../fixtures/lake.js';
 
 /** Every row of a zone's Parquet objects under a prefix. */
@@ -162,16 +162,9 @@ describe('erasure', () => {
   it('worktrace erase --user: one line, receipts in the data dir, chain intact', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-erase-cli-'));
     const lake = join(dataDir, 'lake');
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     expect(run(['redact', 'samples/sample-events.ndjson', '--out', lake]).status).toBe(0);
-    const rawUser = (
-      JSON.parse(readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string) as {
-        userId: string;
-      }
-    ).userId;
+    const rawUser = sampleUserId();
     const first = run(['erase', '--user', rawUser, '--lake-dir', lake]);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/^erased [0-9a-f]{32}: [1-9]\d* rows from \d+ objects/);

@@ -1,9 +1,4 @@
-/**
- * Issue 15: an opt-out removes the subject physically (analysts cannot read what the views exclude), its
- * registry writes are conditional, and `optout add|remove|list --aws` go through the deployed function.
- */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -23,6 +18,7 @@ import { decodeParquet } from '#core/lake/parquet.js';
 import type { ObjectStore } from '#core/ports.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { changeOptOut, runOptOutList } from '../../bin/commands/optout-run.js';
+import { cliIn, sampleUserId } from '../fixtures/cli.js';
 import { buildFixtureLake } from '../fixtures/lake.js';
 
 async function usersOf(store: ObjectStore, prefix: string): Promise<unknown[]> {
@@ -71,16 +67,9 @@ describe('opt-out: physical removal', () => {
   it('worktrace optout add removes the subject from the lake, printing counts and the pseudonym only', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-optout-rm-'));
     const lake = join(dataDir, 'lake');
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     expect(run(['redact', 'samples/sample-events.ndjson', '--out', lake]).status).toBe(0);
-    const rawUser = (
-      JSON.parse(readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string) as {
-        userId: string;
-      }
-    ).userId;
+    const rawUser = sampleUserId();
     const key = await new LocalKeyFileProvider(join(dataDir, 'keys', 'pseudonym.key')).getKey();
     const p = new Pseudonymizer(key).of('user', rawUser);
     const events = new FileObjectStore(lake);

@@ -17,6 +17,7 @@ import {
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type BatchReport, createRedactHandler } from '../../lambdas/redact/app.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
+import { cliIn } from '../fixtures/cli.js';
 import { kinesisEvent, kinesisRecord, makeEvent } from '../fixtures/events.js';
 import { TEST_KEY, testPolicy } from '../fixtures/redact.js';
 
@@ -111,10 +112,7 @@ describe('worktrace export --user (subject access)', () => {
   it('returns exactly the subject’s rows from every zone, by pseudonym', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-sar-'));
     const lake = join(dataDir, 'lake');
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     expect(run(['redact', 'samples/sample-events.ndjson', '--out', lake]).status).toBe(0);
     const sample = readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string;
     const rawUser = (JSON.parse(sample) as { userId: string }).userId;
@@ -143,10 +141,7 @@ describe('worktrace export --user (subject access)', () => {
   it('finds the subject’s quarantined records by their user_pseudonym column', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wt-sar-q-'));
     const lake = join(dataDir, 'lake');
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], {
-        encoding: 'utf8',
-      });
+    const run = cliIn(dataDir);
     const sample = JSON.parse(readFileSync('samples/sample-events.ndjson', 'utf8').split('\n')[0] as string);
     const invalid = { ...sample, eventId: 'sar-quarantined-0001', agentBuild: 'unknown field' };
     const input = join(dataDir, 'in.ndjson');
