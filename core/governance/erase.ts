@@ -75,29 +75,34 @@ export interface ErasedVersion {
   readonly rows: number;
 }
 
-/** The receipt of one erasure run (or of its follow-up sweep). */
-export interface EraseReceipt {
-  readonly version: 2;
-  /** `erase`, or `sweep`: the follow-up run after the stream's retention. */
-  readonly kind: 'erase' | 'sweep';
+/** What a removal did (an opt-out answers with it; erasure puts it into the receipt). */
+export interface RemovalResult {
   readonly subject: string;
   /** Key versions the subject was searched under (empty: searched by the one pseudonym given). */
   readonly keyVersions: readonly string[];
-  readonly startedAt: string;
-  readonly finishedAt: string;
+  readonly optOutRegistered: boolean;
+  readonly registryCount: number;
   readonly rowsRemoved: number;
   readonly objects: readonly ErasedObject[];
   /** Noncurrent versions (behind a newer version or a delete marker) that held the subject, deleted. */
   readonly noncurrentVersions: readonly ErasedVersion[];
   /** Athena query result objects deleted (all written before the verification finished). */
   readonly queryResultsDeleted: number;
-  /** A full pass over every object and noncurrent version found zero rows of the subject. */
-  readonly verified: true;
-  readonly optOutRegistered: boolean;
   /** When records the subject sent before the opt-out was registered have left the stream (retention). */
   readonly streamRecordsExpireBy: string;
   /** When the follow-up sweep runs (null for a sweep). */
   readonly sweepDueAt: string | null;
+}
+
+/** The receipt of one erasure run (or of its follow-up sweep): what the removal did, chained. */
+export interface EraseReceipt extends Omit<RemovalResult, 'registryCount'> {
+  readonly version: 2;
+  /** `erase`, or `sweep`: the follow-up run after the stream's retention. */
+  readonly kind: 'erase' | 'sweep';
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  /** A full pass over every object and noncurrent version found zero rows of the subject. */
+  readonly verified: true;
   readonly note: string;
   readonly previousHash: string;
   readonly hash: string;
@@ -144,20 +149,6 @@ export interface PendingSweep {
   readonly subjects: readonly SubjectPseudonym[];
   readonly requestedAt: string;
   readonly dueAt: string;
-}
-
-/** What a removal did (an opt-out answers with it; erasure puts it into the receipt). */
-export interface RemovalResult {
-  readonly subject: string;
-  readonly keyVersions: readonly string[];
-  readonly optOutRegistered: boolean;
-  readonly registryCount: number;
-  readonly rowsRemoved: number;
-  readonly objects: readonly ErasedObject[];
-  readonly noncurrentVersions: readonly ErasedVersion[];
-  readonly queryResultsDeleted: number;
-  readonly streamRecordsExpireBy: string;
-  readonly sweepDueAt: string | null;
 }
 
 interface Target {
