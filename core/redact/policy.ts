@@ -230,8 +230,15 @@ export function hostOf(url: string | undefined): string | null {
 export function domainRuleHost(rule: string): string | null {
   const trimmed = rule.trim();
   const bare = trimChars(trimmed.startsWith('*.') ? trimmed.slice(1) : trimmed, '.');
-  return /[/:@]/.test(bare) ? hostOf(bare) : normaliseHost(bare);
+  if (bare.includes('@')) return null; // a rule names a site, never credentials (`user@host` is a typo or a trick)
+  const host = /[/:]/.test(bare) ? hostOf(bare) : normaliseHost(bare);
+  // A rule must name a real host (DNS labels, IPv4 or [IPv6]); `<x@->` reads as host `-` and names none.
+  return host !== null && RULE_HOST.test(host) ? host : null;
 }
+
+/** A host a domain rule may name, after normalisation (lower case, punycode, no trailing dot). */
+const RULE_HOST =
+  /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
 
 /**
  * Compiles the exclusion rules of a policy. Roles match ignoring case. Apps match whole after

@@ -156,6 +156,9 @@ describe('exclusionsOf: domains match by host, and every subdomain of it', () =>
       [{ excludedDomains: ['*.'] }, 'policy.excludedDomains.0'],
       [{ excludedDomains: ['bank.example.com', 'private bank'] }, 'policy.excludedDomains.1'],
       [{ excludedApps: ['   '] }, 'policy.excludedApps.0'],
+      [{ excludedDomains: ['<private bank@->'] }, 'policy.excludedDomains.0'],
+      [{ excludedDomains: ['private bank@bank.example.com'] }, 'policy.excludedDomains.0'],
+      [{ excludedDomains: ['<private bank#x>'] }, 'policy.excludedDomains.0'],
     ] as const) {
       let message = '';
       try {
