@@ -71,6 +71,12 @@ export const PolicySchema = z.strictObject({
     .partialRecord(z.enum(ENTITY_TYPES), z.enum(['mask', 'tokenise']))
     .default({})
     .describe('Per entity type: tokenise (default, <EMAIL:3f9a1c>) or mask (<EMAIL>).'),
+  minScore: z
+    .partialRecord(z.enum(ENTITY_TYPES), z.number().min(0).max(1))
+    .default({})
+    .describe(
+      'Per entity type: the confidence (0-1) a finding needs to be scrubbed; unlisted types use 0.5. Raise it where a type over-redacts, lower it where it misses.',
+    ),
   disabledDetectors: z
     .array(z.enum(ENTITY_TYPES))
     .default([])
@@ -134,6 +140,7 @@ export function scrubberOptionsFor(policy: Policy, key: Uint8Array): ScrubberOpt
     denyTerms: policy.denyTerms,
     names: policy.names,
     disabled: policy.disabledDetectors,
+    minScore: policy.minScore,
   };
 }
 

@@ -26,6 +26,8 @@ export interface ScrubberOptions {
   readonly names?: readonly string[];
   /** Detectors switched off by policy. */
   readonly disabled?: readonly EntityType[];
+  /** Minimum confidence per entity type (0-1); candidates below it are left in the text. */
+  readonly minScore?: Partial<Record<EntityType, number>>;
   /** Characters scrubbed per field; the rest is dropped and replaced by `<TRUNCATED>`. @default 16384 */
   readonly maxFieldChars?: number;
 }
@@ -65,9 +67,10 @@ function resolve(
 export function createScrubber(options: ScrubberOptions): Scrubber {
   const key = Buffer.from(options.key);
   const disabled = new Set(options.disabled ?? []);
-  const detectors = new Detectors((t: EntityType) => !disabled.has(t), {
-    denyTerms: indexTerms(options.denyTerms ?? []),
-    names: indexTerms(options.names ?? []),
+  const detectors = new Detectors({
+    enabled: (t: EntityType) => !disabled.has(t),
+    lists: { denyTerms: indexTerms(options.denyTerms ?? []), names: indexTerms(options.names ?? []) },
+    ...(options.minScore ? { minScore: options.minScore } : {}),
   });
   // This scrubber's own copy: a global regex keeps its `lastIndex` between calls.
   const placeholders = new RegExp(DETECTOR_PATTERNS.placeholder);
