@@ -14,8 +14,10 @@ export const ENTITY_TYPES = [
   'IPV4',
   'IPV6',
   'MAC',
+  'NATIONAL_ID',
   'ADDRESS',
   'PERSON',
+  'USERNAME',
   // secrets
   'AWS_ACCESS_KEY',
   'AWS_SECRET_KEY',
@@ -26,6 +28,7 @@ export const ENTITY_TYPES = [
   'SLACK_TOKEN',
   'STRIPE_KEY',
   'OPENAI_KEY',
+  'API_TOKEN',
   'JWT',
   'BEARER_TOKEN',
   'PRIVATE_KEY',
