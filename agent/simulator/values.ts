@@ -3,7 +3,7 @@
  * same checks real ones do (Luhn cards, mod-97 IBANs, vendor token shapes), so leakage tests are honest.
  */
 
-import { withLuhnDigit } from '#core/redact/detectors.js';
+import { withLuhnDigit } from '#core/redact/detectors/pii.js';
 
 /** mulberry32: a small, fast, seeded PRNG returning [0, 1). */
 export function seededRandom(seed: number): () => number {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { WorktraceEventInput } from '../contract/event-contract.js';
 import { decodeParquet } from '../lake/parquet.js';
 import type { ObjectStore } from '../ports.js';
-import { withLuhnDigit } from '../redact/detectors.js';
+import { withLuhnDigit } from '../redact/detectors/pii.js';
 
 /** Where the AWS canary keeps the previous run's values between runs (audit bucket). */
 export const CANARY_STATE_PREFIX = 'canary/';
