@@ -3,6 +3,7 @@ import type { BenchCase } from '../harness.js';
 import { endToEndCase } from './end-to-end.js';
 import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
+import { redactionEvalCase } from './redaction-eval.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { sequenceCase } from './sequence.js';
 import { startupCase } from './startup.js';
@@ -16,6 +17,7 @@ export const CASES: readonly BenchCase[] = [
   redactHandlerCase,
   scrubCase,
   scrubVersusRedactPii,
+  redactionEvalCase,
   sequenceCase,
   produceCase,
   endToEndCase,
