@@ -1,7 +1,10 @@
 /**
  * The scrubbing engine: finds PII, secrets, URL parts and organisation terms in free text and replaces
  * each hit with a typed placeholder, `<EMAIL:3f9a1c>` (keyed token: same value, same token, across the
- * whole dataset) or `<EMAIL>` (mask). Pure, synchronous, linear in the field length.
+ * whole dataset) or `<EMAIL>` (mask). Pure, synchronous, linear in the field length. Detection runs on
+ * the normalised field (`normalise.ts`: NFKC, invisible characters removed, spaces unified) and the spans
+ * it finds are replaced in the original, whose other characters stay byte-identical. Results are cached
+ * per distinct short field, so repeated window titles and labels are scrubbed once.
  */
 import { createHmac } from 'node:crypto';
 import {
@@ -12,6 +15,7 @@ import {
   factsOf,
   indexTerms,
 } from './detectors.js';
+import { normalise } from './normalise.js';
 import type { EntityAction, EntityType, Finding, Scrubber, ScrubResult } from './scrub-types.js';
 
 /** How a scrubber is configured (the policy maps onto this). */
@@ -36,6 +40,10 @@ export interface ScrubberOptions {
 export const DEFAULT_MAX_FIELD_CHARS = 16_384;
 const TRUNCATED = '<TRUNCATED>';
 const TOKEN_CACHE_LIMIT = 50_000;
+/** Distinct fields per cache generation; a scrubber keeps two (at most 4,096 results). */
+const CACHE_GENERATION = 2048;
+/** Longest field whose result is cached: titles and labels repeat, typed text and payloads rarely do. */
+const CACHE_MAX_CHARS = 256;
 
 /** The named detector regexes (for the ReDoS analysis test); each scrubber runs its own copies. */
 export const SCRUBBER_PATTERNS: readonly RegExp[] = Object.freeze(Object.values(DETECTOR_PATTERNS));
@@ -91,7 +99,7 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
   };
 
   /** One pass: replaces the hits it finds and records how output offsets map back to the pass's input. */
-  const pass = (text: string): { text: string; findings: Finding[]; pieces: Piece[] } => {
+  const pass = (text: string): { text: string; hits: Hit[]; pieces: Piece[] } => {
     const protectedSpans: [number, number][] = [];
     if (text.includes('<')) {
       const re = placeholders;
@@ -100,59 +108,143 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
         protectedSpans.push([m.index, m.index + m[0].length]);
     }
     // Placeholders are protected (their candidates are dropped), so facts that only they supply -- the
-    // digits and capitals of `<EMAIL:3f9a1c>` -- must not wake detectors: compute facts on the rest.
+    // digits and capitals of `<EMAIL:3f9a1c>` -- must not wake detectors: compute facts on the text with
+    // each placeholder blanked to spaces of the same length (offsets, and the lower-cased field that
+    // context cues read, stay aligned with the text).
     let facts: FieldFacts | undefined;
     if (protectedSpans.length > 0) {
       let rest = '';
       let from = 0;
       for (const [s, e] of protectedSpans) {
-        rest += `${text.slice(from, s)} `;
+        rest += text.slice(from, s) + ' '.repeat(e - s);
         from = e;
       }
       facts = factsOf(rest + text.slice(from));
     }
-    const hits = resolve(detectors.detect(text, facts), text.length, protectedSpans);
-    if (hits.length === 0) return { text, findings: [], pieces: [] };
+    const accepted = resolve(detectors.detect(text, facts), text.length, protectedSpans);
+    if (accepted.length === 0) return { text, hits: [], pieces: [] };
     let out = '';
     let last = 0;
-    const findings: Finding[] = [];
+    const hits: Hit[] = [];
     const pieces: Piece[] = [];
-    for (const h of hits) {
+    for (const h of accepted) {
       if (h.start > last) pieces.push({ out: out.length, in: last, len: h.start - last, kept: true });
       out += text.slice(last, h.start);
       const ph = placeholder(h);
       pieces.push({ out: out.length, in: h.start, len: ph.length, inLen: h.end - h.start, kept: false });
       out += ph;
       last = h.end;
-      findings.push({ type: h.type, start: h.start, end: h.end });
+      hits.push({ type: h.type, start: h.start, end: h.end, ph });
     }
     if (last < text.length) pieces.push({ out: out.length, in: last, len: text.length - last, kept: true });
     out += text.slice(last);
-    return { text: out, findings, pieces };
+    return { text: out, hits, pieces };
   };
+
+  /**
+   * Passes over `text` until nothing new is found. A hit can hide a neighbour that a greedy pattern
+   * overlapped ("+1 100 0000000 001-01-0001"); repeating makes the result a fixed point, so scrubbing is
+   * idempotent. Hits are returned in offsets of `text`.
+   */
+  const passes = (input: string): { text: string; hits: Hit[] } => {
+    let text = input;
+    let hits: Hit[] = [];
+    const maps: Piece[][] = [];
+    for (let round = 0; round < MAX_PASSES; round++) {
+      const r = pass(text);
+      if (r.hits.length === 0) break;
+      let mapped = r.hits;
+      for (let k = maps.length - 1; k >= 0; k--) mapped = mapped.map((f) => mapBack(f, maps[k] as Piece[]));
+      hits = hits.concat(mapped);
+      maps.push(r.pieces);
+      text = r.text;
+    }
+    hits.sort((a, b) => a.start - b.start || a.end - b.end);
+    return { text, hits };
+  };
+
+  /** Scrubs one (already capped) field: detection on the normalised text, replacement in the original. */
+  const scrubField = (original: string): { text: string; findings: Finding[] } => {
+    const norm = normalise(original);
+    if (norm === undefined) {
+      const r = passes(original);
+      return { text: r.text, findings: r.hits.map(({ type, start, end }) => ({ type, start, end })) };
+    }
+    const r = passes(norm.text);
+    // Replace the original characters behind each hit; outer hits win over hits they contain (a dropped
+    // userinfo inside a later pass's span).
+    const ordered = r.hits.slice().sort((a, b) => a.start - b.start || b.end - a.end);
+    let text = '';
+    let last = 0;
+    const findings: Finding[] = [];
+    for (const h of ordered) {
+      let [s, e] = norm.toOriginal(h.start, h.end);
+      if (e <= last) continue;
+      if (s < last) s = last;
+      text += original.slice(last, s) + h.ph;
+      last = e;
+      findings.push({ type: h.type, start: s, end: e });
+    }
+    text += original.slice(last);
+    return { text, findings };
+  };
+
+  // Window titles and UI labels repeat across events: results are cached per distinct short field.
+  const cache = new ResultCache(CACHE_GENERATION);
 
   return {
     scrub(input: string): ScrubResult {
-      const truncated = input.length > cap;
-      let text = truncated ? input.slice(0, cap) : input;
-      if (text.length < 3) return { text: truncated ? text + TRUNCATED : text, findings: [] };
-      // A hit can hide a neighbour that a greedy pattern overlapped ("+1 100 0000000 001-01-0001"); passes
-      // repeat until nothing new is found, so the result is a fixed point and scrubbing is idempotent.
-      let findings: Finding[] = [];
-      const maps: Piece[][] = [];
-      for (let round = 0; round < MAX_PASSES; round++) {
-        const r = pass(text);
-        if (r.findings.length === 0) break;
-        let mapped = r.findings;
-        for (let k = maps.length - 1; k >= 0; k--) mapped = mapped.map((f) => mapBack(f, maps[k] as Piece[]));
-        findings = findings.concat(mapped);
-        maps.push(r.pieces);
-        text = r.text;
+      const cacheable = input.length <= CACHE_MAX_CHARS;
+      if (cacheable) {
+        const hit = cache.get(input);
+        if (hit !== undefined) return hit;
       }
-      findings.sort((a, b) => a.start - b.start || a.end - b.end);
-      return { text: truncated ? text + TRUNCATED : text, findings };
+      const truncated = input.length > cap;
+      const capped = truncated ? input.slice(0, cap) : input;
+      let result: ScrubResult;
+      if (capped.length < 3) result = { text: truncated ? capped + TRUNCATED : capped, findings: [] };
+      else {
+        const r = scrubField(capped);
+        result = { text: truncated ? r.text + TRUNCATED : r.text, findings: Object.freeze(r.findings) };
+      }
+      if (cacheable) cache.set(input, result);
+      return result;
     },
   };
+}
+
+/**
+ * Scrub results per input string, in two generations: a full current generation becomes the previous one
+ * and the old previous one is dropped, and a hit in the previous generation moves to the current. Recently
+ * used fields survive like in an LRU, at O(1) per call (evicting a Map's oldest key one at a time costs
+ * microseconds once deletions pile up).
+ */
+class ResultCache {
+  private current = new Map<string, ScrubResult>();
+  private previous = new Map<string, ScrubResult>();
+
+  constructor(private readonly generation: number) {}
+
+  get(input: string): ScrubResult | undefined {
+    const hit = this.current.get(input);
+    if (hit !== undefined) return hit;
+    const old = this.previous.get(input);
+    if (old !== undefined) this.set(input, old);
+    return old;
+  }
+
+  set(input: string, result: ScrubResult): void {
+    if (this.current.size >= this.generation) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(input, result);
+  }
+}
+
+/** A hit in some pass's coordinates with the placeholder that replaced it. */
+interface Hit extends Finding {
+  readonly ph: string;
 }
 
 /** A stretch of a pass's output: kept text (offsets shift 1:1) or a placeholder standing for `inLen` chars. */
@@ -166,8 +258,8 @@ interface Piece {
 
 const MAX_PASSES = 3;
 
-/** Maps a finding on a pass's output back to offsets on that pass's input. */
-function mapBack(f: Finding, pieces: readonly Piece[]): Finding {
+/** Maps a hit on a pass's output back to offsets on that pass's input. */
+function mapBack(f: Hit, pieces: readonly Piece[]): Hit {
   const at = (pos: number, isEnd: boolean): number => {
     for (const p of pieces) {
       const outEnd = p.out + p.len;
@@ -178,7 +270,7 @@ function mapBack(f: Finding, pieces: readonly Piece[]): Finding {
     }
     return pos;
   };
-  return { type: f.type, start: at(f.start, false), end: at(f.end, true) };
+  return { type: f.type, start: at(f.start, false), end: at(f.end, true), ph: f.ph };
 }
 
 /** Counts findings per entity type (for rows, metrics and summaries). */

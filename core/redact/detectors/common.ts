@@ -28,6 +28,42 @@ export interface FieldFacts {
   readonly hasUpper: boolean;
   readonly hasScheme: boolean;
   readonly hasEquals: boolean;
+  /**
+   * The field in lower case, same length and offsets as the field (for context cues); computed on first
+   * use, once per field.
+   */
+  readonly lower: string;
+}
+
+/** Lower case with offsets kept: a character whose lower case is longer (`İ`) stays as it is. */
+export function lowerSameLength(text: string): string {
+  const lower = text.toLowerCase();
+  if (lower.length === text.length) return lower;
+  let out = '';
+  for (const ch of text) {
+    const l = ch.toLowerCase();
+    out += l.length === ch.length ? l : ch;
+  }
+  return out;
+}
+
+/** FieldFacts of one text; the lower-cased copy is made on first use. */
+class Facts implements FieldFacts {
+  private lowered: string | undefined;
+  constructor(
+    private readonly text: string,
+    readonly digits: number,
+    readonly hasAt: boolean,
+    readonly hasColon: boolean,
+    readonly hasUpper: boolean,
+    readonly hasScheme: boolean,
+    readonly hasEquals: boolean,
+  ) {}
+
+  get lower(): string {
+    this.lowered ??= lowerSameLength(this.text);
+    return this.lowered;
+  }
 }
 
 /** Computes FieldFacts in one pass. */
@@ -45,7 +81,7 @@ export function factsOf(text: string): FieldFacts {
     else if (c === 61) hasEquals = true;
     else if ((c >= 65 && c <= 90) || (c > 127 && text[i] !== text[i]?.toLowerCase())) hasUpper = true;
   }
-  return { digits, hasAt, hasColon, hasUpper, hasScheme: hasColon && text.includes('://'), hasEquals };
+  return new Facts(text, digits, hasAt, hasColon, hasUpper, hasColon && text.includes('://'), hasEquals);
 }
 
 /** Whether an entity type is switched on (policy `disabledDetectors`). */

@@ -12,6 +12,10 @@ export interface ContextCues {
   readonly before?: number;
   /** Characters looked at after the candidate. @default 0 */
   readonly after?: number;
+  /** Added to the score when a raising cue is near. @default 0.35 */
+  readonly boost?: number;
+  /** Subtracted from the score when only a lowering cue is near. @default 0.3 */
+  readonly penalty?: number;
 }
 
 const WORD = /[\p{L}\p{N}]/u;
@@ -28,16 +32,92 @@ function hasWord(lower: string, cue: string): boolean {
   return false;
 }
 
+/** Cue lists prepared once: single-word cues in sets (one word split of the window), phrases kept apart. */
+export interface CompiledCues extends ContextCues {
+  readonly raiseWords: ReadonlySet<string>;
+  readonly raisePhrases: readonly string[];
+  readonly lowerWords: ReadonlySet<string>;
+  readonly lowerPhrases: readonly string[];
+}
+
+const SINGLE_WORD = /^[\p{L}\p{N}]+$/u;
+
+/** Prepares a cue list for repeated use (call once per layer, not per field). */
+export function compileCues(cues: ContextCues): CompiledCues {
+  const split = (list: readonly string[]) => ({
+    words: new Set(list.filter((c) => SINGLE_WORD.test(c))),
+    phrases: list.filter((c) => !SINGLE_WORD.test(c)),
+  });
+  const raise = split(cues.raise);
+  const lower = split(cues.lower ?? []);
+  return {
+    ...cues,
+    raiseWords: raise.words,
+    raisePhrases: raise.phrases,
+    lowerWords: lower.words,
+    lowerPhrases: lower.phrases,
+  };
+}
+
+/** The whole words of a window, in lower case already. */
+function wordsOf(window: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= window.length; i++) {
+    const c = i < window.length ? window.charCodeAt(i) : 32;
+    const isWord =
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c > 127 && WORD.test(window[i] as string));
+    if (isWord && start === -1) start = i;
+    else if (!isWord && start !== -1) {
+      words.push(window.slice(start, i));
+      start = -1;
+    }
+  }
+  return words;
+}
+
 /**
  * +1 when a raising cue is near the span, -1 when only a lowering cue is, 0 otherwise. `lowerText` is the
- * field in lower case (computed once per field by the caller).
+ * field in lower case (computed once per field by the caller, e.g. `FieldFacts.lower`).
  */
-export function contextOf(lowerText: string, start: number, end: number, cues: ContextCues): -1 | 0 | 1 {
+export function contextOf(
+  lowerText: string,
+  start: number,
+  end: number,
+  cues: ContextCues | CompiledCues,
+): -1 | 0 | 1 {
   const window =
     lowerText.slice(Math.max(0, start - (cues.before ?? 40)), start) +
     ' | ' +
     lowerText.slice(end, end + (cues.after ?? 0));
-  for (const c of cues.raise) if (hasWord(window, c)) return 1;
-  for (const c of cues.lower ?? []) if (hasWord(window, c)) return -1;
+  if (!('raiseWords' in cues)) {
+    for (const c of cues.raise) if (hasWord(window, c)) return 1;
+    for (const c of cues.lower ?? []) if (hasWord(window, c)) return -1;
+    return 0;
+  }
+  const words = wordsOf(window);
+  for (const w of words) if (cues.raiseWords.has(w)) return 1;
+  for (const c of cues.raisePhrases) if (hasWord(window, c)) return 1;
+  for (const w of words) if (cues.lowerWords.has(w)) return -1;
+  for (const c of cues.lowerPhrases) if (hasWord(window, c)) return -1;
   return 0;
+}
+
+/**
+ * The candidate's score after context: `base` plus the cues' boost or minus their penalty, within [0, 1].
+ * Reads `lowerText` only when the outcome can change (a base already at 1 cannot rise, but may fall).
+ */
+export function contextScore(
+  base: number,
+  lowerText: string,
+  start: number,
+  end: number,
+  cues: ContextCues | CompiledCues,
+): number {
+  const ctx = contextOf(lowerText, start, end, cues);
+  const score = ctx === 1 ? base + (cues.boost ?? 0.35) : ctx === -1 ? base - (cues.penalty ?? 0.3) : base;
+  return Math.min(1, Math.max(0, score));
 }

@@ -1,38 +1,68 @@
 /**
- * Secret detectors: provider tokens, key=value secrets, bearer tokens, PEM private keys, JWTs, URL
- * credentials and query values, and generic high-entropy tokens.
+ * Secret detectors: provider tokens (rules kept as data in `secret-rules.ts`), key=value and header
+ * secrets, PEM private keys, JWTs, URL credentials and query values, user names in home-directory paths,
+ * and generic high-entropy tokens scored by shape and context so hashes, UUIDs and encoded blobs stay.
  */
 import type { EntityType } from '../scrub-types.js';
 import {
   type Candidate,
-  collect,
   copyPatterns,
   type DetectorLayer,
   type Enabled,
   freezePatterns,
   shannonEntropy,
 } from './common.js';
+import { type ContextCues, contextOf } from './context.js';
+import { SECRET_RULE_PATTERNS, SECRET_RULES, type SecretRule } from './secret-rules.js';
+
+/** The layer's own patterns (besides the provider rules). */
+const OWN_SECRET_PATTERNS = {
+  // Short keys need a non-alphanumeric before them (`db_pass=` yes, `bypass=` no); long ones may follow
+  // anything, so `DB_PASSWORD=`, `dbPassword:` and `x-api-key:` are keys too.
+  keyValueSecret:
+    /(?:(?<![A-Za-z0-9])(pass|pwd|token|secret|credentials?)|(passw(?:or)?d|passphrase|passcode|secret[_-]?key(?:[_-]?base)?|api[_ -]?key|apikey|access[_-]?key|(?:access|auth|refresh|session|id|bearer)[_-]?token|private[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|master[_-]?key|webhook[_-]?secret))["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/gi,
+  // Command-line flags: `--password hunter2`, `--api-key=…`, `--client-secret '…'`.
+  cliSecret:
+    /(?<![A-Za-z0-9-])--?(?:[a-z0-9]{1,20}-){0,3}(pass|passwd|password|pwd|token|secret|api[_-]?key|client[_-]?secret|(?:auth|access|refresh)[_-]?token)(?:=|\s{1,3})("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'<>-][^\s"'<>]{0,199})/gi,
+  // `curl -u user:password`, `--user user:password`.
+  cliUser: /(?<![A-Za-z0-9-])(?:-u|--user)(?:=|\s{1,3})["']?/g,
+  // Upper-case environment names ending in KEY: `AUTH_KEY=…`, `LICENSE_KEY: …` (code's `sort_key` stays).
+  envKey:
+    /(?<![A-Za-z0-9_])[A-Z0-9_]{0,40}_KEY["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/g,
+  // `setx DB_PASSWORD hunter2` (Windows), `sshpass -p pw`, `mysql -pSecret`, `echo pw | … --password-stdin`.
+  setx: /(?<![A-Za-z0-9])(?:setx|config(?:ure)?\s{1,3}set|secret\s{1,3}set)\s{1,3}([^\s="']{1,100})\s{1,3}("[^"\n]{1,200}"|[^\s"-][^\s"]{0,199})/gi,
+  // `redis-cli -a <password>` (checked only on fields naming redis-cli), `net user <name> <password>`.
+  redisAuth: /(?<=\s)-a\s{1,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s"']{0,199})/gi,
+  netUser:
+    /(?<![A-Za-z0-9])net\s{1,3}user\s{1,3}[^\s/]{1,64}\s{1,3}("[^"\n]{1,200}"|[^\s"/*][^\s"]{0,199})/gi,
+  sshpass:
+    /(?<![A-Za-z0-9-])sshpass\s{1,3}-p\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s"']{0,199})/gi,
+  // mysql's password flag takes its value attached (`-pSecret`); checked only on fields naming mysql.
+  mysqlPassword: /(?<=\s)-p("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s"']{0,199})/g,
+  echoStdin:
+    /(?<![A-Za-z0-9-])echo\s{1,3}(?:-n\s{1,3})?("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s|"'$][^\s|"']{0,199})\s{0,3}\|/gi,
+  pin: /(?<![A-Za-z0-9])pin(?:[ _-]?(?:code|number))?["']?\s{0,3}(?:[:=#]|is)\s{0,3}["']?(\d{4,8})(?!\d)/gi,
+  authorization: /authorization["']?\s{0,3}[:=]\s{0,3}["']?/gi,
+  cookie: /(?<![A-Za-z0-9-])(?:set-)?cookie["']?\s{0,3}:\s{0,3}/gi,
+  homeWindows: /\b[A-Za-z]:(?:\\{1,2}|\/)(?:users|documents and settings)(?:\\{1,2}|\/)/gi,
+  homeUnc: /\\\\[A-Za-z0-9._-]{1,64}\\(?:home|homes|users|profiles?)\$?\\/gi,
+  homeUnix: /(?<![A-Za-z0-9_.~%$-])(?:\/(?:var|export|mnt\/[A-Za-z]))?\/(?:home|Users)\//g,
+  homeTilde: /(?<![A-Za-z0-9_~.$-])~[A-Za-z_][A-Za-z0-9_.-]{0,31}(?=\/)/g,
+  url: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s<>"'`]{1,2000}/g,
+  // Non-global helpers (stateless, so the frozen definitions run directly).
+  hostAfterAt: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){0,10}[A-Za-z0-9-]{0,63}(?:$|[:/?#])/,
+  port: /^\d{1,5}$/,
+  authScheme: /^[A-Za-z][A-Za-z0-9_-]{0,30}$/,
+  letters: /^[A-Za-z]+$/,
+  placeholderWord:
+    /^(?:null|none|nil|true|false|undefined|empty|required|optional|string|redacted|hidden|changeit|changeme|replace_?me|todo|tbd|\*+)$/,
+  secretName: /pass|pwd|token|secret|key|credential|auth/,
+  sampleToken: /sample|dummy|fake|01234567|abcdefgh|sha(?:1|256|384|512)-/,
+} as const;
 
 /** Named regexes, exported so the ReDoS test can analyse every one. Frozen: layers run copies. */
-export const SECRET_PATTERNS = freezePatterns({
-  awsAccessKey: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b/g,
-  awsSecretKey: /aws_?secret_?(?:access_?)?key["']?\s{0,3}[:=]\s{0,3}["']?([A-Za-z0-9/+]{40})/gi,
-  github: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
-  gitlab: /\bglpat-[A-Za-z0-9_-]{20,64}/g,
-  slack: /\bxox[abposr]-[A-Za-z0-9-]{10,200}/g,
-  slackWebhook: /hooks\.slack\.com\/services\/[A-Za-z0-9/]{10,200}/g,
-  stripe: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,200}/g,
-  openai: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g,
-  gcpApiKey: /\bAIza[0-9A-Za-z_-]{35}/g,
-  gcpOauth: /\bya29\.[0-9A-Za-z_-]{20,300}/g,
-  gcpKeyId: /"private_key_id"\s{0,3}:\s{0,3}"([a-f0-9]{40})"/g,
-  azureAccountKey: /(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([A-Za-z0-9+/=%]{20,200})/g,
-  azureClientSecret: /\b[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g,
-  bearer: /\b[Bb]earer\s{1,3}([A-Za-z0-9._~+/-]{8,2000}=*)/g,
-  keyValueSecret:
-    /\b(password|passwd|pwd|passphrase|secret|client_?secret|token|access_?token|auth_?token|refresh_?token|api_?key|apikey)["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/gi,
-  url: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s<>"'`]{1,2000}/g,
-} as const);
+export const SECRET_PATTERNS = freezePatterns({ ...SECRET_RULE_PATTERNS, ...OWN_SECRET_PATTERNS });
+for (const rule of SECRET_RULES) Object.freeze(rule);
 
 /** PEM private key blocks, whole; an unterminated block runs to the end of the field. */
 function privateKeys(out: Candidate[], text: string): void {
@@ -80,72 +110,463 @@ function jwts(out: Candidate[], text: string): void {
   }
 }
 
-/**
- * Generic high-entropy tokens: runs of [A-Za-z0-9_+/=-] of 20-512 characters that mix letters and digits
- * (upper, lower and digits; or long hex; or long base64) with entropy near the maximum for their length.
- */
-/** Characters of a generic token: [A-Za-z0-9_+/=-], as a lookup table over ASCII. */
-const TOKEN_CHARS = (() => {
-  const table = new Uint8Array(128);
-  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-')
-    table[ch.charCodeAt(0)] = 1;
-  return table;
-})();
+/** A rule with its own runnable regex copy. */
+interface RunnableRule {
+  readonly rule: SecretRule;
+  readonly re: RegExp;
+}
 
-function highEntropy(out: Candidate[], text: string): void {
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || TOKEN_CHARS[c] === 0) {
-      i++;
-      continue;
+/** A keyword and the rules (indexes) it wakes. */
+interface Keyword {
+  readonly word: string;
+  readonly rules: readonly number[];
+}
+
+/**
+ * The rules' keywords indexed by their first two characters (all ASCII, at least two long), so one pass
+ * over the lower-cased field finds every rule to run: a lookup per character instead of one `includes`
+ * per keyword.
+ */
+class KeywordIndex {
+  private readonly table: (Keyword[] | undefined)[] = new Array(128 * 128);
+  private readonly woken: Uint8Array;
+
+  constructor(rules: readonly RunnableRule[]) {
+    this.woken = new Uint8Array(rules.length);
+    const byWord = new Map<string, number[]>();
+    rules.forEach(({ rule }, i) => {
+      for (const k of rule.keywords) byWord.set(k, [...(byWord.get(k) ?? []), i]);
+    });
+    for (const [word, ids] of byWord) {
+      const a = word.charCodeAt(0);
+      const b = word.charCodeAt(1);
+      // The rule-data test holds every keyword to printable ASCII of two or more characters.
+      const slot = a * 128 + b;
+      const list = this.table[slot] ?? [];
+      list.push({ word, rules: ids });
+      this.table[slot] = list;
     }
-    let j = i + 1;
-    while (j < n) {
-      const d = text.charCodeAt(j);
-      if (d >= 128 || TOKEN_CHARS[d] === 0) break;
-      j++;
+  }
+
+  /** Marks the rules whose keywords occur in `lower`; the result is valid until the next call. */
+  wake(lower: string): Uint8Array {
+    const woken = this.woken;
+    woken.fill(0);
+    const n = lower.length - 1;
+    let b = n >= 0 ? lower.charCodeAt(0) : 0;
+    for (let i = 0; i < n; i++) {
+      const a = b;
+      b = lower.charCodeAt(i + 1);
+      if (a >= 128 || b >= 128) continue;
+      const list = this.table[a * 128 + b];
+      if (list === undefined) continue;
+      for (const k of list) if (lower.startsWith(k.word, i)) for (const r of k.rules) woken[r] = 1;
     }
-    let s = i;
-    let e = j;
-    i = j;
-    if (e - s < 20) continue;
-    while (s < e && '/-+='.includes(text[s] as string)) s++;
-    while (e > s && '/-'.includes(text[e - 1] as string)) e--;
-    const len = e - s;
-    if (len >= 20 && len <= 512) {
-      const token = text.slice(s, e);
-      const upper = /[A-Z]/.test(token);
-      const lower = /[a-z]/.test(token);
-      const digit = /\d/.test(token);
-      // Long hex strings (API keys, hashes) top out at 4 bits/char; UUIDs (dashed) are kept as record ids.
-      const hex = len >= 32 && /^[0-9a-fA-F]+$/.test(token);
-      const shaped =
-        (upper && lower && digit) || hex || (digit && (upper || lower) && /[+/]/.test(token) && len >= 30);
-      const threshold = hex ? 3.3 : Math.min(4.0, Math.log2(len) - 0.7);
-      if (shaped && shannonEntropy(token) >= threshold) {
-        out.push({ type: 'SECRET', start: s, end: e, priority: 20, norm: token });
-      }
+    return woken;
+  }
+}
+
+/** Provider rules: each runs only when one of its keywords occurs in the lower-cased field. */
+function providerRules(
+  out: Candidate[],
+  text: string,
+  lower: string,
+  rules: readonly RunnableRule[],
+  index: KeywordIndex,
+): void {
+  const woken = index.wake(lower);
+  for (let i = 0; i < rules.length; i++) {
+    if (woken[i] === 0) continue;
+    const { rule, re } = rules[i] as RunnableRule;
+    const group = rule.group ?? 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const value = m[group];
+      if (value === undefined || value === '') continue;
+      const start = group === 0 ? m.index : m.index + m[0].lastIndexOf(value);
+      const end = start + value.length;
+      if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) continue;
+      if (isTemplate(value)) continue;
+      if (rule.near && contextOf(lower, start, end, rule.near) !== 1) continue;
+      out.push({ type: rule.type, start, end, priority: rule.priority ?? 95, norm: value });
     }
   }
 }
 
+/** A provider-shaped value that is a template, not a token: `AKIAXXXXXXXXXXXXXXXX`, `xoxb-your-token`. */
+function isTemplate(value: string): boolean {
+  const v = value.toLowerCase();
+  return (
+    v.includes('xxxx') || v.includes('your-') || v.includes('your_') || v.includes('<') || v.includes('...')
+  );
+}
+
+/** Values that stand for a secret without being one: variables, masks, templates, examples. */
+function isPlaceholder(value: string): boolean {
+  const c = value[0];
+  if (c === '$' || c === '%' || c === '{' || c === '<' || c === '[' || c === '(' || c === '*') return true;
+  // A file path names where the secret is kept (`/run/secrets/db`, `./key.pem`), not the secret.
+  if (c === '/' || value.startsWith('./') || value.startsWith('../') || value.startsWith('~/')) return true;
+  const v = value.toLowerCase();
+  if (SECRET_PATTERNS.placeholderWord.test(v)) return true;
+  return (
+    v.includes('xxxx') ||
+    v.includes('****') ||
+    v.includes('...') ||
+    v.includes('\u2026') ||
+    v.includes('example') ||
+    v.includes('your_') ||
+    v.includes('your-') ||
+    v.includes('_here') ||
+    v.includes('placeholder') ||
+    v.includes('process.env') ||
+    v.includes('environ') ||
+    v.includes('getenv')
+  );
+}
+
+/** `password=…`, `"api_key": "…"`, `DB_PASSWORD=…`, `x-api-key: …`, connection-string `Password=…;`. */
+function keyValues(out: Candidate[], text: string, re: RegExp, on: Enabled): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const key = ((m[1] ?? m[2]) as string).toLowerCase();
+    let value = m[3] as string;
+    let start = m.index + m[0].length - value.length;
+    if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
+      value = value.slice(1, -1);
+      start += 1;
+    }
+    const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
+    if (value === '' || isPlaceholder(value) || !on(type)) continue;
+    out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** HTTP authentication schemes (IANA registry and common vendor ones). */
+const AUTH_SCHEMES = new Set([
+  'basic',
+  'bearer',
+  'digest',
+  'token',
+  'negotiate',
+  'ntlm',
+  'hoba',
+  'mutual',
+  'vapid',
+  'scram-sha-256',
+  'aws4-hmac-sha256',
+  'apikey',
+  'api-key',
+  'key',
+  'sso-key',
+  'hmac',
+  'otp',
+  'dpop',
+  'gitlab-ci-token',
+]);
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t';
+const ends = (c: string | undefined): boolean =>
+  c === undefined ||
+  c === ' ' ||
+  c === '\t' ||
+  c === '\n' ||
+  c === '\r' ||
+  c === '"' ||
+  c === "'" ||
+  c === ',' ||
+  c === ';';
+
+/**
+ * `Authorization: <scheme> <credentials>` (and a bare `Authorization: <credentials>`): Bearer values are
+ * BEARER_TOKEN, Basic PASSWORD, any other scheme API_TOKEN; Digest parameters run to the end of the line.
+ */
+function authorizations(out: Candidate[], text: string, re: RegExp, on: Enabled): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const p = m.index + m[0].length;
+    let q = p;
+    while (q < text.length && q - p < 2000 && !ends(text[q])) q++;
+    const first = text.slice(p, q);
+    let s = q;
+    while (s < text.length && s - q < 3 && isSpace(text[s])) s++;
+    let start = p;
+    let end = q;
+    let type: EntityType = 'API_TOKEN';
+    const scheme = first.toLowerCase();
+    const known = AUTH_SCHEMES.has(scheme);
+    if (s > q && SECRET_PATTERNS.authScheme.test(first) && !ends(text[s])) {
+      start = s;
+      end = s;
+      if (scheme === 'digest') while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+      else while (end < text.length && end - s < 2000 && !ends(text[end])) end++;
+      while (end > start && (isSpace(text[end - 1]) || text[end - 1] === '"' || text[end - 1] === "'")) end--;
+      if (scheme === 'bearer') type = 'BEARER_TOKEN';
+      else if (scheme === 'basic') type = 'PASSWORD';
+    } else if (known) continue;
+    const value = text.slice(start, end);
+    // An unknown scheme word, or no scheme, needs a credential-like value: "Authorization: pending approval".
+    if (value.length < 4 || isPlaceholder(value) || !on(type)) continue;
+    if (!known && (value.length < 8 || SECRET_PATTERNS.letters.test(value))) continue;
+    out.push({ type, start, end, priority: 93, norm: value });
+    re.lastIndex = Math.max(re.lastIndex, end);
+  }
+}
+
+const COOKIE_ATTRIBUTES = new Set(['path', 'domain', 'expires', 'max-age', 'samesite', 'secure', 'httponly']);
+
+/** `Cookie:` values (every pair) and `Set-Cookie:` values (the first pair; the rest are attributes). */
+function cookies(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const isSet = m[0].toLowerCase().startsWith('set-');
+    let p = m.index + m[0].length;
+    let end = p;
+    while (end < text.length && end - p < 4000 && !'\n\r"\''.includes(text[end] as string)) end++;
+    while (p < end) {
+      let semi = text.indexOf(';', p);
+      if (semi === -1 || semi > end) semi = end;
+      const eq = text.indexOf('=', p);
+      if (eq !== -1 && eq < semi) {
+        const name = text.slice(p, eq).trim().toLowerCase();
+        let vs = eq + 1;
+        let ve = semi;
+        while (vs < ve && isSpace(text[vs])) vs++;
+        while (ve > vs && isSpace(text[ve - 1])) ve--;
+        const value = text.slice(vs, ve);
+        if (value !== '' && !COOKIE_ATTRIBUTES.has(name) && !isPlaceholder(value))
+          out.push({ type: 'SECRET', start: vs, end: ve, priority: 80, norm: value });
+      }
+      if (isSet) break;
+      p = semi + 1;
+    }
+    re.lastIndex = Math.max(re.lastIndex, end);
+  }
+}
+
+/** Secrets passed as command-line flags, and `curl -u user:password` passwords. */
+function cliSecrets(
+  out: Candidate[],
+  text: string,
+  lower: string,
+  flag: RegExp,
+  userPass: RegExp,
+  on: Enabled,
+): void {
+  flag.lastIndex = 0;
+  for (let m = flag.exec(text); m !== null; m = flag.exec(text)) {
+    const key = (m[1] as string).toLowerCase();
+    let value = m[2] as string;
+    let start = m.index + m[0].length - value.length;
+    if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
+      value = value.slice(1, -1);
+      start += 1;
+    }
+    const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
+    if (value === '' || isPlaceholder(value) || !on(type)) continue;
+    out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+  }
+  if (!on('PASSWORD') || !(lower.includes('-u') || lower.includes('--user'))) return;
+  userPass.lastIndex = 0;
+  for (let m = userPass.exec(text); m !== null; m = userPass.exec(text)) {
+    const p = m.index + m[0].length;
+    let end = p;
+    while (end < text.length && end - p < 300 && !ends(text[end])) end++;
+    const colon = text.indexOf(':', p);
+    if (colon === -1 || colon >= end - 1 || text.slice(p, colon).includes('@')) continue;
+    const value = text.slice(colon + 1, end);
+    if (!isPlaceholder(value))
+      out.push({ type: 'PASSWORD', start: colon + 1, end, priority: 80, norm: value });
+  }
+}
+
+/** The last capture group of each match (quotes stripped) as a secret of `type`, unless a placeholder. */
+function quotedValues(out: Candidate[], text: string, re: RegExp, type: EntityType, on: Enabled): void {
+  if (!on(type)) return;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let value = m[m.length - 1] as string;
+    let start = m.index + m[0].length - value.length;
+    if (m[0].endsWith('|')) start = m.index + m[0].lastIndexOf(value);
+    if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
+      value = value.slice(1, -1);
+      start += 1;
+    }
+    if (value !== '' && !isPlaceholder(value))
+      out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** Secret-named variables set with `setx NAME value`. */
+function setxValues(out: Candidate[], text: string, re: RegExp, on: Enabled): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const name = (m[1] as string).toLowerCase();
+    const type: EntityType = name.includes('pass') || name.includes('pwd') ? 'PASSWORD' : 'SECRET';
+    if (!SECRET_PATTERNS.secretName.test(name) || !on(type)) continue;
+    let value = m[2] as string;
+    let start = m.index + m[0].length - value.length;
+    if (value.startsWith('"') && value.length >= 2) {
+      value = value.slice(1, -1);
+      start += 1;
+    }
+    if (value !== '' && !isPlaceholder(value))
+      out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** PIN codes, only after a PIN cue (`PIN: 4821`, `pin=1234`, `PIN code is 0000`). */
+function pins(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const value = m[1] as string;
+    const start = m.index + m[0].length - value.length;
+    out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** Account names that belong to no person: built-in profiles, CI and cloud image users, placeholders. */
+const SYSTEM_USERS = new Set([
+  'public',
+  'default',
+  'default user',
+  'default.migrated',
+  'all users',
+  'shared',
+  'root',
+  'runner',
+  'runneradmin',
+  'ubuntu',
+  'ec2-user',
+  'node',
+  'admin',
+  'administrator',
+  'guest',
+  'user',
+  'username',
+  'users',
+  'yourname',
+  'your-name',
+  'your_name',
+  'your-username',
+  'your_username',
+  'me',
+  'you',
+  'someone',
+  'vagrant',
+  'docker',
+  'git',
+  'jenkins',
+  'circleci',
+  'travis',
+  'vsts',
+  'azureuser',
+  'centos',
+  'debian',
+  'fedora',
+  'pi',
+  'www-data',
+  'nobody',
+  'linuxbrew',
+  'localservice',
+  'networkservice',
+  'systemprofile',
+]);
+
+/** Characters of a Unix user name: ASCII letters, digits, '.', '_', '-', and any non-ASCII letter. */
+const isUserChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) ||
+  (c >= 65 && c <= 90) ||
+  (c >= 97 && c <= 122) ||
+  c === 46 ||
+  c === 95 ||
+  c === 45 ||
+  (c > 127 && c !== 0xa0 && c !== 0x3000 && !(c >= 0x2000 && c <= 0x206f));
+
+/** Pushes the user-name segment starting at `p` unless it names no person. */
+function userSegment(out: Candidate[], text: string, p: number, windows: boolean): number {
+  let e = p;
+  if (windows) {
+    // A Windows profile folder may hold spaces ("Jane Doe"): take them only when a separator follows.
+    while (e < text.length && e - p < 64 && !'\\/:*?"<>|\n\r\t'.includes(text[e] as string)) e++;
+    if (text[e] !== '\\' && text[e] !== '/') {
+      e = p;
+      while (e < text.length && e - p < 64 && !' \\/:*?"<>|\n\r\t'.includes(text[e] as string)) e++;
+    }
+  } else {
+    while (e < text.length && e - p < 64 && isUserChar(text.charCodeAt(e))) e++;
+  }
+  while (e > p && (text[e - 1] === '.' || text[e - 1] === ' ')) e--;
+  const name = text.slice(p, e);
+  const lower = name.toLowerCase();
+  if (name === '' || '$%{<*.~'.includes(name[0] as string) || SYSTEM_USERS.has(lower)) return e;
+  out.push({ type: 'USERNAME', start: p, end: e, priority: 66, norm: lower });
+  return e;
+}
+
+/** User names in home-directory paths: `C:\Users\<name>`, `/home/<name>`, `/Users/<name>`, `~<name>`, UNC homes. */
+function homePaths(
+  out: Candidate[],
+  text: string,
+  lower: string,
+  P: { homeWindows: RegExp; homeUnc: RegExp; homeUnix: RegExp; homeTilde: RegExp },
+): void {
+  const windowsLike = lower.includes('users') || lower.includes('settings') || lower.includes('home');
+  if (windowsLike && text.includes(':')) {
+    const re = P.homeWindows;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      userSegment(out, text, m.index + m[0].length, true);
+  }
+  if (windowsLike && text.includes('\\\\')) {
+    const re = P.homeUnc;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      userSegment(out, text, m.index + m[0].length, true);
+  }
+  if (text.includes('/home/') || text.includes('/Users/')) {
+    const re = P.homeUnix;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      userSegment(out, text, m.index + m[0].length, false);
+  }
+  if (text.includes('~')) {
+    const re = P.homeTilde;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) userSegment(out, text, m.index + 1, false);
+  }
+}
+
+/** Index just past the URL's authority, and the userinfo end ('@' index) or -1. */
+function authorityOf(url: string, authStart: number): { at: number; hostStart: number } {
+  let stdEnd = url.length;
+  for (const ch of ['/', '?', '#']) {
+    const k = url.indexOf(ch, authStart);
+    if (k !== -1 && k < stdEnd) stdEnd = k;
+  }
+  const at = url.lastIndexOf('@', stdEnd - 1);
+  if (at >= authStart) return { at, hostStart: at + 1 };
+  // A password holding '/', '?' or '#' ends the standard authority early: `user:p/a#s?s@host/path`. The
+  // userinfo then runs to the last '@' that a host follows; `host:8080/@user` (a port) is not a password.
+  const colon = url.indexOf(':', authStart);
+  if (colon === -1 || colon >= stdEnd || colon === authStart) return { at: -1, hostStart: authStart };
+  if (SECRET_PATTERNS.port.test(url.slice(colon + 1, stdEnd))) return { at: -1, hostStart: authStart };
+  for (let k = url.lastIndexOf('@'); k > stdEnd; k = url.lastIndexOf('@', k - 1)) {
+    if (SECRET_PATTERNS.hostAfterAt.test(url.slice(k + 1, k + 260))) return { at: k, hostStart: k + 1 };
+  }
+  return { at: -1, hostStart: authStart };
+}
+
 /** URLs: userinfo is dropped (its parts reported), query values and the fragment are tokenised. */
-function urls(out: Candidate[], text: string, re: RegExp): void {
+function urls(out: Candidate[], text: string, re: RegExp, paths: [number, number][]): void {
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let url = m[0];
     while (url.length > 0 && '.,;:!?)]}'.includes(url[url.length - 1] as string)) url = url.slice(0, -1);
     const base = m.index;
     const authStart = url.indexOf('://') + 3;
-    let authEnd = url.length;
-    for (const ch of ['/', '?', '#']) {
-      const k = url.indexOf(ch, authStart);
-      if (k !== -1 && k < authEnd) authEnd = k;
-    }
-    const at = url.lastIndexOf('@', authEnd - 1);
-    if (at >= authStart) {
+    const { at, hostStart } = authorityOf(url, authStart);
+    if (at !== -1) {
       // userinfo is removed entirely, '@' included; a password inside it is reported as PASSWORD
       const colon = url.indexOf(':', authStart);
       if (colon !== -1 && colon < at) {
@@ -176,9 +597,16 @@ function urls(out: Candidate[], text: string, re: RegExp): void {
         });
       }
     }
+    let authEnd = url.length;
+    for (const ch of ['/', '?', '#']) {
+      const k = url.indexOf(ch, hostStart);
+      if (k !== -1 && k < authEnd) authEnd = k;
+    }
     const q = url.indexOf('?', authEnd);
     const hash = url.indexOf('#', authEnd);
     const queryEnd = hash === -1 ? url.length : hash;
+    const pathEnd = q !== -1 && q < queryEnd ? q : queryEnd;
+    if (pathEnd > authEnd) paths.push([base + authEnd, base + pathEnd]);
     if (q !== -1 && q < queryEnd) {
       let p = q + 1;
       while (p < queryEnd) {
@@ -205,52 +633,253 @@ function urls(out: Candidate[], text: string, re: RegExp): void {
   }
 }
 
+/** Characters of a generic token: [A-Za-z0-9_+/=-], as a lookup table over ASCII. */
+const TOKEN_CHARS = (() => {
+  const table = new Uint8Array(128);
+  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-')
+    table[ch.charCodeAt(0)] = 1;
+  return table;
+})();
+
+/** Words near a generic token: credentials raise its score, hashes, ids and encodings lower it. */
+const GENERIC_CUES: ContextCues = {
+  raise: [
+    'key',
+    'secret',
+    'token',
+    'password',
+    'passwd',
+    'pwd',
+    'credential',
+    'credentials',
+    'auth',
+    'apikey',
+    'secretkey',
+    'accesskey',
+    'authtoken',
+    'accesstoken',
+    'privatekey',
+    'clientsecret',
+    'bearer',
+  ],
+  lower: [
+    'sha',
+    'sha1',
+    'sha224',
+    'sha256',
+    'sha384',
+    'sha512',
+    'sha-1',
+    'sha-256',
+    'sha-384',
+    'sha-512',
+    'md5',
+    'commit',
+    'checksum',
+    'digest',
+    'hash',
+    'integrity',
+    'etag',
+    'fingerprint',
+    'revision',
+    'rev',
+    'git',
+    'checkout',
+    'merge',
+    'tree',
+    'parent',
+    'object',
+    'blob',
+    'base64',
+    'data',
+    'image',
+    'uuid',
+    'guid',
+    'id',
+    'request',
+    'trace',
+    'correlation',
+    'build',
+    'version',
+  ],
+  before: 40,
+};
+
+/** Base64 starts of SSH public keys and common binary formats (PNG, JPEG, GIF, PDF, ZIP, gzip, RIFF, SVG, XML, WOFF). */
+const BINARY_MAGIC = [
+  'AAAAB3NzaC1',
+  'AAAAC3NzaC1',
+  'AAAAE2VjZHNh',
+  'iVBORw0KGgo',
+  '/9j/',
+  'R0lGOD',
+  'JVBERi0',
+  'UEsDB',
+  'H4sI',
+  'UklGR',
+  'PHN2Zy',
+  'PD94bWw',
+  'd09GR',
+];
+
+/**
+ * Share of the token in camel-case words (an optional capital, then three or more lower-case letters):
+ * identifiers (`getUserAccountById2`) are mostly words; random tokens rarely (1 % reach 0.5).
+ */
+function wordiness(token: string): number {
+  const n = token.length;
+  let inWords = 0;
+  let i = 0;
+  while (i < n) {
+    const c = token.charCodeAt(i);
+    let j = c >= 65 && c <= 90 ? i + 1 : i;
+    const lowerStart = j;
+    while (j < n && token.charCodeAt(j) >= 97 && token.charCodeAt(j) <= 122) j++;
+    if (j - lowerStart >= 3 && j - i >= 4) {
+      inWords += j - i;
+      i = j;
+    } else i = Math.max(i + 1, j);
+  }
+  return inWords / n;
+}
+
+/** Confidence that a token of [A-Za-z0-9_+/=-] is a secret: shape first, then context. */
+function genericScore(token: string, lower: string, s: number, e: number, inPath: boolean): number {
+  const len = token.length;
+  let upper = false;
+  let low = false;
+  let digit = false;
+  let slashPlus = false;
+  let nonHex = false;
+  for (let i = 0; i < len; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      if (c > 70) nonHex = true;
+    } else if (c >= 97 && c <= 122) {
+      low = true;
+      if (c > 102) nonHex = true;
+    } else if (c >= 48 && c <= 57) digit = true;
+    else {
+      nonHex = true;
+      if (c === 43 || c === 47) slashPlus = true;
+    }
+  }
+  const hex = len >= 32 && !nonHex;
+  const b64 = digit && (upper || low) && slashPlus && len >= 30;
+  let score: number;
+  if (hex) score = shannonEntropy(token) >= 3.3 ? 0.4 : 0;
+  else if ((upper && low && digit) || b64)
+    score = shannonEntropy(token) >= Math.min(4.0, Math.log2(len) - 0.7) ? 0.6 : 0;
+  else if (low && digit && len >= 24) score = shannonEntropy(token) >= 4.0 ? 0.3 : 0;
+  else return 0;
+  if (score === 0) return 0;
+  const t = token.toLowerCase();
+  if (isPlaceholder(token) || SECRET_PATTERNS.sampleToken.test(t)) return 0;
+  if (lower.endsWith('base64,', s) || BINARY_MAGIC.some((m) => token.startsWith(m))) return 0;
+  if (b64 && len > 100) score -= 0.2;
+  if (wordiness(token) >= 0.55) score -= 0.3;
+  if (inPath) score -= 0.3;
+  const ctx = contextOf(lower, s, e, GENERIC_CUES);
+  if (ctx === 1) score += 0.35;
+  else if (ctx === -1) score -= 0.4;
+  return score;
+}
+
+/** Generic high-entropy tokens: runs of [A-Za-z0-9_+/=-] of 20-512 characters, scored by genericScore. */
+function highEntropy(
+  out: Candidate[],
+  text: string,
+  lower: string,
+  paths: readonly [number, number][],
+): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TOKEN_CHARS[c] === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d >= 128 || TOKEN_CHARS[d] === 0) break;
+      j++;
+    }
+    const runStart = i;
+    i = j;
+    if (j - runStart < 20) continue;
+    // Inside a URL path, '/' separates segments (ids, slugs), each judged on its own.
+    const inPath = paths.some(([ps, pe]) => runStart < pe && j > ps);
+    // `KEY=value` inside one run: the value is judged on its own, with the key as its context (base64
+    // padding '=' only ends a token).
+    let from = runStart;
+    while (from < j) {
+      let to = j;
+      const eq = text.indexOf('=', from);
+      if (eq !== -1 && eq + 1 < j && text[eq + 1] !== '=') to = eq;
+      if (inPath) {
+        const slash = text.indexOf('/', from);
+        if (slash !== -1 && slash < to) to = slash;
+      }
+      pushToken(out, text, lower, from, to, inPath);
+      from = to + 1;
+    }
+  }
+}
+
+function pushToken(
+  out: Candidate[],
+  text: string,
+  lower: string,
+  s: number,
+  e: number,
+  inPath: boolean,
+): void {
+  while (s < e && '/-+='.includes(text[s] as string)) s++;
+  while (e > s && '/-'.includes(text[e - 1] as string)) e--;
+  const len = e - s;
+  if (len < 20 || len > 512) return;
+  const token = text.slice(s, e);
+  const score = genericScore(token, lower, s, e, inPath);
+  if (score > 0)
+    out.push({ type: 'SECRET', start: s, end: e, priority: 20, norm: token, score: Math.min(score, 1) });
+}
+
 /** The secret layer, with its own regex copies. */
 export function secretLayer(on: Enabled): DetectorLayer {
-  const P = copyPatterns(SECRET_PATTERNS);
+  const P = copyPatterns(OWN_SECRET_PATTERNS);
+  const rules: RunnableRule[] = SECRET_RULES.filter((r) => on(r.type)).map((rule) => ({
+    rule,
+    re: new RegExp(rule.pattern.source, rule.pattern.flags),
+  }));
+  const index = new KeywordIndex(rules);
   return (out, text, f) => {
+    const lower = f.lower;
+    const paths: [number, number][] = [];
     if (on('PRIVATE_KEY') && text.includes('-----BEGIN')) privateKeys(out, text);
-    if (f.hasScheme) urls(out, text, P.url);
-    if (f.hasUpper || f.digits > 0) {
-      if (on('AWS_ACCESS_KEY')) collect(out, P.awsAccessKey, text, 'AWS_ACCESS_KEY', 95);
-      if (on('GCP_KEY')) {
-        collect(out, P.gcpApiKey, text, 'GCP_KEY', 95);
-        collect(out, P.gcpOauth, text, 'GCP_KEY', 95);
-      }
-    }
-    if (on('AWS_SECRET_KEY') && (f.hasEquals || f.hasColon))
-      collect(out, P.awsSecretKey, text, 'AWS_SECRET_KEY', 96, 1);
-    if (on('GCP_KEY') && text.includes('private_key_id')) collect(out, P.gcpKeyId, text, 'GCP_KEY', 95, 1);
-    if (on('GITHUB_TOKEN')) collect(out, P.github, text, 'GITHUB_TOKEN', 95);
-    if (on('GITLAB_TOKEN')) collect(out, P.gitlab, text, 'GITLAB_TOKEN', 95);
-    if (on('SLACK_TOKEN')) {
-      collect(out, P.slack, text, 'SLACK_TOKEN', 95);
-      if (f.hasScheme) collect(out, P.slackWebhook, text, 'SLACK_TOKEN', 95);
-    }
-    if (on('STRIPE_KEY')) collect(out, P.stripe, text, 'STRIPE_KEY', 95);
-    if (on('OPENAI_KEY')) collect(out, P.openai, text, 'OPENAI_KEY', 94);
-    if (on('AZURE_KEY')) {
-      if (f.hasEquals) collect(out, P.azureAccountKey, text, 'AZURE_KEY', 95, 1);
-      if (text.includes('Q~')) collect(out, P.azureClientSecret, text, 'AZURE_KEY', 95);
-    }
+    if (f.hasScheme) urls(out, text, P.url, paths);
+    providerRules(out, text, lower, rules, index);
     if (on('JWT') && text.includes('eyJ')) jwts(out, text);
-    if (on('BEARER_TOKEN')) collect(out, P.bearer, text, 'BEARER_TOKEN', 93, 1);
     if (f.hasEquals || f.hasColon) {
-      const re = P.keyValueSecret;
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-        const key = (m[1] as string).toLowerCase();
-        let value = m[2] as string;
-        let start = m.index + m[0].length - value.length;
-        if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
-          value = value.slice(1, -1);
-          start += 1;
-        }
-        const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
-        if (value !== '' && on(type))
-          out.push({ type, start, end: start + value.length, priority: 80, norm: value });
-      }
+      if (lower.includes('authorization')) authorizations(out, text, P.authorization, on);
+      if (on('SECRET') && lower.includes('cookie')) cookies(out, text, P.cookie);
+      if (on('PASSWORD') && lower.includes('pin') && f.digits >= 4) pins(out, text, P.pin);
+      keyValues(out, text, P.keyValueSecret, on);
     }
-    if (on('SECRET') && text.length >= 20) highEntropy(out, text);
+    if (lower.includes('-')) cliSecrets(out, text, lower, P.cliSecret, P.cliUser, on);
+    if (f.hasUpper && (f.hasEquals || f.hasColon) && text.includes('_KEY'))
+      quotedValues(out, text, P.envKey, 'SECRET', on);
+    if (lower.includes('setx') || lower.includes(' set ')) setxValues(out, text, P.setx, on);
+    if (lower.includes('redis-cli')) quotedValues(out, text, P.redisAuth, 'PASSWORD', on);
+    if (lower.includes('net user')) quotedValues(out, text, P.netUser, 'PASSWORD', on);
+    if (lower.includes('sshpass')) quotedValues(out, text, P.sshpass, 'PASSWORD', on);
+    if (lower.includes('mysql') || lower.includes('mariadb'))
+      quotedValues(out, text, P.mysqlPassword, 'PASSWORD', on);
+    if (lower.includes('-stdin') && lower.includes('echo'))
+      quotedValues(out, text, P.echoStdin, 'PASSWORD', on);
+    if (on('USERNAME')) homePaths(out, text, lower, P);
+    if (on('SECRET') && text.length >= 20) highEntropy(out, text, lower, paths);
   };
 }

@@ -146,6 +146,15 @@ describe('scrubber: behaviour', () => {
     expect(findings).toEqual([{ type: 'EMAIL', start: 9, end: 29 }]);
   });
 
+  it('reads context cues across a placeholder written by an earlier pass', () => {
+    // the cue sits before a placeholder; facts blank placeholders without shifting offsets
+    const { text } = scrubber.scrub('Phone: <EMAIL:0a1b2c> or 8123 4567');
+    expect(text).toMatch(/^Phone: <EMAIL:0a1b2c> or <PHONE:[0-9a-f]{6}>$/);
+    expect(scrubber.scrub('Build <EMAIL:0a1b2c> or 8123 4567').text).toBe(
+      'Build <EMAIL:0a1b2c> or 8123 4567',
+    );
+  });
+
   it('caps a field before matching and marks the cut', () => {
     const capped = createScrubber({ key: KEY, maxFieldChars: 10 });
     expect(capped.scrub('abcdefghijklmnop').text).toBe('abcdefghij<TRUNCATED>');
