@@ -1,41 +1,650 @@
 /**
- * Person names: titled names (`Dr. Jane Roe`) and a lexicon given name followed by a capitalised word.
+ * Person names, scored from evidence as Presidio scores them, so UI strings stay untouched. A field is cut
+ * into words; runs of name-shaped words (capitalised, ALL-CAPS, caseless scripts, initials, particles such
+ * as `van der`) are candidates, and each run's score adds up what speaks for a person:
+ *
+ * - lexicons: given names and surnames of 50+ locales (`npm run lexicons`), hyphenated parts too;
+ * - cues: honorifics in many languages (`Dr.`, `Herr`, `Mme`, `Sra.`, `Pani`), greetings (`Hi`, `Hej`,
+ *   `Szia`), form labels (`Name:`, `Assigned to`), `Chat with`, a messaging app after a window-title
+ *   separator (`… - Outlook`, `… | Microsoft Teams`), a closing line before a signature (`Regards,`);
+ * - grammar: two or more capitalised words, initials (`J. Smith`), `Surname, Given` after a label or with
+ *   an ALL-CAPS surname;
+ * - compromise's opinion, asked only about runs the cheaper evidence leaves undecided;
+ *
+ * and what speaks against it: words of user interfaces and everyday English (`Save As`, `Open Recent`,
+ * `Privacy Settings`) count against a run, and a run made only of them is never a name. Single words need
+ * a cue; lowercase names are taken only right after a greeting (`hi maija`).
  */
-import { FIRST_NAMES, STREET_SUFFIXES } from '../lexicon.js';
-import { collect, copyPatterns, type DetectorLayer, type Enabled, freezePatterns } from './common.js';
+import { createRequire } from 'node:module';
+import { GIVEN_NAME_KEYS, NLP_NAME_KEYS, STREET_SUFFIXES, SURNAME_KEYS, UI_WORD_KEYS } from '../lexicon.js';
+import { type Candidate, copyPatterns, type DetectorLayer, type Enabled, freezePatterns } from './common.js';
 
 /** Named regexes, exported so the ReDoS test can analyse every one. Frozen: layers run copies. */
 export const NAME_PATTERNS = freezePatterns({
-  personTitle: /\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? [A-Z][a-z]{1,30}(?: [A-Z][a-z]{1,30})?/g,
-  /** Words that start with a capital. */
-  capitalWord: /(?<![\p{L}\p{N}_'-])\p{Lu}[\p{L}\p{N}_'-]*/gu,
+  /** A word: letters and marks, with inner apostrophes and hyphens (`O'Brien`, `Jean-Luc`, `al-Sayed`). */
+  nameWord: /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu,
+  /** Text that may hold a name without capitals: caseless scripts, or a greeting before a lowercase word. */
+  nameHint:
+    /[\u0590-\u07ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\b(?:hi|hey|hello|dear|thanks|thx|cheers|regards|hej|hallo|moi|hei|ciao|hola|szia|ahoj|olá|oi|with|to|cc|ping|copy|ask|tell|remind|invite|contact|name|from)\b/i,
+  // The patterns below are not global: they never write `lastIndex`, so the frozen definitions run as is.
+  /** An inner capital after three letters (`GitHub`, `IntelliJ`, `JavaScript`): a product, not `McDonald`. */
+  camel: /^(?!Mac|Fitz)\p{Lu}\p{Ll}{2}\p{L}*\p{Lu}/u,
+  /** `Maija Virtanen <maija@…` */
+  emailAfter: /^ ?<[^>\s@]{1,64}@/,
+  /** Verbs of saying and doing after a person (`Maija Virtanen said`): a weak cue. */
+  verbAfter:
+    /^(?:['’]s| (?:said|says|told|asked|replied|mentioned|thinks|thought|agreed|confirmed|approved|joined|left|wants|needs|called|emailed|messaged|promised|suggested|explained|reported|shared|signed|is|was|will|has|had|can|could|would|should|does|did|[a-z]{2,12}ed)\b| and (?:I|me)\b)/,
+  /** `Maija Virtanen wrote:` */
+  wroteAfter:
+    /^,? (?:wrote|writes|schrieb|a écrit|escribió|escreveu|ha scritto|kirjoitti|írta|napisał|napsal)\b/,
+  /** A window-title separator after a span. */
+  separatorAfter: /^ ?[-|–—·•] /,
+  /** A notification counter or timestamp that starts a title or a chat line (`(3) `, `[10:32] `). */
+  counter: /^[([][\d:., ]{1,12}[)\]]$/,
+  /** A vocative: `Maija, can you…` at the start of a line. */
+  vocative:
+    /^, (?:can|could|would|will|please|pls|are|do|did|have|when|where|what|how|any|is|i|we|you|thanks|thank)\b/,
+  /** A parenthesised status or role after a title segment (`Maija Virtanen (External) - Teams`). */
+  statusAfter: /^ \([\p{L} .-]{1,30}\)/u,
+  /** A window-title separator (or a label colon) before a span. */
+  separatorEnd: /[-|–—·•:]$/,
+  /** The first word after a separator (an app name). */
+  appWord: /^[\p{L}.]{1,20}/u,
+  /** A messaging app and a separator ending the text before a span (`WhatsApp - `). */
+  appBefore: /(?:^|[-|–—:] )([\p{L}.]{1,20}) ?[-|–—:]$/u,
+  /** After a mentioned name: a space and a lowercase word (`@Maija please`). */
+  mentionAfter: /^[\p{L}'’-]{1,40},? ([a-z]{2,12})\b/u,
+  /** A digit. */
+  hasDigit: /\d/,
+  /** A possessive ending. */
+  possessive: /\p{L}['’]s$/u,
+  /** Quotes and spaces at the end of a text (`"name": "`). */
+  quotesEnd: /["'“”‘’\s]{1,4}$/,
+  /** What may stand right before a cue word. */
+  cueOpen: /[\s([,;|>"'“«]/,
+  /** What may follow the last word of a lowercase name. */
+  clauseEnd: /[\s,!.:;)]/,
 } as const);
-const CAPITALISED = /^\p{Lu}\p{Ll}+$/u;
 
-/** The person-name layer, with its own regex copies. */
+/** Scores: what each piece of evidence adds. Tuned on the held-out evaluation, not on test names. */
+const SCORE = {
+  /** A word found in a given-name or surname lexicon. */
+  lexicon: 0.45,
+  /** A lexicon word that is also an everyday word (`Rose`, `Will`). */
+  ambiguous: 0.2,
+  /** A capitalised or caseless word found in no lexicon. */
+  unknown: 0.15,
+  /** An ALL-CAPS word found in no lexicon (acronyms are common). */
+  unknownUpper: 0.05,
+  /** An everyday or UI word. */
+  common: -0.15,
+  /** Two or more words. */
+  several: 0.1,
+  /** Initials with a capitalised word (`J. Smith`, `Smith J.`). */
+  initials: 0.25,
+  /** `Surname, Given` shape. */
+  inverted: 0.1,
+  /** Honorific, greeting, form label, `Chat with`, signature after a closing line, `Name <email>`. */
+  strongCue: 0.5,
+  /** Bare `with`/`by`, a messaging app after a title separator, a chat line `Name: …`. */
+  weakCue: 0.35,
+  /** compromise tags the run as a person. */
+  nlp: 0.3,
+  /** A single word needs a strong cue; this is its base. */
+  single: 0.3,
+  /** Two or more capitalised words, none an everyday word, after a lowercase word mid-sentence. */
+  proper: 0.1,
+  /** A run that is a whole segment of a `|`- or ` - `-separated line (signature, window title). */
+  segment: 0.2,
+} as const;
+
+/** Runs scoring below this are not reported at all (the policy threshold decides among the rest). */
+const REPORT_FROM = 0.25;
+/** Runs without a cue scoring in [NLP_FROM, 0.5) are put to compromise. */
+const NLP_FROM = 0.3;
+/** Characters of context passed to compromise around a run. */
+const NLP_WINDOW = 80;
+/** compromise calls per field at most (a long capitalised field must not cost one per run). */
+const MAX_NLP_CALLS = 8;
+/** Words in a run beyond which it is a heading, not a name. */
+const MAX_RUN_WORDS = 6;
+
+const words = (s: string): ReadonlySet<string> => new Set(s.split(/\s+/).filter(Boolean));
+
+/** Honorifics and titles that precede a name (lower case, without the dot). */
+const HONORIFICS = words(`mr mrs ms miss mx dr prof sir dame madam herr frau fräulein mme mlle mons monsieur
+  madame mademoiselle sr sra srta srª señor señora señorita dott dottssa dottoressa sig sigra signor signora
+  signorina pan pani panna hr fru frk dhr mevr mevrouw heer rouva herra neiti úr asszony ifj ing mgr bc doc
+  judr mudr phdr rndr dipl sayın bay bayan ông bà anh chị г-н г-жа господин госпожа κ κα κος κύριος κυρία
+  don doña dña dom dona`);
+/** Honorifics that are everyday words too: they only count before a word that is not one. */
+const WEAK_HONORIFICS = words('pan bay don dom dona anh bà ông sir dame doc ing bc');
+
+/** Greetings and thanks before a name (`Hi Maija`, `Kedves Ferenc`): strong cues, even for lowercase. */
+const GREETINGS = words(`dear hi hey hello hiya howdy hej hejsan hallo moi moikka hei heippa terve bonjour
+  salut coucou hola olá ola oi ciao salve szia sziasztok kedves tisztelt ahoj čau cześć czesc witaj witam
+  servus moin hoi hoihoi tere labas sveiki merhaba selam привет здравствуйте γεια chào thanks thank thx ty
+  cheers morning afternoon evening liebe lieber geehrte geehrter cher chère querido querida estimado
+  estimada estimados caro cara gentile gentilissima drogi droga szanowny szanowna milý milá vážený vážená
+  hyvä beste geachte kära bäste kære kjære sayın dragă bună buna dobrý dobry dzień dzien buenos buenas
+  días dias bom boa buongiorno buonasera goede guten καλημέρα σου добрый xin good-morning dobrý-den
+  dia día tarde den
+  dzień-dobry buenos-días buenas-tardes bom-dia boa-tarde guten-tag guten-morgen goede-morgen god-morgen
+  γεια-σου xin-chào добрый-день`);
+/** Form labels: strong cues when followed by `:` (`Name: …`, `Assigned to: …`). */
+const LABELS = words(`name names fullname contact customer client assignee reporter owner author requester
+  sender recipient attendee attendees organizer organiser participant participants employee manager user
+  holder cardholder patient person candidate applicant lead from to cc bcc von an à de para od do kimden kime
+  van aan nom prénom nombre nome cognome nachname vorname imię nazwisko jméno příjmení meno nimi név
+  όνομα имя фамилия adı ad soyad tên 이름 姓名 名前 氏名 by attn attention displayname addressee consignee
+  beneficiary payee signatory guest visitor passenger student`);
+/** Word pairs before a name, strong without a colon (`Chat with`, `Assigned to`). */
+const PHRASES = words(`chat-with meeting-with call-with sync-with lunch-with catch-up-with conversation-with
+  message-from email-from mail-from assigned-to created-by shared-by invited-by sent-by modified-by
+  updated-by approved-by reviewed-by submitted-by requested-by behalf-of reply-to 1-1-with 1:1-with
+  interview-with dinner-with coffee-with call-from according-to ship-to deliver-to send-to bill-to
+  care-of`);
+/** Single words before a name, weak cues (`with Maija`, `by Ferenc`). */
+const WEAK_BEFORE =
+  words(`with by mit avec con com met med kanssa ile cc ping copy ask tell invite remind contact
+  for to user owner assignee author member employee customer colleague manager calling message dm`);
+/** Closing lines before a signature. */
+const CLOSINGS = words(`regards best thanks thank-you many-thanks cheers sincerely yours-sincerely
+  yours-truly yours best-regards kind-regards warm-regards best-wishes br brgds rgds mvh
+  med-vänlig-hälsning vänliga-hälsningar hälsningar mfg mit-freundlichen-grüßen viele-grüße liebe-grüße
+  beste-grüße grüße gruß cordialement bien-à-vous amitiés saludos un-saludo atentamente cumprimentos
+  atenciosamente abraços cordiali-saluti saluti distinti-saluti pozdrawiam z-poważaniem s-pozdravem
+  s-pozdravom üdvözlettel üdv terveisin ystävällisin-terveisin met-vriendelijke-groet groeten groetjes
+  venlig-hilsen hilsen saygılarımla с-уважением με-εκτίμηση trân-trọng -- — xoxo love`);
+/** Messaging and mail apps whose window titles carry a person (`Maija Virtanen - Outlook`). */
+const MESSAGING_APPS = words(`outlook teams microsoft slack zoom whatsapp skype signal telegram discord
+  messenger webex gmail mail thunderbird chat hangouts facetime imessage messages lync linkedin wechat line
+  viber element mattermost rocket.chat zulip meet google`);
+/** Weak cues that also take lowercase names (`ping villy nissen`, `copy mateusz kurowski`). */
+const LOWERCASE_WEAK = words('ping copy cc ask tell remind invite contact');
+/** Keywords that follow a code annotation (`@Override public`), not a mentioned person. */
+const CODE_WORDS = words(
+  'public private protected internal static final abstract void class interface fun def val var let const return async override open suspend inline',
+);
+/** Lowercase particles inside a name (`van der Berg`, `de la Cruz`, `bin Rashid`). */
+const PARTICLES = words(
+  'van von der den de del della la le du des da dos das di bin binti ibn al el ter ten zu',
+);
+/** Lowercase prefixes joined to a capitalised name (`al-Sayed`, `d'Alembert`, `O'Brien` is capitalised). */
+const JOINED_PREFIX = /^(?:al|el|ul|ibn|bin|d|dell|dall|l)['’-]\p{Lu}/u;
+
+/** Street-type words (addresses, never names); the address layer beats names on overlap anyway. */
+const STREET_KEYS: ReadonlySet<string> = new Set([...STREET_SUFFIXES].map((s) => s.toLowerCase()));
+
+/** How a word is written. */
+type Shape = 'title' | 'upper' | 'initial' | 'lower' | 'caseless' | 'other';
+
+interface Word {
+  readonly start: number;
+  readonly end: number;
+  readonly key: string;
+  readonly shape: Shape;
+}
+
+const UPPER_FIRST = /^[\p{Lu}\p{Lt}]/u;
+const HAS_LOWER = /\p{Ll}/u;
+const CASELESS_FIRST = /^\p{Lo}/u;
+
+function shapeOf(w: string, next: string): Shape {
+  if (UPPER_FIRST.test(w)) {
+    if (HAS_LOWER.test(w)) return NAME_PATTERNS.camel.test(w) ? 'other' : 'title';
+    if (w.length === 1) return next === '.' ? 'initial' : 'other';
+    return 'upper';
+  }
+  if (JOINED_PREFIX.test(w)) return 'title';
+  if (CASELESS_FIRST.test(w)) return w.length <= 8 ? 'caseless' : 'other';
+  return HAS_LOWER.test(w) ? 'lower' : 'other';
+}
+
+/** Whether a word (lower case) is in a name lexicon, hyphenated parts each counting. */
+function inNameLexicon(key: string): boolean {
+  if (GIVEN_NAME_KEYS.has(key) || SURNAME_KEYS.has(key) || NLP_NAME_KEYS.has(key)) return true;
+  if (!key.includes('-')) return false;
+  const parts = key.split('-');
+  return parts.every((p) => GIVEN_NAME_KEYS.has(p) || SURNAME_KEYS.has(p));
+}
+
+/** Whether a word is everyday or UI vocabulary, or one of the cue words. */
+const isCommon = (key: string): boolean =>
+  UI_WORD_KEYS.has(key) || STREET_KEYS.has(key) || GREETINGS.has(key) || LABELS.has(key) || CLOSINGS.has(key);
+
+/** A caseless word (CJK, Hangul) written as surname + given name without a space. */
+function cjkEvidence(key: string): number {
+  if (key.length < 2 || key.length > 4) return 0;
+  for (const cut of [2, 1]) {
+    if (key.length - cut < 1 || !SURNAME_KEYS.has(key.slice(0, cut))) continue;
+    return SCORE.lexicon - SCORE.unknown + (GIVEN_NAME_KEYS.has(key.slice(cut)) ? SCORE.unknown : 0);
+  }
+  return 0;
+}
+
+/** What one word says about a person: lexicon hit, unknown, or everyday word. */
+function wordEvidence(w: Word): number {
+  const named = inNameLexicon(w.key);
+  const common = isCommon(w.key);
+  if (named) return common ? SCORE.ambiguous : SCORE.lexicon;
+  if (common) return SCORE.common;
+  if (w.shape === 'upper') return w.key.length <= 3 ? SCORE.common : SCORE.unknownUpper;
+  if (w.shape === 'caseless') return SCORE.unknown + cjkEvidence(w.key);
+  return SCORE.unknown;
+}
+
+/** compromise's person finder, loaded on first use so that start-up does not pay for it. */
+type PeopleOf = (text: string) => readonly { offset: { start: number; length: number } }[];
+
+function loadPeopleOf(): PeopleOf {
+  type Nlp = (t: string) => {
+    people(): {
+      json(o: { offset: true; text: false; terms: false }): { offset: { start: number; length: number } }[];
+    };
+  };
+  // A literal `require` where one exists (the CommonJS Lambda bundle then carries compromise); in ES
+  // modules (the CLI, tests) a require made on first use, so only fields with a name question load it.
+  const nlp: Nlp =
+    typeof require === 'function' ? require('compromise') : createRequire(import.meta.url)('compromise');
+  return (text) => nlp(text).people().json({ offset: true, text: false, terms: false });
+}
+
+/** Whether compromise finds a person covering [start, end) of a text. */
+type NlpCheck = (text: string, start: number, end: number) => boolean;
+
+/** The person-name layer. */
 export function nameLayer(on: Enabled): DetectorLayer {
   const P = copyPatterns(NAME_PATTERNS);
-  return (out, text, f) => {
-    if (!on('PERSON') || !f.hasUpper) return;
-    collect(out, P.personTitle, text, 'PERSON', 38, 0, (v) => v.toLowerCase());
-    // a known given name followed by a capitalised word is a person
-    let prev = '';
-    let prevStart = -1;
-    let prevEnd = -2;
-    let prevIsFirstName = false;
-    const re = P.capitalWord;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const w = m[0];
-      const start = m.index;
-      const end = start + w.length;
-      if (prevIsFirstName && start === prevEnd + 1 && CAPITALISED.test(w) && !STREET_SUFFIXES.has(w)) {
-        out.push({ type: 'PERSON', start: prevStart, end, priority: 35, norm: `${prev} ${w}`.toLowerCase() });
-      }
-      prevIsFirstName = FIRST_NAMES.has(w);
-      prev = w;
-      prevStart = start;
-      prevEnd = end;
+  let peopleOf: PeopleOf | undefined;
+  const nlpAgrees: NlpCheck = (text, start, end) => {
+    peopleOf ??= loadPeopleOf();
+    const from = Math.max(0, start - NLP_WINDOW);
+    for (const p of peopleOf(text.slice(from, end + NLP_WINDOW))) {
+      const s = p.offset.start + from;
+      if (s <= start && s + p.offset.length >= end - 1) return true;
     }
+    return false;
   };
+  return (out, text, f) => {
+    if (!on('PERSON')) return;
+    P.nameHint.lastIndex = 0;
+    if (!f.hasUpper && !P.nameHint.test(text)) return;
+    new FieldNames(text, P.nameWord, nlpAgrees).scan(out);
+  };
+}
+
+/** One field's words and the name runs found in them. */
+class FieldNames {
+  private readonly ws: Word[] = [];
+  private readonly lower: string;
+  private nlpCalls = 0;
+
+  constructor(
+    private readonly text: string,
+    wordRe: RegExp,
+    private readonly nlpAgrees: NlpCheck,
+  ) {
+    this.lower = text.toLowerCase();
+    wordRe.lastIndex = 0;
+    for (let m = wordRe.exec(text); m !== null; m = wordRe.exec(text)) {
+      // a possessive is the name and a cue (`Maija's laptop`)
+      const word = NAME_PATTERNS.possessive.test(m[0]) ? m[0].slice(0, -2) : m[0];
+      const end = m.index + word.length;
+      this.ws.push({ start: m.index, end, key: word.toLowerCase(), shape: shapeOf(word, text[end] ?? '') });
+    }
+  }
+
+  private w(i: number): Word {
+    return this.ws[i] as Word;
+  }
+
+  /** The text between word i-1 and word i. */
+  private gap(i: number): string {
+    return this.text.slice(this.w(i - 1).end, this.w(i).start);
+  }
+
+  /** Reports every name candidate of the field. */
+  scan(out: Candidate[]): void {
+    const { ws } = this;
+    let i = 0;
+    while (i < ws.length) {
+      const w = this.w(i);
+      if (w.shape === 'lower') {
+        i = this.lowercaseRun(out, i);
+        continue;
+      }
+      if (!continuesRun(w)) {
+        i++;
+        continue;
+      }
+      // one space between words; after an initial or an honorific also `.`, `. ` or `.-`
+      let j = i;
+      while (j + 1 < ws.length && j - i < MAX_RUN_WORDS + 2) {
+        const next = this.w(j + 1);
+        const g = this.gap(j + 1);
+        const prev = this.w(j);
+        const dotted = prev.shape === 'initial' || HONORIFICS.has(prev.key);
+        const joins = g === ' ' || (dotted && (g === '. ' || g === '.' || g === '.-'));
+        if (!joins || !(continuesRun(next) || (next.shape === 'lower' && PARTICLES.has(next.key)))) break;
+        j++;
+      }
+      this.scoreRun(out, i, j);
+      i = j + 1;
+    }
+  }
+
+  /** The cue before `start`: 2 strong (greeting, label, phrase, closing line), 1 weak (`with`), 0 none. */
+  private cueBefore(start: number): number {
+    const { lower } = this;
+    const lineStart = lower.lastIndexOf('\n', start - 1) + 1;
+    const trimmed = lower.slice(lineStart, start).trimEnd();
+    if (trimmed === '') return this.signatureCue(lineStart);
+    if (this.afterApp(trimmed) || this.mention(start)) return 2;
+    // `Name: `, `name=`, `"name": "`: a label, however quoted
+    const unquoted = trimmed.replace(NAME_PATTERNS.quotesEnd, '');
+    const colon = unquoted.endsWith(':') || unquoted.endsWith('=');
+    const body = (colon ? unquoted.slice(0, -1).replace(NAME_PATTERNS.quotesEnd, '') : unquoted)
+      .replace(/[,!]$/, '')
+      .trimEnd();
+    const idx = lastWordBefore(this.ws, start);
+    if (idx < 0 || this.w(idx).end !== lineStart + body.length) return 0;
+    // a cue is a word of its own: `to:` in `https://host.to:pass@…` is not one
+    const firstCue = idx > 1 ? idx - 2 : 0;
+    const open = (k: number): boolean => {
+      const at = this.w(k).start;
+      return at === lineStart || NAME_PATTERNS.cueOpen.test(this.text[at - 1] as string);
+    };
+    if (!open(idx) && !open(Math.max(firstCue, idx - 1))) return 0;
+    const last = this.w(idx).key;
+    const pairOf = (k: number): string =>
+      k > 0 && this.gap(k) === ' ' ? `${this.w(k - 1).key}-${this.w(k).key}` : '';
+    const pair = pairOf(idx);
+    const triple = pair && idx > 1 && this.gap(idx - 1) === ' ' ? `${this.w(idx - 2).key}-${pair}` : '';
+    const atLineStart = (k: number): boolean => this.lower.slice(lineStart, this.w(k).start).trim() === '';
+    if (PHRASES.has(pair) || PHRASES.has(triple) || GREETINGS.has(pair)) return 2;
+    if (colon) return LABELS.has(last) ? 2 : 0;
+    if (GREETINGS.has(last)) return 2;
+    if ((CLOSINGS.has(last) && atLineStart(idx)) || (CLOSINGS.has(pair) && atLineStart(idx - 1))) return 2;
+    return WEAK_BEFORE.has(last) ? 1 : 0;
+  }
+
+  /** A span alone on its line after a closing line (`Regards,`, `Thanks!`, `--`) is a signature. */
+  private signatureCue(lineStart: number): number {
+    const { lower } = this;
+    if (lineStart === 0) return 0;
+    let end = lineStart - 1;
+    let start = lower.lastIndexOf('\n', end - 1) + 1;
+    if (lower.slice(start, end).trim() === '' && start > 0) {
+      end = start - 1;
+      start = lower.lastIndexOf('\n', end - 1) + 1;
+    }
+    const line = lower
+      .slice(start, end)
+      .trim()
+      .replace(/[,.!]+$/, '')
+      .replace(/\s+/g, '-');
+    return CLOSINGS.has(line) ? 2 : 0;
+  }
+
+  /** `WhatsApp - Maija`: a messaging app's title segment before the span. */
+  private afterApp(head: string): boolean {
+    const m = NAME_PATTERNS.appBefore.exec(head);
+    return m !== null && MESSAGING_APPS.has(m[1] as string);
+  }
+
+  /** `@Maija please…`: a mention followed by a lowercase word (not `@Override public`). */
+  private mention(start: number): boolean {
+    if (this.text[start - 1] !== '@' || (start > 1 && !/\s/.test(this.text[start - 2] as string)))
+      return false;
+    const m = NAME_PATTERNS.mentionAfter.exec(this.text.slice(start, start + 60));
+    return m !== null && !CODE_WORDS.has(m[1] as string);
+  }
+
+  /** A span alone on its line, followed by a line with a house number or postcode (an envelope). */
+  private aboveAddress(start: number, end: number): boolean {
+    const lineStart = this.lower.lastIndexOf('\n', start - 1) + 1;
+    const lineEnd = this.lower.indexOf('\n', end);
+    if (lineEnd === -1 || this.lower.slice(lineStart, start).trim() !== '') return false;
+    if (this.lower.slice(end, lineEnd).replace(/[,;]/g, '').trim() !== '') return false;
+    const next = this.lower.indexOf('\n', lineEnd + 1);
+    return NAME_PATTERNS.hasDigit.test(this.lower.slice(lineEnd + 1, next === -1 ? undefined : next));
+  }
+
+  /** Cues after a span: `Name <email>` and `Name wrote:` (2), a messaging app after a separator (1). */
+  private cueAfter(start: number, end: number): number {
+    const after = this.lower.slice(end, end + 40);
+    if (NAME_PATTERNS.emailAfter.test(after) || NAME_PATTERNS.wroteAfter.test(after)) return 2;
+    const sep = NAME_PATTERNS.separatorAfter.exec(after);
+    if (sep && this.startsSegment(start)) {
+      const app = NAME_PATTERNS.appWord.exec(after.slice(sep[0].length))?.[0];
+      if (app && MESSAGING_APPS.has(app)) return 2;
+    }
+    if (NAME_PATTERNS.vocative.test(after) && this.startsSegment(start)) return 2;
+    return NAME_PATTERNS.verbAfter.test(after) ? 1 : 0;
+  }
+
+  /** Whether a span starts its line or follows a title separator (`RE: Budget - <span>`). */
+  private startsSegment(start: number): boolean {
+    const lineStart = this.lower.lastIndexOf('\n', start - 1) + 1;
+    const head = this.lower.slice(lineStart, start).trimEnd();
+    return head === '' || NAME_PATTERNS.separatorEnd.test(head) || NAME_PATTERNS.counter.test(head);
+  }
+
+  /** Whether a span is a whole segment of a separated line (`Maija Virtanen | Sales | …`). */
+  private isSegment(start: number, end: number): boolean {
+    if (!this.startsSegment(start)) return false;
+    const lineEnd = this.lower.indexOf('\n', end);
+    const tail = this.lower.slice(end, lineEnd === -1 ? undefined : lineEnd);
+    const head = this.lower.slice(this.lower.lastIndexOf('\n', start - 1) + 1, start).trim();
+    const sep = NAME_PATTERNS.separatorAfter.test(tail) || NAME_PATTERNS.statusAfter.test(tail);
+    // a field that is the span alone is not one: `Neue Nachricht`, `受信トレイ` are menu items
+    return (sep || tail.trim() === '') && (sep || head !== '');
+  }
+
+  /** The strongest cue around a span: 2 strong, 1 weak, 0 none. */
+  private cueOf(start: number, end: number): number {
+    const cue = Math.max(this.cueBefore(start), this.cueAfter(start, end));
+    return cue > 0 ? cue : this.aboveAddress(start, end) ? 1 : 0;
+  }
+
+  /** Mid-sentence: the span follows a lowercase word on its line (`I spoke to Maija Virtanen`). */
+  private midSentence(first: number): boolean {
+    return first > 0 && this.w(first - 1).shape === 'lower' && this.gap(first) === ' ';
+  }
+
+  /**
+   * Lowercase names: after a strong cue (`hi maija,`, `Deliver to: angélique prevost,`, `Best regards,` on
+   * the line before), or two or three unknown words with a weaker one (`copy villy nissen`, `liliane towne |
+   * Sales`). At most three words, none an everyday word, ending the clause.
+   */
+  private lowercaseRun(out: Candidate[], i: number): number {
+    const { ws } = this;
+    let j = i;
+    while (j < ws.length && j - i < 3) {
+      const w = this.w(j);
+      if (w.shape !== 'lower' || w.key.length < 3 || isCommon(w.key) || HONORIFICS.has(w.key)) break;
+      if (j > i && this.gap(j) !== ' ') break;
+      j++;
+    }
+    if (j === i) return i + 1;
+    const last = this.w(j - 1);
+    const start = this.w(i).start;
+    const end = last.end;
+    // the clause must end here: not before a capitalised word or another unknown word
+    if (j < ws.length && this.gap(j) === ' ' && this.w(j).shape !== 'lower') return j;
+    if (!NAME_PATTERNS.clauseEnd.test(this.text[end] ?? '\n')) return j;
+    if (j - i === 1 && PARTICLES.has(this.w(i).key)) return j;
+    const before = this.cueBefore(start);
+    // of the weak cues only chat verbs: `with exponential backoff` is prose, `ping villy nissen` a person
+    const weak = before === 1 && i > 0 && LOWERCASE_WEAK.has(this.w(i - 1).key) ? 1 : 0;
+    const cue = Math.max(before === 2 ? 2 : weak, this.cueAfter(start, end));
+    let score = 0;
+    for (let k = i; k < j; k++) score += inNameLexicon(this.w(k).key) ? SCORE.lexicon : 0.1;
+    if (cue === 2) score += SCORE.single + SCORE.strongCue;
+    else if (j - i < 2) return j;
+    else if (cue === 1) score += SCORE.several + SCORE.weakCue;
+    else if (this.isSegment(start, end)) score += SCORE.several + SCORE.segment;
+    else return j;
+    const norm = this.lower.slice(start, end).replace(/\s+/g, ' ');
+    out.push({ type: 'PERSON', start, end, priority: 36, norm, score: Math.min(1, score) });
+    return j;
+  }
+
+  /** Trims, scores and reports the run of words [from, to] (joining a `Surname, Given` pair). */
+  private scoreRun(out: Candidate[], runFrom: number, runTo: number): void {
+    let from = runFrom;
+    let to = runTo;
+    // leading everyday words are verbs and cues (`Ask Maija`, `Dear Maija`), not part of the name
+    const skippable = (w: Word): boolean =>
+      !HONORIFICS.has(w.key) && (w.shape === 'lower' || (isCommon(w.key) && !inNameLexicon(w.key)));
+    while (from <= to && skippable(this.w(from))) from++;
+    if (from > to) return;
+    // a leading honorific is a cue, kept in the span
+    let honorific = false;
+    if (HONORIFICS.has(this.w(from).key) && from < to) {
+      honorific = !WEAK_HONORIFICS.has(this.w(from).key) || !isCommon(this.w(from + 1).key);
+    }
+    const lo = honorific ? from + 1 : from;
+    // trailing particles go, and everyday words while two words remain (`Maija Virtanen Meeting Notes`)
+    while (to > lo && this.w(to).shape !== 'initial') {
+      const w = this.w(to);
+      if (w.shape === 'lower' || (isCommon(w.key) && !inNameLexicon(w.key) && to - lo >= 2)) to--;
+      else break;
+    }
+    if (lo > to) return;
+    // particles right before the run belong to it (`name: de Jonge`), unless a trimmed cue word stands
+    // before them (`Dobrý den Radhost`)
+    let first0 = lo;
+    while (!honorific && first0 > 0 && this.isParticleBefore(first0)) first0--;
+    if (first0 < lo && first0 > 0 && this.gap(first0) === ' ' && this.w(first0 - 1).shape !== 'lower')
+      first0 = lo;
+    const names: Word[] = [];
+    let initials = 0;
+    let titled = false;
+    for (let k = lo; k <= to; k++) {
+      const w = this.w(k);
+      if (w.shape === 'initial') initials++;
+      else if (w.shape !== 'lower') names.push(w);
+      if (w.shape === 'title') titled = true;
+    }
+    if (names.length === 0 || names.length > MAX_RUN_WORDS) return;
+    const start = this.w(honorific ? from : first0).start;
+    let end = this.w(to).end;
+    if (this.w(to).shape === 'initial' && this.text[end] === '.') end++;
+
+    let evidence = 0;
+    let everyday = 0;
+    let unknown = 0;
+    for (const w of names) {
+      let e = wordEvidence(w);
+      // an ALL-CAPS lexicon word alone is as likely an acronym (`SAP`, `ARGO`)
+      if (w.shape === 'upper' && e === SCORE.lexicon && !titled) e = SCORE.ambiguous;
+      if (e === SCORE.common) everyday++;
+      // unknown words add up to two: a longer capitalised run is a heading or a title (`Lorem Ipsum Dolor`)
+      if (e === SCORE.unknown && ++unknown > 2) continue;
+      evidence += e;
+    }
+    if (everyday === names.length && !honorific) return;
+
+    const inverted = names.length === 1 && initials === 0 ? this.givenAfterComma(start, to, end) : undefined;
+    if (inverted) {
+      for (const g of inverted.given) evidence += wordEvidence(g);
+      end = inverted.end;
+    }
+    const count = names.length + (inverted ? inverted.given.length : 0);
+    const cue = honorific ? 2 : this.cueOf(start, end);
+    let score = evidence;
+    if (count >= 2) score += SCORE.several;
+    if (initials > 0) score += SCORE.initials;
+    if (inverted) score += SCORE.inverted;
+    if (count === 1 && initials === 0) {
+      // one word: a strong cue, or a known name with a weak one
+      if (evidence <= 0) return;
+      if (cue === 2) score += SCORE.single + SCORE.strongCue;
+      else if (cue === 1) score += SCORE.weakCue;
+      else if (names[0]?.shape === 'caseless' && this.isSegment(start, end))
+        score += SCORE.single + SCORE.segment;
+      else return;
+    } else if (cue === 2) score += SCORE.strongCue;
+    else if (cue === 1) score += SCORE.weakCue;
+    else if (this.isSegment(start, end) || this.chatLine(start, end)) score += SCORE.segment;
+    else if (everyday === 0 && titled && this.midSentence(first0)) score += SCORE.proper;
+    if (
+      cue === 0 &&
+      count >= 2 &&
+      titled &&
+      score >= NLP_FROM &&
+      score < 0.5 &&
+      this.nlpCalls++ < MAX_NLP_CALLS &&
+      this.nlpAgrees(this.text, start, end)
+    )
+      score += SCORE.nlp;
+    if (score < REPORT_FROM) return;
+    const norm = this.lower.slice(start, end).replace(/\s+/g, ' ');
+    out.push({ type: 'PERSON', start, end, priority: cue === 2 ? 38 : 36, norm, score: Math.min(1, score) });
+  }
+
+  /** Whether word k-1 is a lowercase particle joined to word k by a space. */
+  private isParticleBefore(k: number): boolean {
+    const w = this.w(k - 1);
+    return w.shape === 'lower' && PARTICLES.has(w.key) && this.gap(k) === ' ';
+  }
+
+  /** `Maija Virtanen: see you at 3` at the start of a line (a chat transcript). */
+  private chatLine(start: number, end: number): boolean {
+    const lineStart = this.lower.lastIndexOf('\n', start - 1) + 1;
+    return this.text.startsWith(': ', end) && this.text.slice(lineStart, start).trim() === '';
+  }
+
+  /**
+   * `Surname, Given`: the one word before `end` is followed by `, ` and one or two name words, none an
+   * everyday word; taken when a cue is strong, the surname is ALL CAPS, a title separator or messaging
+   * app follows, or both halves are in the lexicons.
+   */
+  private givenAfterComma(
+    start: number,
+    to: number,
+    end: number,
+  ): { given: Word[]; end: number } | undefined {
+    const { ws } = this;
+    if (to + 1 >= ws.length || this.text.slice(end, this.w(to + 1).start) !== ', ') return undefined;
+    const given: Word[] = [];
+    for (let k = to + 1; k < ws.length && given.length < 2; k++) {
+      const w = this.w(k);
+      if (w.shape !== 'title' && w.shape !== 'caseless') break;
+      if (k > to + 1 && this.gap(k) !== ' ') break;
+      given.push(w);
+    }
+    if (given.length === 0 || given.some((g) => isCommon(g.key))) return undefined;
+    const surname = this.w(to);
+    if (isCommon(surname.key)) return undefined;
+    const givenEnd = (given[given.length - 1] as Word).end;
+    const taken =
+      surname.shape === 'upper' ||
+      this.cueBefore(start) > 0 ||
+      this.cueAfter(start, givenEnd) > 0 ||
+      this.isSegment(start, givenEnd) ||
+      (SURNAME_KEYS.has(surname.key) && GIVEN_NAME_KEYS.has((given[0] as Word).key));
+    return taken ? { given, end: givenEnd } : undefined;
+  }
+}
+
+/** Words that can begin or continue a run. */
+const continuesRun = (w: Word): boolean =>
+  w.shape === 'title' || w.shape === 'upper' || w.shape === 'initial' || w.shape === 'caseless';
+
+/** Index of the last word ending at or before `pos` (binary search). */
+function lastWordBefore(ws: readonly Word[], pos: number): number {
+  let lo = 0;
+  let hi = ws.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ws[mid] as Word).end <= pos) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
