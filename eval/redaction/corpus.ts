@@ -6,6 +6,7 @@
  * (`held-out-pools.ts`), so a detector that only looks values up in its lists scores nothing on them.
  */
 import { Dice, seededRandom } from '../../agent/simulator/values.js';
+import { FRESH_TEMPLATES } from './fresh-templates.js';
 import {
   CORPUS_LOCALES,
   type CorpusLocale,
@@ -61,7 +62,7 @@ export interface Sample {
    * the test-only templates. Tuning reads dev only (`--misses` prints dev examples only), so test figures
    * also measure generalisation across contexts and shapes, not just across values.
    */
-  readonly split: 'dev' | 'test';
+  readonly split: 'dev' | 'test' | 'fresh';
   /** The held-out names, streets and cities the sample uses (for the disjointness test). */
   readonly heldOut: readonly HeldOutUse[];
 }
@@ -673,6 +674,8 @@ export interface CorpusOptions {
   readonly perLocale?: number;
   /** Locales to draw from. @default CORPUS_LOCALES */
   readonly locales?: readonly CorpusLocale[];
+  /** Generate the sealed `fresh` split only (fresh-templates.ts), on its own dice stream. */
+  readonly fresh?: boolean;
 }
 
 const NON_LATIN_LOCALES = new Set<CorpusLocale>(['el', 'ru', 'ja', 'ko', 'zh_CN']);
@@ -691,15 +694,17 @@ export function generateCorpus(options: CorpusOptions = {}): Sample[] {
   locales.forEach((locale, li) => {
     const pools = locale === 'en_US' ? fallback : localePools(locale, lists, seed);
     const latin = NON_LATIN_LOCALES.has(locale) ? fallback : pools;
-    const d = new Dice(seededRandom(seed * 1_000_003 + li * 7919));
+    const d = new Dice(seededRandom(seed * 1_000_003 + li * 7919 + (options.fresh ? 0x5eed : 0)));
     for (let i = 0; i < perLocale; i++) {
       const kind = SAMPLE_KINDS[(i + li) % SAMPLE_KINDS.length] as SampleKind;
       const c = new SampleContext(d, pools, latin);
-      const tuned = TEMPLATES[kind];
-      const templates = [...tuned, ...(TEST_ONLY_TEMPLATES[kind] ?? [])];
+      const tuned = options.fresh ? [] : TEMPLATES[kind];
+      const templates = options.fresh
+        ? FRESH_TEMPLATES[kind]
+        : [...tuned, ...(TEST_ONLY_TEMPLATES[kind] ?? [])];
       const t = d.int(0, templates.length - 1);
       (templates[t] as Template)(c);
-      const split = t < tuned.length && t % 2 === 0 ? 'dev' : 'test';
+      const split = options.fresh ? 'fresh' : t < tuned.length && t % 2 === 0 ? 'dev' : 'test';
       out.push({ text: c.b.text, spans: c.b.spans, kind, locale, split, heldOut: c.b.heldOut });
     }
   });

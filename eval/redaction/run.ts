@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     'per-locale': { type: 'string', default: '120' },
     out: { type: 'string', default: 'eval/redaction/results.json' },
     'no-write': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
   },
 });
 
@@ -125,6 +126,7 @@ const result = await evaluate({
   ...(args.scrubber ? { scrubber: args.scrubber } : {}),
   seed: Number(args.seed),
   perLocale: Number(args['per-locale']),
+  fresh: args.fresh,
 });
 console.log(report(result, args.markdown));
 if (args.by) console.log(`\n${bySlice(result, args.by, args.markdown)}`);
