@@ -189,7 +189,7 @@ export class CorpusScorer {
       for (const c of p) {
         bump(c, 'predictedTokens');
         if (g.has(c)) bump(c, 'correctTokens');
-        else if (g.size === 0 && sample.split === 'dev')
+        else if (g.size === 0 && sample.split !== 'test')
           this.overRedactions.push({
             cls: c,
             text: sample.text,
@@ -203,7 +203,7 @@ export class CorpusScorer {
       bump(s.cls, 'values');
       const gone = !stillPresent(out.text, value);
       if (gone) bump(s.cls, 'removed');
-      else if (sample.split === 'dev')
+      else if (sample.split !== 'test')
         this.misses.push({ cls: s.cls, text: sample.text, value, output: out.text });
       if (s.cls === 'PERSON' && !value.split(/[\s,.]+/).some((w) => w !== '' && this.isKnownName(w))) {
         this.unknownNames.values += 1;
