@@ -27,10 +27,43 @@ export interface Survivor {
   readonly location: string;
 }
 
-/** Fresh canary values (random per run, so a survivor can only come from this run). */
+/** Syllables of made-up names: one per hex digit, so a canary's person and street are in no lexicon. */
+const SYLLABLES = [
+  'ka',
+  'vo',
+  'ri',
+  'mel',
+  'tu',
+  'sa',
+  'den',
+  'lo',
+  'bri',
+  'zan',
+  'fe',
+  'qui',
+  'nor',
+  'pa',
+  'xi',
+  'lu',
+];
+
+/** A capitalised made-up word of three syllables, read from three hex digits of the nonce. */
+function madeUpWord(hex: string): string {
+  const word = Array.from(hex, (h) => SYLLABLES[Number.parseInt(h, 16)] as string).join('');
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/**
+ * Fresh canary values (random per run, so a survivor can only come from this run). The person and the
+ * street are made-up words no lexicon holds: the canary checks that names and addresses are found by
+ * their shape and context, as they are in real text.
+ */
 export function canaryValues(nonce = randomBytes(8).toString('hex')): CanaryValue[] {
   const digits = BigInt(`0x${nonce}`).toString().padStart(20, '0');
   return [
+    { kind: 'PERSON_GIVEN', value: madeUpWord(nonce.slice(0, 3)) },
+    { kind: 'PERSON', value: madeUpWord(nonce.slice(3, 6)) },
+    { kind: 'ADDRESS', value: madeUpWord(nonce.slice(6, 9)) },
     { kind: 'EMAIL', value: `canary.${nonce}@example.org` },
     { kind: 'AWS_ACCESS_KEY', value: `AKIA${nonce.toUpperCase()}` },
     { kind: 'CARD', value: withLuhnDigit(`4${digits.slice(0, 14)}`) },
@@ -78,7 +111,9 @@ export function canaryEvents(values: readonly CanaryValue[], startMs: number): W
   add({ type: 'ui_element', role: 'textbox', name: 'Message body', secure: false });
   add({ type: 'mouse_down', button: 'left', x: 600, y: 500 });
   add({ type: 'mouse_up', button: 'left', x: 600, y: 500 }, 60);
-  type(`mail ${v.EMAIL} key ${v.AWS_ACCESS_KEY} card ${v.CARD} call ${v.PHONE} password=${v.PASSWORD}`);
+  type(
+    `Hi ${v.PERSON_GIVEN} ${v.PERSON}, mail ${v.EMAIL} key ${v.AWS_ACCESS_KEY} card ${v.CARD} call ${v.PHONE} password=${v.PASSWORD}`,
+  );
   add({ type: 'key_down', key: 'Enter', keyClass: 'enter', modifiers: [] });
   add({ type: 'key_up', key: 'Enter', keyClass: 'enter', modifiers: [] }, 40);
   add({ type: 'ui_element', role: 'textbox', name: 'Password', secure: true });
@@ -93,7 +128,7 @@ export function canaryEvents(values: readonly CanaryValue[], startMs: number): W
   add({
     type: 'text',
     field: { id: 'notes', role: 'textbox', name: 'Notes' },
-    text: `call back ${v.PHONE} about card ${v.CARD}`,
+    text: `call back ${v.PHONE} about card ${v.CARD}, ship to 18 ${v.ADDRESS} Street, Apt 4`,
     secure: false,
   });
   for (let i = 0; i < 4; i++) add({ type: 'mouse_move', x: 600 + i * 10, y: 500 }, 12);
