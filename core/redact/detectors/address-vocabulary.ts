@@ -86,6 +86,7 @@ const STREET_TYPE_SPECS: readonly Spec[] = [
     'post',
     'n',
   ],
+  ['főút sugárút körtér körönd lakótelep lakópark sikátor udvar átjáró', 'post', 'n'],
   ['u', 'post', 'dn'],
   ['sokak sokağı sokagi sk sok cadde caddesi cad cd mahallesi mah mh bulvarı bulvari blv yolu', 'post'],
   ['g pr', 'post', 'd'],
@@ -97,15 +98,17 @@ const STREET_TYPE_SPECS: readonly Spec[] = [
     'pre',
   ],
   ['corso vicolo strada contrada borgo lungomare rue bd allée impasse chemin quai route rte', 'pre'],
-  ['cours passage faubourg sentier voie ulica ulice aleja plac osiedle', 'pre'],
+  ['incrocio rotonda salita discesa traversa vico piazzetta circonvallazione galleria', 'pre'],
+  ['cours passage faubourg sentier voie ulica ulice aleja plac osiedle bulwar skwer rondo wybrzeże', 'pre'],
   ['náměstí namesti třída trida nábřeží nabrezi', 'any'],
-  ['odos οδός οδος λεωφόρος λεωφ πλατεία', 'pre'],
+  ['odos οδός οδος λεωφόρος λεωφ πλατεία πάροδος παροδος', 'pre'],
   ['улица проспект просп пр-т переулок площадь', 'any'],
   ['набережная шоссе бульвар б-р проезд тупик вулиця провулок аллея линия тракт спуск', 'any'],
   ['bulevardul calea aleea șoseaua soseaua piața piata splaiul intrarea jalan jl jln gang gg', 'pre'],
   ['đường duong phố ngõ hẻm רחוב רח שדרות شارع خیابان کوچه', 'pre'],
   ['via', 'pre', 'w'],
-  ['ul al os nám nam tř nábr οδ πλ', 'pre', 'd'],
+  ['ul al os bulw wyb tř nábr οδ πλ παρ', 'pre', 'd'],
+  ['nám nam', 'any', 'd'],
   ['ул пер пл пр ш наб бул вул пров ал', 'any', 'd'],
   ['av pl', 'any'],
   ['avenue boulevard', 'any'],
@@ -145,14 +148,14 @@ export const COMPOUND_STREET_ENDINGS: readonly { readonly ending: string; readon
 
 /** Words that may sit inside a street or city name without a capital (`Rua das Flores`, `Frankfurt am Main`). */
 export const NAME_CONNECTORS: ReadonlySet<string> = new Set(
-  "de del della dello delle dei degli di da das do dos du des la le les los las el al von vom van der den het ter ten am an im zum zur auf of the and y e i et d' l' san santa sant saint sainte st".split(
+  "de del della dello delle dei degli di da das do dos du des la le les los las el al von vom van der den het ter ten am an im zum zur auf of the and y e i et d' l' san santa sant saint sainte st u nad pod".split(
     ' ',
   ),
 );
 
 /** Unit words, followed by a number or letter: `Apt 4B`, `Suite 200`, `Whg. 3`, `lgh 1102`, `кв. 12`. */
 export const UNIT_WORDS: ReadonlySet<string> = new Set(
-  'apt apartment apartament level appt suite ste unit flat floor fl room rm bldg building wohnung whg top stiege stock etage étage app appartement bât bâtiment batiment esc escalera escalier porta puerta piso andar apto sala conj bloco bloque bl lote depto departamento dpto interno int scala sc piano lgh lägenhet leil leilighet oppgang kv кв квартира корп корпус стр строение офис оф daire kat lok lokal mieszk byt ap et d dept door tür ajtó emelet em fszt'.split(
+  'apt apartment apartament level m appt suite ste unit flat floor fl room rm bldg building wohnung whg top stiege stock etage étage app appartement bât bâtiment batiment esc escalera escalier porta puerta piso andar apto sala conj bloco bloque bl lote depto departamento dpto interno int scala sc piano lgh lägenhet leil leilighet oppgang kv кв квартира корп корпус стр строение офис оф daire kat lok lokal mieszk byt ap et d dept door tür ajtó emelet em fszt'.split(
     ' ',
   ),
 );
@@ -218,8 +221,12 @@ const VOWELS = 'aeiouyäöüåæø-';
 
 /** The compound street ending of a lower-case word (`hauptstraße` → `straße`), if its stem is long enough. */
 export function compoundEnding(lower: string): string | undefined {
-  if (lower.length < 4 || NOT_COMPOUND_STREETS.has(lower)) return undefined;
+  if (lower.length < 4) return undefined;
+  // most words end in two letters no ending ends in: no slice for them
+  const tail = (lower.charCodeAt(lower.length - 2) << 16) | lower.charCodeAt(lower.length - 1);
+  if (!ENDING_TAILS.has(tail) || NOT_COMPOUND_STREETS.has(lower)) return undefined;
   for (let k = Math.min(MAX_ENDING, lower.length - 2); k >= MIN_ENDING; k--) {
+    if (!ENDING_LENGTHS.has(k)) continue;
     const ending = lower.slice(lower.length - k);
     const weak = ENDINGS.get(ending);
     if (weak === undefined) continue;
@@ -240,3 +247,65 @@ const NOT_COMPOUND_STREETS: ReadonlySet<string> = new Set(
 const ENDINGS: ReadonlyMap<string, boolean> = new Map(COMPOUND_STREET_ENDINGS.map((e) => [e.ending, e.weak]));
 const MAX_ENDING = Math.max(...COMPOUND_STREET_ENDINGS.map((e) => e.ending.length));
 const MIN_ENDING = Math.min(...COMPOUND_STREET_ENDINGS.map((e) => e.ending.length));
+const ENDING_LENGTHS: ReadonlySet<number> = new Set(COMPOUND_STREET_ENDINGS.map((e) => e.ending.length));
+/** The last two characters of every compound ending as one number (`(c1 << 16) | c2`): a cheap first test. */
+export const ENDING_TAILS: ReadonlySet<number> = new Set(
+  COMPOUND_STREET_ENDINGS.map(
+    ({ ending: e }) => (e.charCodeAt(e.length - 2) << 16) | e.charCodeAt(e.length - 1),
+  ),
+);
+
+/** The part of an address a form field holds. */
+export type FormPart = 'street' | 'house' | 'unit' | 'postcode' | 'city' | 'place' | 'region';
+
+type LabelSpec = [part: FormPart, phrases: string];
+
+// Field labels of address forms (checkout, CRM, shipping, registration), lower case, one phrase per comma,
+// punctuation dropped (`Postnr.` → `postnr`, `ZIP / Postcode` is two labels of the same part).
+const FORM_LABEL_SPECS: readonly LabelSpec[] = [
+  [
+    'street',
+    'street,street address,street name,street and number,address,address line 1,address 1,address1,addr,line 1,straße,strasse,str,straße und hausnummer,straße und nr,anschrift,adresse,rue,voie,adresse postale,numéro et rue,dirección,direccion,calle,domicilio,vía,morada,endereço,endereco,logradouro,rua,indirizzo,via,gateadresse,gatenavn,gate,vejnavn,vej,gade,gatuadress,adress,utdelningsadress,katuosoite,osoite,katu,ulice,adresa,ulica,utca,cím,közterület,közterület neve,adres,sokak,cadde,mahalle,strada,stradă,adresă,улица,адрес,οδός,διεύθυνση,straat,straatnaam,住所,番地,地址,街道,详细地址,주소,도로명,도로명 주소,đường,địa chỉ',
+  ],
+  [
+    'house',
+    'house number,house no,number,no,nr,hausnummer,hausnr,huisnummer,numéro,número,numero,husnummer,číslo,číslo popisné,házszám,bina no,kapı no,номер дома,дом,αριθμός,号',
+  ],
+  [
+    'unit',
+    'address line 2,address 2,address2,line 2,apartment,apt,suite,unit,flat,apartment suite,adresszusatz,zusatz,complément,complément d adresse,piso,puerta,complemento,interno,scala,lgh,lägenhet,leilighet,byt,emelet,ajtó,daire,квартира,кв,διαμέρισμα',
+  ],
+  [
+    'postcode',
+    'zip,zip code,zipcode,postcode,post code,postal code,postal,zip postal code,postleitzahl,plz,code postal,cp,código postal,codigo postal,cep,cap,postnummer,postnr,postinumero,irányítószám,irsz,psč,posta kodu,cod poștal,cod postal,kod pocztowy,почтовый индекс,индекс,ταχυδρομικός κώδικας,τκ,郵便番号,邮编,邮政编码,우편번호',
+  ],
+  [
+    'city',
+    'city,town,town city,city town,suburb,locality,ort,stadt,wohnort,ville,localité,commune,ciudad,localidad,población,poblacion,municipio,cidade,localidade,città,citta,comune,località,localita,poststed,sted,by,postort,stad,postitoimipaikka,kaupunki,paikkakunta,kotikunta,obec,město,mesto,település,város,helység,ilçe,i̇lçe,İlçe,şehir,sehir,localitate,oraș,oras,miejscowość,miasto,город,населённый пункт,населенный пункт,πόλη,περιοχή,plaats,woonplaats,市区町村,城市,도시,시군구',
+  ],
+  [
+    'place',
+    'plz ort,plz und ort,postleitzahl und ort,postleitzahl ort,code postal et ville,code postal ville,cp ville,código postal y ciudad,código postal y localidad,cep cidade,código postal e localidade,cap città,cap e città,postcode plaats,postcode en plaats,postnummer og sted,postnummer och ort,postnummer ort,postinumero ja toimipaikka,psč obec,psč a obec,irányítószám és település,zip city,zip code and city,postcode and town,postcode town,postcode city,postal code and city,kod pocztowy i miejscowość,индекс и город',
+  ],
+  [
+    'region',
+    'state,province,region,county,state province,bundesland,kanton,provincia,estado,uf,région,département,regione,kraj,megye,województwo,fylke,län,il,область,регион,νομός,都道府県,省,시도',
+  ],
+];
+
+function buildFormLabels(): ReadonlyMap<string, FormPart> {
+  const map = new Map<string, FormPart>();
+  for (const [part, phrases] of FORM_LABEL_SPECS) for (const p of phrases.split(',')) map.set(p, part);
+  return map;
+}
+
+/** Form field labels (lower case, words joined by one space) and the address part each one holds. */
+export const FORM_LABELS: ReadonlyMap<string, FormPart> = buildFormLabels();
+
+/** Every leading run of words of a form label (`zip`, `zip code`): a label is read only while it can still match. */
+export const FORM_LABEL_PREFIXES: ReadonlySet<string> = new Set(
+  [...FORM_LABELS.keys()].flatMap((label) => {
+    const words = label.split(' ');
+    return words.map((_, i) => words.slice(0, i + 1).join(' '));
+  }),
+);

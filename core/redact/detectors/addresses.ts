@@ -4,19 +4,32 @@
  * then whatever follows that an address is made of: unit (`Apt 4B`, `3º B`, `2. th.`), postcode shapes of
  * many countries with their city, US/AU/CA regions. PO boxes, US military (PSC/APO/FPO) and
  * cue-led addresses (`Address:`, `Osoite`, `Anschrift`) too. A postcode alone is not an address.
+ * Parts may be split by commas, line breaks, ` - `, ` · ` or ` | ` (a unit or a postcode and city on the
+ * line before the street count too). Labelled forms (`Street: …⏎ZIP / Postcode: …⏎City: …`, tab- or
+ * colon-separated, in many languages, one per line or comma-separated) mask each value and keep the
+ * labels, once two parts are labelled or a street label holds a name and a number.
  *
- * The field is cut into tokens in one pass and every rule looks at a bounded number of tokens around
- * an anchor (extensions are memoised per token), so the layer is linear in the field length; the regexes
- * are the bounded ones below (sticky postcode shapes tried at token starts, single-character classes).
+ * Cost: `mayHoldAddress` reads the field once, without tokens or strings (word hashes against the anchor
+ * vocabulary, compound endings, postcode-shaped digits), and most fields stop there. Only the others are
+ * cut into tokens, and every rule looks at a bounded number of tokens around an anchor (extensions are
+ * memoised per token), so the layer is linear in the field length; the regexes are the bounded ones
+ * below (sticky postcode shapes tried at token starts, single-character classes).
  *
  * Decisions on ambiguous strings: a unit word needs a street (`Room 12 booked` stays); a heading or
  * counter word before the number blocks it (`Chapter 12 Main Street`, `Step 3`); `Route 66` is not a
  * street (French `route` counts only before `de`/`du`); weak English types (`Way`, `Park`, `View`) need
- * the house number before them and no lower-case word after them (`1 Infinite Loop iterations` stays).
+ * the house number before them and no lower-case word after them (`1 Infinite Loop iterations` stays);
+ * a city after ` - ` must be followed by more address (`… - Google Maps` ends a window title); form labels
+ * need `:` or a tab after them and start a line or follow a separator (`By: Alice` alone is no address).
  */
 import {
   ADDRESS_CUES,
+  COMPOUND_STREET_ENDINGS,
   compoundEnding,
+  ENDING_TAILS,
+  FORM_LABEL_PREFIXES,
+  FORM_LABELS,
+  type FormPart,
   NAME_CONNECTORS,
   NOT_HOUSE_NUMBER_BEFORE,
   NUMBER_MARKERS,
@@ -55,6 +68,8 @@ export const ADDRESS_PATTERNS = freezePatterns({
   numericPostcode: /(?:\d{4,6}|\d{4}-\d{3}|\d{2}-\d{3}|\d{5}-\d{3,4}|\d{3}-\d{4})(?![\p{L}\p{N}-])/uy,
   /** Czech, Slovak, Swedish, Greek postcode: `110 00`, `114 55`. */
   spacedPostcode: /\d{3} \d{2}(?![\p{L}\p{N}])/uy,
+  /** An outward and inward code of letters and digits (`SO79 17Z`, `AB1 2CD`): a postcode only after a city. */
+  alnumPostcode: /[A-Z]{1,2}\d{1,2}[A-Z]? \d{1,2}[A-Z]{1,2}(?![\p{L}\p{N}])/uy,
 } as const);
 
 enum K {
@@ -74,6 +89,8 @@ interface Tok {
   readonly cap: boolean;
   /** Whitespace before the token. */
   readonly gap: boolean;
+  /** A tab in the whitespace before the token (a form's label/value separator). */
+  readonly tab: boolean;
   /** A cased word or number glued to another one (`NpcFcweG9` in a base64 blob): never part of an address. */
   glued: boolean;
 }
@@ -119,8 +136,9 @@ export function addressLayer(on: Enabled): DetectorLayer {
   return (out, text, f) => {
     // every rule needs a number and a capitalised or caseless word
     if (!on('ADDRESS') || f.digits === 0 || (!f.hasUpper && !P.nonAscii.test(text))) return;
-    const lower = text.toLowerCase();
-    const toks = tokenize(text, lower.length === text.length ? lower : undefined, isLetter);
+    const lower = f.lower;
+    if (!mayHoldAddress(text, lower)) return;
+    const toks = tokenize(text, lower, isLetter);
     const grammar = new AddressGrammar(toks, (re, at) => sticky(P[re], text, at));
     const spans = grammar.spans();
     if (spans.length === 0) return;
@@ -143,23 +161,21 @@ export function addressLayer(on: Enabled): DetectorLayer {
 }
 
 /** Cuts a field into words, numbers (`221B`, `3/5`, `1-1-1`, `123-II`), single punctuation and line breaks. */
-function tokenize(
-  text: string,
-  lower: string | undefined,
-  isLetter: (text: string, i: number) => boolean,
-): Tok[] {
+function tokenize(text: string, lower: string, isLetter: (text: string, i: number) => boolean): Tok[] {
   const toks: Tok[] = [];
   const n = text.length;
   let gap = false;
+  let tab = false;
   const push = (k: K, s: number, e: number): void => {
     const raw = text.slice(s, e);
-    const low = lower === undefined ? raw.toLowerCase() : lower.slice(s, e);
+    const low = lower.slice(s, e);
     const first = raw[0] as string;
     const cap =
       k === K.Word &&
       (first !== first.toLowerCase() || first.toLowerCase() === first.toUpperCase() || elidedCapital(raw));
-    toks.push({ k, s, e, raw, low, cap, gap, glued: false });
+    toks.push({ k, s, e, raw, low, cap, gap, tab, glued: false });
     gap = false;
+    tab = false;
   };
   const letterRun = (i: number): number => {
     let j = i;
@@ -176,6 +192,7 @@ function tokenize(
     }
     if (c <= 32 || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b)) {
       gap = true;
+      if (c === 9) tab = true;
       i++;
       continue;
     }
@@ -242,6 +259,8 @@ class AddressGrammar {
   private readonly extensions = new Map<number, Extension>();
   /** Where each address cue (`Address:`, `lives at`) ends, in characters. */
   private readonly cueEnds: number[] = [];
+  /** Tokens that are form labels (`Street:`, `PLZ`, `City`): never part of an address. */
+  private labels: Uint8Array | undefined;
 
   constructor(
     private readonly t: readonly Tok[],
@@ -251,8 +270,10 @@ class AddressGrammar {
   /** Every address span, overlapping and touching candidates merged. */
   spans(): Span[] {
     const t = this.t;
+    this.form();
     for (let i = 0; i < t.length; i++) {
       const tok = t[i] as Tok;
+      if (this.isLabel(i)) continue;
       if (tok.k === K.Word) this.atWord(i);
       else if (tok.k === K.Num) this.atNumber(i);
       else if (tok.raw === '〒') this.japanesePostcode(i);
@@ -268,6 +289,134 @@ class AddressGrammar {
 
   private tok(i: number): Tok | undefined {
     return this.t[i];
+  }
+
+  private isLabel(i: number): boolean {
+    return this.labels !== undefined && this.labels[i] === 1;
+  }
+
+  /**
+   * Labelled form fields, one per line or separated by commas, semicolons, bars or middle dots
+   * (`Street: …`, `PLZ⇥10115`, `ZIP / Postcode: …`, `City: …`): when two parts of an address are labelled,
+   * or a street label holds a name and a number, each value is an address part of its own (the labels
+   * between them stay).
+   */
+  private form(): void {
+    const t = this.t;
+    const fields: { part: FormPart; a: number; b: number }[] = [];
+    let i = 0;
+    while (i < t.length) {
+      const label =
+        i === 0 || (t[i - 1] as Tok).k === K.Break || this.isFieldSeparator(i - 1)
+          ? this.labelAt(i)
+          : undefined;
+      if (label === undefined) {
+        i++;
+        continue;
+      }
+      this.labels ??= new Uint8Array(t.length);
+      this.labels.fill(1, i, label.value);
+      let b = label.value;
+      while (
+        b < t.length &&
+        (t[b] as Tok).k !== K.Break &&
+        !(this.isFieldSeparator(b) && this.labelAt(b + 1) !== undefined)
+      )
+        b++;
+      let e = b;
+      while (e > label.value && (t[e - 1] as Tok).k === K.Punct) e--;
+      if (e > label.value && e - label.value <= 12) fields.push({ part: label.part, a: label.value, b: e });
+      i = b + 1;
+    }
+    if (fields.length === 0) return;
+    const parts = new Set<FormPart>();
+    for (const f of fields) if (f.part !== 'region' && this.formValue(f.part, f.a, f.b)) parts.add(f.part);
+    const street = fields.find((f) => f.part === 'street');
+    const streetWithNumber =
+      street !== undefined &&
+      this.hasKind(street.a, street.b, K.Num) &&
+      this.hasKind(street.a, street.b, K.Word);
+    if (parts.size < 2 && !streetWithNumber) return;
+    // a state or province counts beside a street or postcode (`State: IL`)
+    const withRegion = parts.has('street') || parts.has('postcode');
+    for (const f of fields)
+      if (this.formValue(f.part, f.a, f.b) && (f.part !== 'region' || withRegion))
+        this.found.push({ a: f.a, b: f.b, score: 0.85, complete: true, clear: true });
+  }
+
+  /** A separator between labelled fields on one line: `,`, `;`, `|`, `·`. */
+  private isFieldSeparator(i: number): boolean {
+    const x = this.t[i];
+    return (
+      x !== undefined && x.k === K.Punct && (x.raw === ',' || x.raw === ';' || x.raw === '|' || x.raw === '·')
+    );
+  }
+
+  /** A form label at `i`: its part and where its value starts, or undefined. */
+  private labelAt(i: number): { part: FormPart; value: number } | undefined {
+    const t = this.t;
+    let part: FormPart | undefined;
+    let key = '';
+    for (let j = i, words = 0; j < t.length && words < 6; j++) {
+      const x = t[j] as Tok;
+      if (x.k !== K.Word || (j > i && x.tab)) return undefined;
+      key = key === '' ? x.low : `${key} ${x.low}`;
+      if (!FORM_LABEL_PREFIXES.has(key)) return undefined;
+      words++;
+      const p = FORM_LABELS.get(key);
+      if (p === undefined || (part !== undefined && p !== part)) continue;
+      let k = j + 1;
+      if (this.isPunct(k, '.') && !(t[k] as Tok).gap) k++;
+      const next = t[k];
+      if (next === undefined || next.k === K.Break) return undefined;
+      if (next.raw === ':' || next.raw === '：') {
+        k++;
+        while (this.isPunct(k, ':') || this.isPunct(k, '-')) k++;
+        const value = t[k];
+        return value !== undefined && value.k !== K.Break ? { part: p, value: k } : undefined;
+      }
+      if (next.tab) return { part: p, value: k };
+      if (next.raw === '/') {
+        part = p;
+        key = '';
+        j = k;
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether tokens [a, b) hold a token of kind `k`. */
+  private hasKind(a: number, b: number, k: K): boolean {
+    for (let j = a; j < b; j++) if ((this.t[j] as Tok).k === k) return true;
+    return false;
+  }
+
+  /** Whether a labelled value has the shape of its part (a postcode holds digits, a city words). */
+  private formValue(part: FormPart, a: number, b: number): boolean {
+    const first = this.t[a] as Tok;
+    switch (part) {
+      case 'street':
+        return this.hasKind(a, b, K.Word) || this.hasKind(a, b, K.Num);
+      case 'house':
+      case 'unit':
+        return b - a <= 4 && this.hasKind(a, b, K.Num);
+      case 'postcode': {
+        if (b - a > 4 || !this.hasKind(a, b, K.Num)) return false;
+        for (let j = a; j < b; j++) {
+          const x = this.t[j] as Tok;
+          if (x.k === K.Word && (x.raw.length > 3 || x.raw !== x.raw.toUpperCase())) return false;
+        }
+        return true;
+      }
+      case 'city':
+        return b - a <= 6 && first.k === K.Word && first.cap;
+      case 'place':
+        return b - a <= 6 && this.hasKind(a, b, K.Num) && this.hasKind(a, b, K.Word);
+      case 'region':
+        return b - a <= 4 && first.k === K.Word && first.cap && !this.hasKind(a, b, K.Num);
+      default:
+        return false;
+    }
   }
 
   private isPunct(i: number, ch: string): boolean {
@@ -296,14 +445,16 @@ class AddressGrammar {
 
   private isNameWord(i: number): boolean {
     const x = this.t[i];
-    if (x === undefined || x.glued) return false;
+    if (x === undefined || x.glued || this.isLabel(i)) return false;
     if (x.k === K.Num) return ORDINAL.has(x.low.slice(leadDigits(x.raw)));
     if (x.k !== K.Word || !(x.cap || NAME_CONNECTORS.has(x.low))) return false;
     if (NUMBER_MARKERS.has(x.low) || UNIT_WORDS.has(x.low)) {
       const next = this.t[i + 1];
+      // `1 N 6th Street`: a marker letter before an ordinal is a direction
+      const ordinal = next?.k === K.Num && ORDINAL.has(next.low.slice(leadDigits(next.raw)));
       if (
         next !== undefined &&
-        (next.k === K.Num || next.raw === '.' || next.raw === ':' || next.raw === '#')
+        ((next.k === K.Num && !ordinal) || next.raw === '.' || next.raw === ':' || next.raw === '#')
       )
         return false;
     }
@@ -336,7 +487,14 @@ class AddressGrammar {
   /** A house number at `i` (after an optional comma and marker): the index after it, or -1. */
   private numberAfter(i: number, maxDigits: number, dotted: boolean): number {
     let j = i;
-    if (this.isPunct(j, ',')) j++;
+    if (this.isPunct(j, ',') || this.isPunct(j, '·')) j++;
+    else if (this.tok(j)?.k === K.Break) {
+      // `Alameda Vitor⏎203 - Bairro - RS`: the number opens the next line before its district
+      const after = this.t[j + 2];
+      if (this.tok(j + 1)?.k !== K.Num || after === undefined || !(after.raw === '-' || after.raw === ','))
+        return -1;
+      j++;
+    }
     const m = this.t[j];
     if (m !== undefined && m.k === K.Word && (NUMBER_MARKERS.has(m.low) || m.raw === '№')) {
       j++;
@@ -351,7 +509,7 @@ class AddressGrammar {
   private isHouseNumber(i: number, maxDigits: number): boolean {
     const x = this.t[i];
     if (x === undefined || x.k !== K.Num || x.glued) return false;
-    if (leadDigits(x.raw) > maxDigits) return false;
+    if (leadDigits(x.raw) > maxDigits || isDate(x.raw)) return false;
     const next = this.t[i + 1];
     if (next === undefined) return true;
     if (
@@ -366,7 +524,9 @@ class AddressGrammar {
     if (
       next.k === K.Word &&
       (next.raw === next.low || next.raw.endsWith('B')) &&
-      QUANTITY_AFTER.has(next.low)
+      QUANTITY_AFTER.has(next.low) &&
+      // `10/12 m. 5`: a unit word and its number, not metres
+      !(this.isPunct(i + 2, '.') && this.tok(i + 3)?.k === K.Num)
     )
       return false;
     return true;
@@ -410,7 +570,13 @@ class AddressGrammar {
     let nameStart = i + len;
     const nested = this.streetTypeAt(nameStart);
     if (nested !== undefined && nested.type.side !== 'post') nameStart += nested.len;
-    else if (this.tok(nameStart)?.cap === false && this.tok(nameStart + 1)?.cap && !type.weak) nameStart++;
+    else if (
+      this.isWord(nameStart) &&
+      this.tok(nameStart)?.cap === false &&
+      this.tok(nameStart + 1)?.cap &&
+      !type.weak
+    )
+      nameStart++;
     const first = this.t[nameStart];
     if (first === undefined) return;
     // words common elsewhere take a number after them only behind an article: `Place de la Gare 3`,
@@ -480,8 +646,17 @@ class AddressGrammar {
     if (this.isPunct(end, '.') && !(this.t[end] as Tok).gap && (this.t[i] as Tok).low.endsWith('str')) end++;
     const hungarian = (this.t[i] as Tok).low.endsWith('út') || (this.t[i] as Tok).low.endsWith('utca');
     const after = this.numberAfter(end, 4, hungarian);
-    if (after !== -1) this.add(i, after, 0.8, true);
-    else this.add(i, end, 0.3, false);
+    // `de Ruyterlaan 5`, `van Baerlestraat 12`: a lower-case article opening the name
+    const article = this.tok(i - 1);
+    const start =
+      article !== undefined &&
+      article.k === K.Word &&
+      DUTCH_ARTICLES.has(article.raw) &&
+      (i < 2 || !this.isWord(i - 2))
+        ? i - 1
+        : i;
+    if (after !== -1) this.add(start, after, 0.8, true);
+    else this.add(start, end, 0.3, false);
   }
 
   /** A capitalised name then a house number then a postcode with its city: `Ermou 45, 105 63 Athens`. */
@@ -518,7 +693,7 @@ class AddressGrammar {
   /** A postcode and city on the same line before the street (`1056 Budapest, Váci utca 12.`), or `a`. */
   private placeBefore(a: number): number {
     let j = a - 1;
-    if (!this.isPunct(j, ',')) return a;
+    if (!this.isPunct(j, ',') && !this.isPunct(j, '·') && this.tok(j)?.k !== K.Break) return a;
     j--;
     let cityStart = j + 1;
     for (
@@ -531,7 +706,13 @@ class AddressGrammar {
     const pc = this.t[cityStart - 1];
     if (pc === undefined || pc.k !== K.Num || this.postcodeAt(cityStart - 1).b !== cityStart) return a;
     const before = this.t[cityStart - 2];
-    return before === undefined || before.k === K.Break || before.raw === ':' ? cityStart - 1 : a;
+    // `Directions to 4126 Szeglak, …`, `· 1021 Szeglak, …`: not after another number or a decimal point
+    const opens =
+      before === undefined ||
+      before.k === K.Break ||
+      (before.k === K.Word && !before.glued) ||
+      (before.k === K.Punct && before.raw !== '.' && before.raw !== ',' && before.raw !== '-');
+    return opens ? cityStart - 1 : a;
   }
 
   /** `PSC 1234, Box 5678, APO AE 09012`, `Unit 2050 Box 4190, FPO AP 96522`. */
@@ -545,7 +726,7 @@ class AddressGrammar {
     if (zip.raw.length !== 5 && zip.raw.length !== 10) return false;
     let a = i;
     let j = i - 1;
-    if (this.isPunct(j, ',')) j--;
+    if (this.isPunct(j, ',') || this.tok(j)?.k === K.Break) j--;
     if (this.tok(j)?.k === K.Num && this.tok(j - 1)?.low === 'box') {
       a = j - 1;
       j -= 2;
@@ -696,7 +877,7 @@ class AddressGrammar {
   /** A unit before the street: `Flat 3, 12 Baker Street`, `Apt 4B, …`. */
   private unitBefore(a: number): number {
     let j = a - 1;
-    if (this.isPunct(j, ',')) j--;
+    if (this.isPunct(j, ',') || this.tok(j)?.k === K.Break) j--;
     const num = this.t[j];
     if (num === undefined || (num.k !== K.Num && !(num.k === K.Word && num.raw.length === 1))) return a;
     let w = j - 1;
@@ -764,6 +945,19 @@ class AddressGrammar {
       }
       return i;
     }
+    // a Roman floor: `II. em. 4.`, `III. emelet`
+    if (x.k === K.Word && isRoman(x.raw) && this.isPunct(i + 1, '.')) {
+      const w = this.t[i + 2];
+      if (w !== undefined && w.k === K.Word && UNIT_AFTER_NUMBER.has(w.low)) {
+        let j = i + 3;
+        if (this.isPunct(j, '.')) j++;
+        if (this.tok(j)?.k === K.Num && leadDigits((this.t[j] as Tok).raw) <= 3) {
+          j++;
+          if (this.isPunct(j, '.')) j++;
+        }
+        return j;
+      }
+    }
     // Finnish staircase and flat: `B 22`
     if (x.k === K.Word && x.raw.length === 1 && x.cap && x.raw !== x.low) {
       const n = this.t[i + 1];
@@ -803,7 +997,7 @@ class AddressGrammar {
     const cityEnd = this.cityAt(i);
     if (cityEnd > i) {
       let j = cityEnd;
-      if (this.isPunct(j, ',')) j++;
+      if (this.isPunct(j, ',') || this.isPunct(j, '·')) j++;
       const r = this.regionPostcode(j);
       if (r > j) return { b: r, postcode: true };
       const after = this.postcodeAt(j);
@@ -837,6 +1031,8 @@ class AddressGrammar {
         const end = this.match(re, y.s);
         if (end !== -1) return { b: this.tokenEndingAt(at, end), numeric: false };
       }
+      const loose = this.match('alnumPostcode', y.s);
+      if (loose !== -1) return { b: this.tokenEndingAt(at, loose), numeric: true };
       return none;
     }
     if (y.k !== K.Num) return none;
@@ -872,11 +1068,18 @@ class AddressGrammar {
     const x = this.t[i];
     if (x === undefined || x.k !== K.Word || !x.cap || !hasLowerOrNoCase(x.raw) || DATE_WORDS.has(x.low))
       return i;
-    if (UNIT_WORDS.has(x.low) || STREET_TYPES.has(x.low)) return i;
+    const saint = CITY_ABBREVIATIONS.has(x.low) && this.isPunct(i + 1, '.') && this.tok(i + 2)?.cap === true;
+    if (UNIT_WORDS.has(x.low) || (STREET_TYPES.has(x.low) && !saint)) return i;
     let end = i;
     for (let j = i, words = 0; j < this.t.length && words < MAX_NAME_WORDS; j++) {
       const y = this.t[j] as Tok;
-      if (y.k !== K.Word || (!y.cap && !NAME_CONNECTORS.has(y.low))) break;
+      if (y.k !== K.Word || (!y.cap && !NAME_CONNECTORS.has(y.low)) || this.isLabel(j)) break;
+      // `St. Albans`, `Mt. Vernon`: an abbreviated saint or mount opens the name
+      if (CITY_ABBREVIATIONS.has(y.low) && this.isPunct(j + 1, '.') && this.tok(j + 2)?.cap) {
+        words++;
+        j++;
+        continue;
+      }
       if (j > i && (this.regionPostcode(j) > j || this.postcodeAt(j).b > j || isRegion(y.raw))) break;
       words++;
       if (y.cap) end = j + 1;
@@ -894,8 +1097,19 @@ class AddressGrammar {
   /** Whether an address part ends at `i`: end of field, line break, comma, or ` - ` before a region. */
   private endsPart(i: number): boolean {
     const x = this.t[i];
-    if (x === undefined || x.k === K.Break || x.raw === ',' || x.raw === '(') return true;
-    return x.raw === '-' && x.gap && isRegion(this.t[i + 1]?.raw ?? '');
+    if (x === undefined || x.k === K.Break) return true;
+    if (x.k !== K.Punct) return false;
+    if (PART_ENDS.includes(x.raw)) return true;
+    // `São Paulo/SP`, `Çankaya/Ankara`: the region or province after a slash
+    if (x.raw === '/' && !x.gap) return this.tok(i + 1)?.k === K.Word && (this.t[i + 1] as Tok).cap;
+    // a full stop ends the sentence: `…, Vinh. Pick-up code`
+    if (x.raw === '.') return this.tok(i + 1)?.gap !== false;
+    return this.isSpacedDash(i);
+  }
+
+  /** A dash with spaces on both sides (`Vila Clara - SP`, `… - Google Maps`). */
+  private isSpacedDash(i: number): boolean {
+    return this.isPunct(i, '-') && (this.t[i] as Tok).gap && this.tok(i + 1)?.gap === true;
   }
 
   /** Whether `i` is the end of the field, a line break or a comma/semicolon/full stop. */
@@ -904,7 +1118,7 @@ class AddressGrammar {
     return (
       x === undefined ||
       x.k === K.Break ||
-      (x.k === K.Punct && (x.raw === ',' || x.raw === ';' || x.raw === '.' || x.raw === ')'))
+      (x.k === K.Punct && (LINE_ENDS.includes(x.raw) || this.isSpacedDash(i)))
     );
   }
 
@@ -925,14 +1139,14 @@ class AddressGrammar {
     for (let step = 0; step < 6; step++) {
       let j = b;
       let separated = false;
-      for (
-        let s = 0;
-        s < 3 && (this.isPunct(j, ',') || this.tok(j)?.k === K.Break || this.isPunct(j, '-'));
-        s++
-      ) {
+      let dash = false;
+      // a slash joins a province to a city already taken (`06690 Çankaya/Ankara`), not to the street
+      for (let s = 0; s < 3 && this.isPartSeparator(j) && (b > from || !this.isPunct(j, '/')); s++) {
         separated = true;
+        if (this.isPunct(j, '-')) dash = true;
         j++;
       }
+      if (this.isLabel(j)) break;
       const admin = this.tok(j);
       if (admin !== undefined && admin.k === K.Word && ADMIN_AREAS.has(admin.low)) {
         const at = this.isPunct(j + 1, '.') ? j + 2 : j + 1;
@@ -960,12 +1174,23 @@ class AddressGrammar {
       // a city, region or country alone after a separator, ending the line: `, Leeds`, `Quận 1`, `- SP`
       if (!separated) break;
       const x = this.t[j];
+      if (x !== undefined && x.k === K.Num && this.isPunct(j - 1, ',') && x.raw.length >= 5) {
+        const pc = this.postcodeAt(j);
+        if (pc.b === j + 1 && this.endsLine(j + 1)) {
+          b = j + 1;
+          clear = true;
+          postcode = true;
+          continue;
+        }
+      }
       if (x !== undefined && x.k === K.Word && isRegion(x.raw) && this.endsPart(j + 1)) {
         b = j + 1;
         continue;
       }
       const city = this.districtAfter(this.cityAt(j));
-      if (city > j && this.endsPart(city)) {
+      // `… - Google Maps` ends a window title: a city after a dash is followed by more of the address
+      const last = city >= this.t.length || (this.t[city] as Tok).k === K.Break;
+      if (city > j && this.endsPart(city) && !(dash && last)) {
         b = city;
         clear = true;
         continue;
@@ -973,6 +1198,15 @@ class AddressGrammar {
       break;
     }
     return { b, clear, postcode };
+  }
+
+  /** A separator between address parts: comma, line break, dash, middle dot, bar. */
+  private isPartSeparator(i: number): boolean {
+    const x = this.t[i];
+    if (x === undefined) return false;
+    if (x.k === K.Break) return true;
+    if (x.raw === '/') return !x.gap && this.tok(i + 1)?.gap === false && (this.t[i + 1] as Tok).cap;
+    return x.raw === ',' || x.raw === '-' || x.raw === '·' || (x.raw === '|' && x.gap);
   }
 
   /** Merges overlapping or touching spans; spans without a house number survive only merged. */
@@ -1052,6 +1286,12 @@ const WEAK_ENGLISH: StreetType = Object.freeze({
   numberBefore: true,
 });
 const ALPHA_POSTCODES: readonly StickyName[] = ['ukPostcode', 'caPostcode', 'ieEircode', 'prefixedPostcode'];
+/** Punctuation that ends an address part (besides line breaks and a sentence's full stop). */
+const PART_ENDS = ',(·|;)"';
+/** Punctuation that ends an address line. */
+const LINE_ENDS = ',;.)·|"';
+const CITY_ABBREVIATIONS = new Set(['st', 'ste', 'mt', 'ft', 'pt']);
+const DUTCH_ARTICLES = new Set(['de', 'van', 'den', 'der', 'het', "'t"]);
 const HANGUL_STREET = '로길';
 const HANGUL_AREA = '시도구군동읍면';
 const CHINESE_STREET = '路街道巷弄';
@@ -1068,6 +1308,27 @@ function elidedCapital(raw: string): boolean {
     }
   }
   return false;
+}
+
+/** A date written as one number token: `1971-05-15`, `15/05/1971`. */
+function isDate(raw: string): boolean {
+  let seps = 0;
+  let last = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 45 || c === 47) {
+      seps++;
+      last = i;
+    }
+  }
+  return seps === 2 && (leadDigits(raw) === 4 || raw.length - last === 5);
+}
+
+/** A Roman numeral of a floor: `I` to `XX`. */
+function isRoman(raw: string): boolean {
+  if (raw.length > 4) return false;
+  for (let i = 0; i < raw.length; i++) if (!'IVX'.includes(raw[i] as string)) return false;
+  return true;
 }
 
 /** A short upper-case region code: `IL`, `NSW`, `SP`, `RM`. */
@@ -1108,3 +1369,169 @@ function leadDigits(raw: string): number {
   while (lead < raw.length && isDigit(raw.charCodeAt(lead))) lead++;
   return lead;
 }
+
+/**
+ * Whether a field can hold an address at all, read in one pass without tokens or strings: an anchor word
+ * (street type, compound street ending, PO box, military, cue, form label or admin-area word), a script
+ * without case, or a postcode-shaped number (four digits or more, `00-950`, `110 00`, `SW1A`) with a
+ * capitalised word beside some number. A prefilter: it may say yes wrongly, never no wrongly.
+ */
+function mayHoldAddress(text: string, lower: string): boolean {
+  const n = lower.length;
+  let postcode = false;
+  let capBesideNumber = false;
+  let lastRunStart = -100;
+  let lastRunEnd = -100;
+  let lastRunCap = false;
+  let lastRunHash = 0;
+  let lastDigitsEnd = -100;
+  let lineStart = true;
+  let i = 0;
+  while (i < n) {
+    const c = lower.charCodeAt(i);
+    if (c >= 0x2e80) return true;
+    if (c >= 48 && c <= 57) {
+      const s = i;
+      while (i < n && isDigit(lower.charCodeAt(i))) i++;
+      const len = i - s;
+      const next = lower.charCodeAt(i);
+      if (
+        len >= 4 ||
+        (len >= 2 && next === 45 && isDigit(lower.charCodeAt(i + 1))) ||
+        (len === 3 && next === 32 && isDigit(lower.charCodeAt(i + 1)) && isDigit(lower.charCodeAt(i + 2)))
+      )
+        postcode = true;
+      // `SW1A`, `K1A`, `D02`: one or two capitals opening the postcode
+      if (
+        lastRunEnd === s &&
+        s - lastRunStart <= 2 &&
+        lastRunCap &&
+        !isAlnum(lower.charCodeAt(lastRunStart - 1))
+      )
+        postcode = true;
+      if (lastRunCap && s - lastRunEnd <= 8 && s > lastRunEnd) capBesideNumber = true;
+      lastDigitsEnd = i;
+      lineStart = false;
+      continue;
+    }
+    if (!isAnchorLetter(c)) {
+      if (c === 10 || c === 13) lineStart = true;
+      else if (c > 32) lineStart = false;
+      i++;
+      continue;
+    }
+    const s = i;
+    let h = 0;
+    while (i < n) {
+      const d = lower.charCodeAt(i);
+      if (!isAnchorLetter(d)) break;
+      h = (Math.imul(h, 31) + d) | 0;
+      i++;
+    }
+    const bits = WORD_BLOOM[(h ^ (h >>> 16)) & 0xffff] as number;
+    if (bits !== 0) {
+      if ((bits & 1) !== 0 && ANCHOR_WORDS.has(h)) return true;
+      if ((bits & 2) !== 0 && lineStart && LABEL_WORDS.has(h)) return true;
+      if (
+        (bits & 4) !== 0 &&
+        CUE_SECOND_HASHES.has(h) &&
+        CUE_FIRST_HASHES.has(lastRunHash) &&
+        s - lastRunEnd <= 2
+      )
+        return true;
+    }
+    const next = lower.charCodeAt(i);
+    // `C/ Mayor 5`, `P.O. Box`
+    if (i - s === 1 && ((c === 99 && next === 47) || (c === 112 && next === 46))) return true;
+    const tail = i - s >= 4 ? (lower.charCodeAt(i - 2) << 16) | lower.charCodeAt(i - 1) : -1;
+    const endsLikeStreet = tail !== -1 && ((WORD_BLOOM[(tail ^ (tail >>> 16)) & 0xffff] as number) & 8) !== 0;
+    for (const k of ENDING_LENGTHS) {
+      if (!endsLikeStreet || i - s < k + 2 || !ENDING_TAILS.has(tail)) break;
+      let e = 0;
+      for (let j = i - k; j < i; j++) e = (Math.imul(e, 31) + lower.charCodeAt(j)) | 0;
+      const weak = ANCHOR_ENDINGS.get(e);
+      // a weak ending (`-ring`, `-gate`) counts only after a long stem ending in a consonant
+      if (
+        weak === false ||
+        (weak === true && i - s - k >= 4 && !VOWEL_CODES.has(lower.charCodeAt(i - k - 1)))
+      )
+        return true;
+    }
+    lastRunCap = c >= 0xc0 || text.charCodeAt(s) !== c;
+    lastRunStart = s;
+    lastRunEnd = i;
+    lastRunHash = h;
+    lineStart = false;
+    if (lastRunCap && s - lastDigitsEnd <= 3 && s > lastDigitsEnd) capBesideNumber = true;
+  }
+  return postcode && capBesideNumber;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || isAnchorLetter(c);
+}
+
+/** A letter for the prefilter (lower case): ASCII letters and the Latin, Greek and Cyrillic blocks. */
+function isAnchorLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 0xc0 && c < 0x2000 && c !== 0xd7 && c !== 0xf7);
+}
+
+function hashWord(word: string): number {
+  let h = 0;
+  for (let i = 0; i < word.length; i++) h = (Math.imul(h, 31) + word.charCodeAt(i)) | 0;
+  return h;
+}
+
+const ANCHOR_WORDS: ReadonlySet<number> = new Set(
+  [
+    ...STREET_TYPES.keys(),
+    ...[...STREET_TYPES].filter(([, t]) => t.numberBefore).map(([w]) => `${w}s`),
+    // the prefilter reads `б-р`, `пр-т` as two words
+    ...[...STREET_TYPES.keys()].flatMap((w) => (w.includes('-') ? w.split('-') : [])),
+    ...PO_BOX_WORDS,
+    'po',
+    'pob',
+    'gpo',
+    'box',
+    'post',
+    'apo',
+    'fpo',
+    'dpo',
+    ...SINGLE_WORD_CUES,
+    ...ADMIN_AREAS,
+  ].map(hashWord),
+);
+/** First words of form labels: anchors only where a line starts. */
+const LABEL_WORDS: ReadonlySet<number> = new Set(
+  [...FORM_LABELS.keys()].map((label) => hashWord(label.split(' ')[0] as string)),
+);
+const CUE_FIRST_HASHES: ReadonlySet<number> = new Set([...CUE_FIRST_WORDS].map(hashWord));
+const CUE_SECOND_HASHES: ReadonlySet<number> = new Set(
+  [...CUE_SECOND_WORDS].map((cue) => hashWord(cue.split(' ')[1] as string)),
+);
+/**
+ * One byte per 16-bit slice of a hash: which of the sets above may hold it (bit 1 anchor words, 2 label
+ * words, 4 second words of cues, 8 the last two letters of compound endings); most words: none.
+ */
+const WORD_BLOOM: Uint8Array = (() => {
+  const bloom = new Uint8Array(1 << 16);
+  const mark = (set: ReadonlySet<number>, bit: number): void => {
+    for (const h of set) {
+      const slot = (h ^ (h >>> 16)) & 0xffff;
+      bloom[slot] = (bloom[slot] as number) | bit;
+    }
+  };
+  mark(ANCHOR_WORDS, 1);
+  mark(LABEL_WORDS, 2);
+  mark(CUE_SECOND_HASHES, 4);
+  mark(ENDING_TAILS, 8);
+  return bloom;
+})();
+const ANCHOR_ENDINGS: ReadonlyMap<number, boolean> = new Map(
+  COMPOUND_STREET_ENDINGS.map((e) => [hashWord(e.ending), e.weak]),
+);
+const VOWEL_CODES: ReadonlySet<number> = new Set([...'aeiouyäöüåæø-'].map((c) => c.charCodeAt(0)));
+/** Ending lengths, shortest first. */
+const ENDING_LENGTHS: readonly number[] = [
+  ...new Set(COMPOUND_STREET_ENDINGS.map((e) => e.ending.length)),
+].sort((a, b) => a - b);

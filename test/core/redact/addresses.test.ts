@@ -175,10 +175,253 @@ describe('addresses: cues and vocabulary', () => {
   it('scrubs 100 KB fields of address-like words in linear time', () => {
     // only the address layer's cost: the name layer has its own adversarial test
     const big = createScrubber({ key: new Uint8Array(32), maxFieldChars: 200_000, disabled: ['PERSON'] });
-    for (const field of ['12 Rua de la Street 3 B, '.repeat(4_000), 'Postfach 1, 10115 Ab '.repeat(5_000)]) {
+    for (const field of [
+      '12 Rua de la Street 3 B, '.repeat(4_000),
+      'Postfach 1, 10115 Ab '.repeat(5_000),
+      'Street: Ab 1, PLZ: 10115, Ort: Cd, '.repeat(3_000),
+      'Rua Ab\n1 - Cd · '.repeat(6_000),
+    ]) {
       const started = performance.now();
       big.scrub(field);
       expect(performance.now() - started).toBeLessThan(1500);
     }
+  });
+});
+
+/** Asserts that every value is covered by an ADDRESS finding and that every label is left as it is. */
+function expectFormMasked(text: string, values: readonly string[], labels: readonly string[]): void {
+  const spans = addressSpans(text);
+  for (const value of values) {
+    const at = text.indexOf(value);
+    expect(at, `test setup: ${value} not in text`).toBeGreaterThanOrEqual(0);
+    const covering = spans.find(([s, e]) => s <= at && e >= at + value.length);
+    expect(covering, `${value}: ${JSON.stringify(spans)} in ${JSON.stringify(text)}`).toBeDefined();
+  }
+  const out = scrubber.scrub(text).text;
+  for (const label of labels) expect(out).toContain(label);
+}
+
+describe('addresses: labelled form fields', () => {
+  it.each([
+    [
+      'English labels with colons',
+      'Street: Quillon Drive 140\nZIP / Postcode: MK29 3JJ\nCity: Brindlewood',
+      ['Quillon Drive 140', 'MK29 3JJ', 'Brindlewood'],
+      ['Street:', 'ZIP / Postcode:', 'City:'],
+    ],
+    [
+      'German labels with tabs, no street-type word',
+      'Straße\tAmselblick 85\nPLZ\t81605\nOrt\tVellberg',
+      ['Amselblick 85', '81605', 'Vellberg'],
+      ['Straße\t', 'PLZ\t', 'Ort\t'],
+    ],
+    [
+      'French labels of two words',
+      'Adresse\tPassage des Tilleuls 137\nCode postal\t56971\nVille\tParisette',
+      ['Passage des Tilleuls 137', '56971', 'Parisette'],
+      ['Adresse', 'Code postal', 'Ville'],
+    ],
+    [
+      'Czech labels whose street label is a street-type word',
+      'Ulice: Hruškova 55\nPSČ: 110 00\nObec: Sjölany',
+      ['Hruškova 55', '110 00', 'Sjölany'],
+      ['Ulice:', 'PSČ:', 'Obec:'],
+    ],
+    [
+      'Greek values under English labels',
+      'Street\tΚαλαβρίας 161\nZIP / Postcode\t375 21\nCity\tΑθηνούλα',
+      ['Καλαβρίας 161', '375 21', 'Αθηνούλα'],
+      ['Street', 'ZIP / Postcode', 'City'],
+    ],
+    [
+      'a Japanese block address under a street label',
+      'Street\t3丁目8番2号 114\nZIP / Postcode\t413-5479\nCity\t杏林町',
+      ['3丁目8番2号 114', '413-5479', '杏林町'],
+      ['Street', 'City'],
+    ],
+    [
+      'US labels with a state',
+      'Street Address: 12 Ombrell Ave\nCity: Brindlewood\nState: IL\nZIP: 62704',
+      ['12 Ombrell Ave', 'Brindlewood', 'IL', '62704'],
+      ['Street Address:', 'City:', 'State:', 'ZIP:'],
+    ],
+    [
+      'labelled fields on one line',
+      'Straße: Amselgrundstr. 5, PLZ: 10115, Ort: Vellberg',
+      ['Amselgrundstr. 5', '10115', 'Vellberg'],
+      ['Straße:', 'PLZ:', 'Ort:'],
+    ],
+  ])('%s', (_name, text, values, labels) => expectFormMasked(text, values, labels));
+
+  it.each([
+    ['a version and a build number', 'Version: 12\nBuild: 4471\nNo: 5'],
+    ['a byline and a date', 'By: Alice\nDate: 2024-05-01'],
+    ['a counter and a status', 'Number: 3\nState: Open'],
+    ['a street label holding a word only', 'Street: unknown\nNotes: 12 calls'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(addressSpans(text)).toEqual([]);
+  });
+});
+
+describe('addresses: parts across separators and lines', () => {
+  it.each([
+    [
+      'middle dots between parts',
+      'Invoice address\nТаёжная ул. · д. 221 · кв. 3 · 682602 Сосновск',
+      'Таёжная ул. · д. 221 · кв. 3 · 682602 Сосновск',
+    ],
+    [
+      'a Brazilian number on the line after the street',
+      'Barros\nAlameda Tormenta\n203 - Vila Clara - RS, 49379-945',
+      'Alameda Tormenta\n203 - Vila Clara - RS, 49379-945',
+    ],
+    [
+      'a Brazilian street, number and district between dots',
+      'Travessa Tormenta · 225 - Vila Clara - MG · 81000-464',
+      'Travessa Tormenta · 225 - Vila Clara - MG · 81000-464',
+    ],
+    [
+      'a flat on the line before the street',
+      'Consignee:\nFlat 24\n57 Quillon Mews\nBrindle, TA9 2SW',
+      'Flat 24\n57 Quillon Mews\nBrindle, TA9 2SW',
+    ],
+    [
+      'a ship on the line before its FPO',
+      'Karelle\nUSNS Quillon\nFPO AA 34046',
+      'USNS Quillon\nFPO AA 34046',
+    ],
+    [
+      'a Hungarian postcode and city before the street, after a middle dot',
+      'Virág Zita · 1021 Szeglak, Pintyő park 74. 6. em. 3. · tel',
+      '1021 Szeglak, Pintyő park 74. 6. em. 3.',
+    ],
+    [
+      'a Hungarian postcode and city on the line before',
+      'Pintér, Gyuri\n0737 Szeglak\nPintyő sétány 219.',
+      '0737 Szeglak\nPintyő sétány 219.',
+    ],
+    [
+      'a Hungarian housing estate',
+      '4467 Szeglak, Pintyő lakótelep 186. 8. em. 1.',
+      '4467 Szeglak, Pintyő lakótelep 186. 8. em. 1.',
+    ],
+    [
+      'an outward and inward code after a city',
+      '152 Ombrell Terrace, Brindlewood, SO79 17Z · 0934',
+      '152 Ombrell Terrace, Brindlewood, SO79 17Z',
+    ],
+    [
+      'a city ending a sentence',
+      'Waiting at 75 Ombrell Alley, Phường 6, Quận 10, Thành Lạc. Pick-up code 4471.',
+      '75 Ombrell Alley, Phường 6, Quận 10, Thành Lạc',
+    ],
+    [
+      'a Dutch street opening with an article',
+      'Recipient · de Quillonlaan 117, 4106 BQ Amstelveld · +31',
+      'de Quillonlaan 117, 4106 BQ Amstelveld',
+    ],
+    [
+      'an Italian crossing',
+      'Incrocio Tornesi 202, int. 15, 73792 Castrano',
+      'Incrocio Tornesi 202, int. 15, 73792 Castrano',
+    ],
+    [
+      'a Polish boulevard after ul.',
+      'ul. bulw. Brzozowa 88/16, 81-587 Warszówek',
+      'ul. bulw. Brzozowa 88/16, 81-587 Warszówek',
+    ],
+    ['a Greek side street', 'Παρ. Καλαβρίας 65, 728 52 Αθηνούλα', 'Παρ. Καλαβρίας 65, 728 52 Αθηνούλα'],
+  ])('%s', (_name, text, address) => expectWholeAddress(text, address));
+
+  it.each([
+    [
+      'a Polish flat after the house number',
+      'ul. Brzozowa 10/12 m. 5, 00-590 Warszówek',
+      'ul. Brzozowa 10/12 m. 5, 00-590 Warszówek',
+    ],
+    [
+      'a Hungarian floor in Roman numerals',
+      'Cím: 1052 Szeglak, Pintyő u. 12. II. em. 4.',
+      '1052 Szeglak, Pintyő u. 12. II. em. 4.',
+    ],
+    [
+      'a province after a slash',
+      'Adres: Çiçek Bulvarı No: 45 Daire: 3, 06690 Kavaklı/Ankara',
+      'Çiçek Bulvarı No: 45 Daire: 3, 06690 Kavaklı/Ankara',
+    ],
+    [
+      'a long postcode closing the line',
+      'Адрес: ул. Берёзовая, д. 7, кв. 12, 125009',
+      'ул. Берёзовая, д. 7, кв. 12, 125009',
+    ],
+  ])('%s', (_name, text, address) => expectWholeAddress(text, address));
+
+  it.each([
+    [
+      'a saint in the city name',
+      '102 Ombrell Road, St. Quillon, NP10 2KJ · tel',
+      '102 Ombrell Road, St. Quillon, NP10 2KJ',
+    ],
+    [
+      'a direction letter before an ordinal street',
+      'K. Vell · 1 N 6th Street, Brindlewood, CA 98987 · tel',
+      '1 N 6th Street, Brindlewood, CA 98987',
+    ],
+    [
+      'a Czech square after its name',
+      'Nové bydliště: Hruškovo nám. 170/43, 53208 Blatnice',
+      'Hruškovo nám. 170/43, 53208 Blatnice',
+    ],
+    [
+      'a Czech town with a lower-case preposition',
+      'Hruškova 329/39, 56732 Újezdec u Brna',
+      'Hruškova 329/39, 56732 Újezdec u Brna',
+    ],
+    [
+      'a Hungarian door before a window-title dash',
+      'Directions to 4126 Szeglak, Pintyő sor 126. 2. em. 3. - Maps',
+      '4126 Szeglak, Pintyő sor 126. 2. em. 3.',
+    ],
+  ])('%s', (_name, text, address) => expectWholeAddress(text, address));
+
+  it.each([
+    ['an ISO date after a label', 'DOB 1971-05-15 · Quillon, Klara · 196361'],
+    ['a day-first date after a word', 'Release 15/05/1971 · Notes, Build · 204551'],
+  ])('does not read %s as a house number', (_name, text) => {
+    expect(addressSpans(text)).toEqual([]);
+  });
+
+  it('does not carry a type-first street across a line break', () => {
+    const text = 'Where: Contrada Tornesi 67, 22874 Castrano\nOrganizer: someone';
+    expectWholeAddress(text, 'Contrada Tornesi 67, 22874 Castrano');
+    expect(scrubber.scrub(text).text).toContain('Organizer');
+  });
+
+  it('takes a postcode-and-city label as one part', () => {
+    expectFormMasked(
+      'Straße und Hausnummer: Lindenhag 7\nPostleitzahl und Ort: 50667 Vellberg',
+      ['Lindenhag 7', '50667 Vellberg'],
+      ['Straße und Hausnummer:', 'Postleitzahl und Ort:'],
+    );
+  });
+
+  it('does not run past a street into a path or a count', () => {
+    expect(scrubber.scrub('See 12 Quillon Street/Docs').text).toContain('/Docs');
+    expect(scrubber.scrub('12 Quillon Street, 20245 people').text).toContain('20245 people');
+  });
+
+  it('keeps the app name after a dash in a window title', () => {
+    const text = 'Directions to 144 Impasse Tornesi, 24939 Courvoie - Google Maps';
+    expectWholeAddress(text, '144 Impasse Tornesi, 24939 Courvoie');
+    expect(scrubber.scrub(text).text).toContain('Google Maps');
+  });
+
+  it.each([
+    ['a code of letters and digits without a city', 'Ref AB12 34C approved'],
+    ['a sentence with a cue-like word and a count', 'Resolved by clearing the cache, 12 items left'],
+    ['a gerund ending like a compound street', 'Clearing 2024 Results'],
+    ['a game title', 'Street Fighter 2'],
+  ])('leaves %s alone', (_name, text) => {
+    expect(addressSpans(text)).toEqual([]);
   });
 });
