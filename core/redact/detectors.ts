@@ -30,6 +30,10 @@ export { ibanValid, luhnValid, withLuhnDigit } from './detectors/pii.js';
 const OWN_PATTERNS = freezePatterns({
   placeholder: /<[A-Z][A-Z0-9_]{1,30}(?::[0-9a-f]{6})?>/g,
   word: /[\p{L}\p{N}_'-]+/gu,
+  /** One character: a letter or digit. */
+  letterOrDigit: /[\p{L}\p{N}]/u,
+  /** One character that name grammars read as a name's: a capital, a caseless letter (CJK), a digit. */
+  nameCharacter: /[\p{Lu}\p{Lt}\p{Lo}\p{N}]/u,
 } as const);
 
 /** Every named regex of every layer, for the ReDoS analysis test. */
@@ -139,14 +143,16 @@ export class Detectors {
   /**
    * Runs every enabled layer over a field and keeps the candidates that reach their type's threshold.
    * `facts` may be computed on less than the whole text (the scrubber leaves out placeholders, whose
-   * candidates it discards anyway): they only skip layers.
+   * candidates it discards anyway): they only skip layers. Candidates under their threshold go to `below`
+   * when it is given (the scrubber asks whether a replacement nearby could change their context).
    */
-  detect(text: string, facts: FieldFacts = factsOf(text)): Candidate[] {
+  detect(text: string, facts: FieldFacts = factsOf(text), below?: Candidate[]): Candidate[] {
     const out: Candidate[] = [];
     for (const layer of this.layers) layer(out, text, facts);
     let kept = 0;
     for (const c of out) {
       if ((c.score ?? 1) >= (this.minScore[c.type] ?? DEFAULT_MIN_SCORE)) out[kept++] = c;
+      else below?.push(c);
     }
     out.length = kept;
     return out;

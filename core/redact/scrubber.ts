@@ -15,6 +15,7 @@ import {
   factsOf,
   indexTerms,
 } from './detectors.js';
+import { UI_WORD_KEYS } from './lexicon.js';
 import { normalise } from './normalise.js';
 import type { EntityAction, EntityType, Finding, Scrubber, ScrubResult } from './scrub-types.js';
 
@@ -34,6 +35,12 @@ export interface ScrubberOptions {
   readonly minScore?: Partial<Record<EntityType, number>>;
   /** Characters scrubbed per field; the rest is dropped and replaced by `<TRUNCATED>`. @default 16384 */
   readonly maxFieldChars?: number;
+  /**
+   * When a pass that replaced something is followed by another: only when the replacements could have
+   * uncovered something (`'when-needed'`), or always until nothing is found (`'always'`, the reference
+   * the property tests compare against). @default 'when-needed'
+   */
+  readonly rescan?: 'when-needed' | 'always';
 }
 
 /** Default cap on characters scrubbed per field (the contract allows 4,096; quarantine payloads more). */
@@ -48,27 +55,176 @@ const CACHE_MAX_CHARS = 256;
 /** The named detector regexes (for the ReDoS analysis test); each scrubber runs its own copies. */
 export const SCRUBBER_PATTERNS: readonly RegExp[] = Object.freeze(Object.values(DETECTOR_PATTERNS));
 
-/** Resolves overlapping candidates: higher priority, then longer, then earlier wins. */
-function resolve(
-  candidates: Candidate[],
-  length: number,
-  protectedSpans: readonly [number, number][],
-): Candidate[] {
-  if (candidates.length === 0) return candidates;
-  const covered = new Uint8Array(length);
-  for (const [s, e] of protectedSpans) covered.fill(1, s, e);
-  candidates.sort(
-    (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
-  const accepted: Candidate[] = [];
-  for (const c of candidates) {
-    let free = c.end > c.start;
-    for (let i = c.start; i < c.end && free; i++) if (covered[i] === 1) free = false;
-    if (!free) continue;
-    covered.fill(1, c.start, c.end);
-    accepted.push(c);
+/**
+ * Characters around a replaced span within which detectors read context: cue windows (40), the names
+ * layer's look-around (80). A candidate further away sees the same text in the next pass.
+ */
+const CONTEXT_REACH = 80;
+
+/** Coverage marks in the resolver's buffer. */
+const FREE = 0;
+const PROTECTED = 1;
+const REPLACED = 2;
+
+/** What one pass keeps, and whether replacing it could let another pass find more. */
+interface Resolution {
+  readonly accepted: Candidate[];
+  readonly again: boolean;
+}
+const NOTHING: Resolution = Object.freeze({ accepted: [], again: false });
+
+/**
+ * Resolves overlapping candidates (higher priority, then longer, then earlier wins) in a coverage buffer
+ * kept across calls, and judges whether the replacements could change what a later pass sees. Detection is
+ * local: a candidate's score depends on its own text, its neighbours and cue words at most CONTEXT_REACH
+ * away. So a later pass can only find something new where a replacement
+ *   - cut short a candidate that lost the overlap (its uncovered rest may now stand on its own),
+ *   - moved or removed context near a candidate that scored under its threshold, or
+ *   - now borders a token that name and address grammars read (a capitalised word, a number, a word in a
+ *     script without case, or any word glued to the span: `16 N 6th Street` after the street went), or
+ *     took a name or an address out of a run of words those grammars read together (`Grüß dich Rebekka`).
+ * Anywhere else the next pass would repeat this one's verdicts, so it is skipped; a property test checks
+ * the result equals that of always repeating.
+ */
+class Resolver {
+  private covered = new Uint8Array(256);
+
+  resolve(
+    candidates: Candidate[],
+    below: readonly Candidate[],
+    text: string,
+    protectedSpans: readonly [number, number][],
+  ): Resolution {
+    if (candidates.length === 0) return NOTHING;
+    const length = text.length;
+    if (this.covered.length < length)
+      this.covered = new Uint8Array(Math.max(length, this.covered.length * 2));
+    const covered = this.covered;
+    covered.fill(FREE, 0, length);
+    for (const [s, e] of protectedSpans) covered.fill(PROTECTED, s, e);
+    candidates.sort(
+      (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    );
+    const accepted: Candidate[] = [];
+    const losers: Candidate[] = [];
+    for (const c of candidates) {
+      let free = c.end > c.start;
+      for (let i = c.start; i < c.end && free; i++) if (covered[i] !== FREE) free = false;
+      if (!free) {
+        losers.push(c);
+        continue;
+      }
+      covered.fill(REPLACED, c.start, c.end);
+      accepted.push(c);
+    }
+    if (accepted.length === 0) return NOTHING;
+    accepted.sort((a, b) => a.start - b.start);
+    return { accepted, again: this.mayUncover(text, accepted, losers, below) };
   }
-  return accepted.sort((a, b) => a.start - b.start);
+
+  /** Whether a later pass could find something these replacements uncover (see the class comment). */
+  private mayUncover(
+    text: string,
+    accepted: readonly Candidate[],
+    losers: readonly Candidate[],
+    below: readonly Candidate[],
+  ): boolean {
+    const covered = this.covered;
+    for (const c of losers) {
+      let replaced = false;
+      let free = false;
+      for (let i = c.start; i < c.end && !(replaced && free); i++) {
+        if (covered[i] === REPLACED) replaced = true;
+        else if (covered[i] === FREE) free = true;
+      }
+      if (replaced && free) return true;
+    }
+    for (const c of below) {
+      if (!nearAny(accepted, c.start - CONTEXT_REACH, c.end + CONTEXT_REACH)) continue;
+      for (let i = c.start; i < c.end; i++) if (covered[i] === FREE) return true;
+    }
+    for (const h of accepted) if (bordersGrammarToken(text, h.start, h.end)) return true;
+    return false;
+  }
+}
+
+/** Whether any of the sorted, disjoint spans overlaps `[from, to)` (binary search on their ends). */
+function nearAny(spans: readonly Candidate[], from: number, to: number): boolean {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((spans[mid] as Candidate).end <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length && (spans[lo] as Candidate).start < to;
+}
+
+// single-character tests: they never write `lastIndex`, so the frozen definitions serve
+const { letterOrDigit: WORD_CHAR, nameCharacter: CASELESS_OR_UPPER } = DETECTOR_PATTERNS;
+/** Longest neighbour token read (a name, house number or glued value is shorter). */
+const TOKEN_READ = 40;
+
+const isSpaceAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13);
+};
+const isWordAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
+  return WORD_CHAR.test(text[i] as string);
+};
+const isSignificantAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  return CASELESS_OR_UPPER.test(text[i] as string);
+};
+
+/**
+ * Whether a token next to `[start, end)` is one whose reading the replacement changes: one glued to the
+ * span (its boundary moved: `a@b.example::1` frees `::1`) holding a letter or digit, or one a space or two
+ * away that name and address grammars read: holding a capital, a digit or a caseless letter, or a lower-case
+ * word that is no everyday word (`Grüß dich <IBAN>`: a lower-case name run ends at the placeholder).
+ */
+function bordersGrammarToken(text: string, start: number, end: number): boolean {
+  let i = start - 1;
+  if (i >= 0 && !isSpaceAt(text, i)) {
+    for (let k = i; k >= 0 && i - k < TOKEN_READ && !isSpaceAt(text, k); k--)
+      if (isWordAt(text, k)) return true;
+  } else {
+    while (i >= 0 && start - i <= 2 && isSpaceAt(text, i) && text.charCodeAt(i) !== 10) i--;
+    let k = i;
+    while (k >= 0 && i - k < TOKEN_READ && !isSpaceAt(text, k)) k--;
+    if (i >= 0 && !isSpaceAt(text, i) && readsAsName(text, k + 1, i + 1)) return true;
+  }
+  let j = end;
+  if (j < text.length && !isSpaceAt(text, j)) {
+    for (let k = j; k < text.length && k - j < TOKEN_READ && !isSpaceAt(text, k); k++)
+      if (isWordAt(text, k)) return true;
+  } else {
+    while (j < text.length && j - end < 2 && isSpaceAt(text, j) && text.charCodeAt(j) !== 10) j++;
+    let k = j;
+    while (k < text.length && k - j < TOKEN_READ && !isSpaceAt(text, k)) k++;
+    if (j < text.length && !isSpaceAt(text, j) && readsAsName(text, j, k)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a space-delimited token could take part in a name or address: it holds a capital, a digit or a
+ * caseless letter, or it is a lower-case word outside everyday and UI vocabulary.
+ */
+function readsAsName(text: string, from: number, to: number): boolean {
+  let s = -1;
+  let e = -1;
+  for (let k = from; k < to; k++) {
+    if (isSignificantAt(text, k)) return true;
+    if (isWordAt(text, k)) {
+      if (s === -1) s = k;
+      e = k + 1;
+    }
+  }
+  return s !== -1 && !UI_WORD_KEYS.has(text.slice(s, e).toLowerCase());
 }
 
 /** Builds a scrubber. */
@@ -84,6 +240,8 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
   const placeholders = new RegExp(DETECTOR_PATTERNS.placeholder);
   const cap = options.maxFieldChars ?? DEFAULT_MAX_FIELD_CHARS;
   const tokens = new Map<string, string>();
+  const resolver = new Resolver();
+  const always = options.rescan === 'always';
 
   const placeholder = (c: Candidate): string => {
     if (c.drop) return '';
@@ -99,7 +257,7 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
   };
 
   /** One pass: replaces the hits it finds and records how output offsets map back to the pass's input. */
-  const pass = (text: string): { text: string; hits: Hit[]; pieces: Piece[] } => {
+  const pass = (text: string): PassResult => {
     const protectedSpans: [number, number][] = [];
     if (text.includes('<')) {
       const re = placeholders;
@@ -121,30 +279,38 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
       }
       facts = factsOf(rest + text.slice(from));
     }
-    const accepted = resolve(detectors.detect(text, facts), text.length, protectedSpans);
-    if (accepted.length === 0) return { text, hits: [], pieces: [] };
+    const below: Candidate[] = [];
+    const candidates = detectors.detect(text, facts, below);
+    const { accepted, again } = resolver.resolve(candidates, below, text, protectedSpans);
+    if (accepted.length === 0) return { text, hits: [], pieces: [], again: false };
+    // the offset map is read only by a later pass's hits
+    const mapped = again || always;
     let out = '';
     let last = 0;
     const hits: Hit[] = [];
     const pieces: Piece[] = [];
     for (const h of accepted) {
-      if (h.start > last) pieces.push({ out: out.length, in: last, len: h.start - last, kept: true });
+      if (mapped && h.start > last)
+        pieces.push({ out: out.length, in: last, len: h.start - last, kept: true });
       out += text.slice(last, h.start);
       const ph = placeholder(h);
-      pieces.push({ out: out.length, in: h.start, len: ph.length, inLen: h.end - h.start, kept: false });
+      if (mapped)
+        pieces.push({ out: out.length, in: h.start, len: ph.length, inLen: h.end - h.start, kept: false });
       out += ph;
       last = h.end;
       hits.push({ type: h.type, start: h.start, end: h.end, ph });
     }
-    if (last < text.length) pieces.push({ out: out.length, in: last, len: text.length - last, kept: true });
+    if (mapped && last < text.length)
+      pieces.push({ out: out.length, in: last, len: text.length - last, kept: true });
     out += text.slice(last);
-    return { text: out, hits, pieces };
+    return { text: out, hits, pieces, again };
   };
 
   /**
    * Passes over `text` until nothing new is found. A hit can hide a neighbour that a greedy pattern
    * overlapped ("+1 100 0000000 001-01-0001"); repeating makes the result a fixed point, so scrubbing is
-   * idempotent. Hits are returned in offsets of `text`.
+   * idempotent. A pass whose replacements cannot have uncovered anything ends the loop without a repeat
+   * that would find nothing (the Resolver says when). Hits are returned in offsets of `text`.
    */
   const passes = (input: string): { text: string; hits: Hit[] } => {
     let text = input;
@@ -158,8 +324,10 @@ export function createScrubber(options: ScrubberOptions): Scrubber {
       hits = hits.concat(mapped);
       maps.push(r.pieces);
       text = r.text;
+      if (!r.again && !always) break;
     }
-    hits.sort((a, b) => a.start - b.start || a.end - b.end);
+    // one pass leaves its hits in order already
+    if (maps.length > 1) hits.sort((a, b) => a.start - b.start || a.end - b.end);
     return { text, hits };
   };
 
@@ -240,6 +408,14 @@ class ResultCache {
     }
     this.current.set(input, result);
   }
+}
+
+/** One pass's output, its hits, the offset map back to its input, and whether to pass again. */
+interface PassResult {
+  readonly text: string;
+  readonly hits: Hit[];
+  readonly pieces: Piece[];
+  readonly again: boolean;
 }
 
 /** A hit in some pass's coordinates with the placeholder that replaced it. */

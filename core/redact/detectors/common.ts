@@ -143,6 +143,30 @@ export const digitsOnly = (s: string): string => s.replace(/\D/g, '');
 
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
+  const n = s.length;
+  if (n === 0) return 0;
+  // tokens are ASCII almost always: count in a small typed array, fall back to a map otherwise
+  const counts = n < 256 ? new Uint8Array(128) : new Uint32Array(128);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127) return entropyOfAny(s);
+    counts[c] = (counts[c] as number) + 1;
+  }
+  // each distinct character once: read its count and clear it
+  let h = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const k = counts[c] as number;
+    if (k === 0) continue;
+    counts[c] = 0;
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/** Shannon entropy over UTF-16 code units of any text. */
+function entropyOfAny(s: string): number {
   const counts = new Map<number, number>();
   for (let i = 0; i < s.length; i++) counts.set(s.charCodeAt(i), (counts.get(s.charCodeAt(i)) ?? 0) + 1);
   let h = 0;

@@ -59,24 +59,29 @@ export function compileCues(cues: ContextCues): CompiledCues {
   };
 }
 
-/** The whole words of a window, in lower case already. */
-function wordsOf(window: string): string[] {
-  const words: string[] = [];
+const isWordCode = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c > 127 && WORD.test(text[i] as string))
+  );
+};
+
+/** Whether a whole word of `text[from, to)` (range edges count as word edges) is in `words`. */
+function anyWordIn(text: string, from: number, to: number, words: ReadonlySet<string>): boolean {
+  if (words.size === 0) return false;
   let start = -1;
-  for (let i = 0; i <= window.length; i++) {
-    const c = i < window.length ? window.charCodeAt(i) : 32;
-    const isWord =
-      (c >= 97 && c <= 122) ||
-      (c >= 48 && c <= 57) ||
-      (c >= 65 && c <= 90) ||
-      (c > 127 && WORD.test(window[i] as string));
+  for (let i = from; i <= to; i++) {
+    const isWord = i < to && isWordCode(text, i);
     if (isWord && start === -1) start = i;
     else if (!isWord && start !== -1) {
-      words.push(window.slice(start, i));
+      if (words.has(text.slice(start, i))) return true;
       start = -1;
     }
   }
-  return words;
+  return false;
 }
 
 /**
@@ -89,20 +94,31 @@ export function contextOf(
   end: number,
   cues: ContextCues | CompiledCues,
 ): -1 | 0 | 1 {
-  const window =
-    lowerText.slice(Math.max(0, start - (cues.before ?? 40)), start) +
-    ' | ' +
-    lowerText.slice(end, end + (cues.after ?? 0));
+  const from = Math.max(0, start - (cues.before ?? 40));
+  const to = Math.min(lowerText.length, end + (cues.after ?? 0));
   if (!('raiseWords' in cues)) {
+    const window = `${lowerText.slice(from, start)} | ${lowerText.slice(end, to)}`;
     for (const c of cues.raise) if (hasWord(window, c)) return 1;
     for (const c of cues.lower ?? []) if (hasWord(window, c)) return -1;
     return 0;
   }
-  const words = wordsOf(window);
-  for (const w of words) if (cues.raiseWords.has(w)) return 1;
-  for (const c of cues.raisePhrases) if (hasWord(window, c)) return 1;
-  for (const w of words) if (cues.lowerWords.has(w)) return -1;
-  for (const c of cues.lowerPhrases) if (hasWord(window, c)) return -1;
+  // the two sides are read apart (no window string is built): cues never span the candidate
+  const after = to > end;
+  if (
+    anyWordIn(lowerText, from, start, cues.raiseWords) ||
+    (after && anyWordIn(lowerText, end, to, cues.raiseWords))
+  )
+    return 1;
+  const needPhrases = cues.raisePhrases.length > 0 || cues.lowerPhrases.length > 0;
+  const before = needPhrases ? lowerText.slice(from, start) : '';
+  const behind = needPhrases && after ? lowerText.slice(end, to) : '';
+  for (const c of cues.raisePhrases) if (hasWord(before, c) || (after && hasWord(behind, c))) return 1;
+  if (
+    anyWordIn(lowerText, from, start, cues.lowerWords) ||
+    (after && anyWordIn(lowerText, end, to, cues.lowerWords))
+  )
+    return -1;
+  for (const c of cues.lowerPhrases) if (hasWord(before, c) || (after && hasWord(behind, c))) return -1;
   return 0;
 }
 

@@ -20,7 +20,8 @@ import { type ContextCues, compileCues, contextScore } from './context.js';
 
 /** Named regexes, exported so the ReDoS test can analyse every one. Frozen: layers run copies. */
 export const PII_PATTERNS = freezePatterns({
-  card: /(?<![\p{L}\p{N}_.,-])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_])/gu,
+  /** Not after `+`: `+52 832 59 84 5888` is an international phone, whatever its Luhn digit says. */
+  card: /(?<![\p{L}\p{N}_.,+-])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}_])/gu,
   iban: /\b[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?:[ -][A-Za-z0-9]{4}){2,7}(?:[ -][A-Za-z0-9]{1,4})?)\b/g,
   ssn: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g,
   ipv4: /(?<![\w.]|[A-Za-z]\/)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g,
@@ -343,8 +344,27 @@ const ID_GENERIC = [
 /** Local names of each national id: a plain digit run is an id only near one of them. */
 const ID_CUES: Readonly<Record<IdCheck, readonly string[]>> = {
   fiHetu: ['henkilötunnus', 'hetu', 'sotu', 'personbeteckning'],
-  sePersonnummer: ['personnummer', 'personnr', 'pnr', 'samordningsnummer', 'person nr'],
-  noFodselsnummer: ['fødselsnummer', 'fodselsnummer', 'fødselsnr', 'fnr', 'personnummer', 'd-nummer'],
+  sePersonnummer: [
+    'personnummer',
+    'personnr',
+    'pnr',
+    'samordningsnummer',
+    'person nr',
+    'pers.nr',
+    'pers. nr',
+    'p.nr',
+  ],
+  noFodselsnummer: [
+    'fødselsnummer',
+    'fodselsnummer',
+    'fødselsnr',
+    'fnr',
+    'f.nr',
+    'f. nr',
+    'fødselsnr.',
+    'personnummer',
+    'd-nummer',
+  ],
   dkCpr: ['cpr', 'cpr-nr', 'cpr-nummer', 'personnummer'],
   nlBsn: ['bsn', 'burgerservicenummer', 'sofinummer', 'sofi-nummer'],
   esDniNie: ['dni', 'nie', 'nif', 'documento nacional', 'documento de identidad'],
@@ -545,6 +565,17 @@ const CARD_CUES: ContextCues = compileCues({
     'cc',
     'ccn',
     'pan',
+    // what follows a card number in forms and payment payloads
+    'exp',
+    'expiry',
+    'expires',
+    'exp date',
+    'expiration',
+    'valid thru',
+    'cvv',
+    'cvc',
+    'cvv2',
+    'security code',
   ],
   lower: [
     'order',
@@ -563,7 +594,7 @@ const CARD_CUES: ContextCues = compileCues({
     'aadhar',
   ],
   before: 40,
-  after: 0,
+  after: 24,
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -622,6 +653,11 @@ function ipv6(out: Candidate[], text: string): void {
       // a leading ':' belongs to the address only as part of '::'
       if (text.charCodeAt(s) === 58 && text.charCodeAt(s + 1) !== 58) s++;
       const value = text.slice(s, e);
+      // the unspecified address `::` alone is punctuation (`Foo :: bar`), not an address worth a token
+      if (colons === e - s) {
+        i = j;
+        continue;
+      }
       const prev = s > 0 ? text.charCodeAt(s - 1) : 32;
       const alnumBefore =
         (prev >= 65 && prev <= 90) || (prev >= 97 && prev <= 122) || (prev >= 48 && prev <= 57);
@@ -642,31 +678,43 @@ const P_SHAPE = PII_PATTERNS;
 export function phoneShapeScore(run: string): number {
   const ext = run.length > 8 && hasExtensionHint(run) ? P_SHAPE.phoneExtension.exec(run) : null;
   const main = ext ? run.slice(0, ext.index) : run;
-  let d = '';
+  // one scan without building strings: digit count, the first two digits, whether all are the same
+  let digits = 0;
+  let first = -1;
+  let second = -1;
+  let same = true;
   let separated = false;
-  let sepRun = '';
+  let sepStart = -1;
+  let sepLen = 0;
   for (let i = 0; i < main.length; i++) {
     const c = main.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      d += main[i];
+      if (digits === 0) first = c;
+      else {
+        if (digits === 1) second = c;
+        if (c !== first) same = false;
+      }
+      digits++;
       // separators come one at a time, or as a parenthesis with a space or dash next to it
-      if (sepRun.length > 1 && !P_SHAPE.phoneSeparatorOk.test(sepRun)) return 0;
-      sepRun = '';
+      if (sepLen > 1 && !P_SHAPE.phoneSeparatorOk.test(main.slice(sepStart, i).replaceAll('+', ''))) return 0;
+      sepStart = -1;
+      sepLen = 0;
     } else if (c !== 43) {
       separated = true;
-      sepRun += main[i];
+      if (sepStart === -1) sepStart = i;
+      sepLen++;
     }
   }
-  const digits = d.length;
   const international = main.startsWith('+') || main.startsWith('(+');
-  const trunk = d.charCodeAt(0) === 48;
-  const max = international || d.startsWith('00') ? 15 : 13;
-  if (digits < 6 || digits > max || repeated(d)) return 0;
+  const trunk = first === 48;
+  const doubleZero = trunk && second === 48;
+  const max = international || doubleZero ? 15 : 13;
+  if (digits < 6 || digits > max || same) return 0;
   if (international) return digits >= 8 ? 0.85 : 0;
   if (separated && (P_SHAPE.dateLike.test(main) || P_SHAPE.yearRange.test(main) || ipLike(main))) return 0;
   if (!separated && digits === 8 && P_SHAPE.compactDate.test(main)) return 0;
   if (digits === 6) return 0.16;
-  if (trunk && d.startsWith('00') && digits >= 9) return 0.8;
+  if (doubleZero && digits >= 9) return 0.8;
   if (separated && digits >= 9) {
     if (main.includes('(0)') || P_SHAPE.areaInParens.test(main)) return 0.8;
   }
@@ -691,12 +739,24 @@ function hasExtensionHint(run: string): boolean {
 
 /** Four dot-separated octets, 0-255 without leading zeros: an IPv4 address, never a phone. */
 function ipLike(run: string): boolean {
-  const parts = run.split('.');
-  if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (p.length < 1 || p.length > 3 || (p.length > 1 && p[0] === '0') || Number(p) > 255) return false;
+  let parts = 0;
+  let value = 0;
+  let len = 0;
+  let lead = 0;
+  for (let i = 0; i <= run.length; i++) {
+    const c = i < run.length ? run.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (len < 1 || len > 3 || (len > 1 && lead === 48) || value > 255) return false;
+      parts++;
+      value = 0;
+      len = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (len === 0) lead = c;
+      value = value * 10 + (c - 48);
+      len++;
+    } else return false;
   }
-  return true;
+  return parts === 4;
 }
 
 /** Context beyond cue words: a one- or two-letter label (`T:`, `M.`, `Ph:`), or a contact row. */
@@ -718,6 +778,8 @@ function phoneLabelled(
     const before = i < 0 ? '\n' : (text[i] as string);
     const after = j >= text.length ? '\n' : (text[j] as string);
     if (CELL_EDGES.includes(before) && CELL_EDGES.includes(after)) return 0.3;
+    // a quoted CSV cell: `"Ana","ana@example.es","971-410-644"`
+    if (before === '"' && after === '"' && csvEdge(text, i - 1, -1) && csvEdge(text, j + 1, 1)) return 0.3;
   }
   // a line of its own in a multi-line text (a signature block): grouped digits, not a count or a version
   if (base >= 0.3 && digits >= 8 && text.includes('\n')) {
@@ -733,6 +795,19 @@ function phoneLabelled(
 }
 const CELL_EDGES = '|\n\t;';
 
+/** Whether a CSV cell edge (`,`, a cell edge, or the field's start or end) lies at `i`, spaces skipped. */
+function csvEdge(text: string, i: number, step: 1 | -1): boolean {
+  while (i >= 0 && i < text.length && text.charCodeAt(i) === 32) i += step;
+  return i < 0 || i >= text.length || text[i] === ',' || CELL_EDGES.includes(text[i] as string);
+}
+
+/** `value` without the separators (space, `(`, `.`, `/`, `-`) it ends with. */
+function trimSeparators(value: string): string {
+  let e = value.length;
+  while (e > 0 && ' (./-'.includes(value[e - 1] as string)) e--;
+  return value.slice(0, e);
+}
+
 /** Phones: runs scored by shape, then by context; rejected runs retry without their last group. */
 function phones(out: Candidate[], re: RegExp, text: string, f: FieldFacts): void {
   re.lastIndex = 0;
@@ -742,10 +817,19 @@ function phones(out: Candidate[], re: RegExp, text: string, f: FieldFacts): void
     for (let tries = 0; score === 0 && tries < 3; tries++) {
       const cut = Math.max(value.lastIndexOf(' '), value.lastIndexOf('-'), value.lastIndexOf('/'));
       if (cut <= 0) break;
-      value = value.slice(0, cut).replace(/[ (./-]+$/, '');
+      value = trimSeparators(value.slice(0, cut));
       score = phoneShapeScore(value);
     }
     if (score === 0) continue;
+    // a phone never ends inside an open parenthesis: `0800.867.1285 (0:42)` keeps its duration
+    const open = value.lastIndexOf('(');
+    if (open > 0 && value.indexOf(')', open) === -1) {
+      const cut = trimSeparators(value.slice(0, open));
+      const cutScore = phoneShapeScore(cut);
+      if (cutScore === 0) continue;
+      value = cut;
+      score = cutScore;
+    }
     const start = m.index;
     const end = start + value.length;
     const label = phoneLabelled(text, start, end, f, digitsOnly(value).length, score);
@@ -760,7 +844,7 @@ function cardShapeScore(value: string, d: string): number {
   const grouped = /[ -]/.test(value);
   if (d.length >= 14) return 0.9;
   // 12-13 digits collide with ids: grouped with a card-issuer lead they may stand alone, bare need a cue
-  if (d.length === 13) return grouped && d.startsWith('4') ? 0.55 : 0.2;
+  if (d.length === 13) return grouped && '456'.includes(d[0] as string) ? 0.55 : 0.2;
   return grouped && /^[56]/.test(d) ? 0.55 : 0.2;
 }
 
