@@ -140,7 +140,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     priority: 96,
     keywords: ['sk-ant-'],
     positives: [`ANTHROPIC_API_KEY=sk-ant-api03-${alnum(93)}AA`, `sk-ant-admin01-${alnum(40)}`],
-    negatives: ['sk-ant-api03-', 'prefix sk-ant- identifies Claude keys'],
+    negatives: ['sk-ant-api03-', 'the sk-ant- prefix marks the keys'],
     description: 'Anthropic API and admin keys',
   },
   {

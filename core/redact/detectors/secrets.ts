@@ -1,8 +1,12 @@
 /**
  * Secret detectors: provider tokens (rules kept as data in `secret-rules.ts`), key=value and header
- * secrets, PEM private keys, JWTs, URL credentials and query values, user names in home-directory paths,
- * and generic high-entropy tokens scored by shape and context so hashes, UUIDs and encoded blobs stay.
+ * secrets, passwords after bare cue words, access and one-time codes, PostgreSQL password-file lines, PEM
+ * private keys, JWTs, URL credentials and query values, logins (home-directory paths, user cues, sudo and
+ * sshd logs, the Common Log Format, shell prompts, ssh targets, `DOMAIN\user`), and generic high-entropy
+ * tokens scored by shape and context so hashes, UUIDs and encoded blobs stay.
  */
+
+import { UI_WORD_KEYS } from '../lexicon.js';
 import type { EntityType } from '../scrub-types.js';
 import {
   type Candidate,
@@ -20,7 +24,7 @@ const OWN_SECRET_PATTERNS = {
   // Short keys need a non-alphanumeric before them (`db_pass=` yes, `bypass=` no); long ones may follow
   // anything, so `DB_PASSWORD=`, `dbPassword:` and `x-api-key:` are keys too.
   keyValueSecret:
-    /(?:(?<![A-Za-z0-9])(pass|pwd|token|secret|credentials?)|(passw(?:or)?d|passphrase|passcode|secret[_-]?key(?:[_-]?base)?|api[_ -]?key|apikey|access[_-]?key|(?:access|auth|refresh|session|id|bearer)[_-]?token|private[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|master[_-]?key|webhook[_-]?secret))["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/gi,
+    /(?:(?<![A-Za-z0-9])(pass|pwd|token|secret|credentials?|auth)|(passw(?:or)?d|passwort|kennwort|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|passord|adgangskode|senha|contraseña|mot de passe|passphrase|passcode|secret[_-]?key(?:[_-]?base)?|api[_ -]?key|apikey|access[_-]?key|(?:access|auth|refresh|session|id|bearer)[_-]?token|private[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|master[_-]?key|webhook[_-]?secret))["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;"'<>]{1,200})/gi,
   // Command-line flags: `--password hunter2`, `--api-key=…`, `--client-secret '…'`.
   cliSecret:
     /(?<![A-Za-z0-9-])--?(?:[a-z0-9]{1,20}-){0,3}(pass|passwd|password|pwd|token|secret|api[_-]?key|client[_-]?secret|(?:auth|access|refresh)[_-]?token)(?:=|\s{1,3})("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'<>-][^\s"'<>]{0,199})/gi,
@@ -28,7 +32,7 @@ const OWN_SECRET_PATTERNS = {
   cliUser: /(?<![A-Za-z0-9-])(?:-u|--user)(?:=|\s{1,3})["']?/g,
   // Upper-case environment names ending in KEY: `AUTH_KEY=…`, `LICENSE_KEY: …` (code's `sort_key` stays).
   envKey:
-    /(?<![A-Za-z0-9_])[A-Z0-9_]{0,40}_KEY["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;&"'<>]{1,200})/g,
+    /(?<![A-Za-z0-9_])(?:[A-Z0-9]{1,20}_){1,5}KEY["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;"'<>]{1,200})/g,
   // `setx DB_PASSWORD hunter2` (Windows), `sshpass -p pw`, `mysql -pSecret`, `echo pw | … --password-stdin`.
   setx: /(?<![A-Za-z0-9])(?:setx|config(?:ure)?\s{1,3}set|secret\s{1,3}set)\s{1,3}([^\s="']{1,100})\s{1,3}("[^"\n]{1,200}"|[^\s"-][^\s"]{0,199})/gi,
   // `redis-cli -a <password>` (checked only on fields naming redis-cli), `net user <name> <password>`.
@@ -41,21 +45,74 @@ const OWN_SECRET_PATTERNS = {
   mysqlPassword: /(?<=\s)-p("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s"']{0,199})/g,
   echoStdin:
     /(?<![A-Za-z0-9-])echo\s{1,3}(?:-n\s{1,3})?("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s|"'$][^\s|"']{0,199})\s{0,3}\|/gi,
-  pin: /(?<![A-Za-z0-9])pin(?:[ _-]?(?:code|number))?["']?\s{0,3}(?:[:=#]|is)\s{0,3}["']?(\d{4,8})(?!\d)/gi,
+  pin: /(?<![A-Za-z0-9])pin(?:[ _-]?(?:code|number))?["']?(?:\s{0,3}(?:[:=#]|is)\s{0,3}|[ \t]{1,3})["']?(\d{4,8})(?![\d.,:/-])/gi,
+  // Registry logins: `docker login -u me -p <password>` (checked only on fields holding ' login').
+  loginPassword: /(?<=\s)-p[ \t]{1,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'-][^\s"']{0,199})/g,
+  // PowerShell: `ConvertTo-SecureString "<password>" -AsPlainText`.
+  secureString:
+    /ConvertTo-SecureString[ \t]{1,3}(?:-String[ \t]{1,3})?("[^"\n]{1,200}"|'[^'\n]{1,200}')(?=[ \t]{1,3}-AsPlainText)/gi,
   authorization: /authorization["']?\s{0,3}[:=]\s{0,3}["']?/gi,
   cookie: /(?<![A-Za-z0-9-])(?:set-)?cookie["']?\s{0,3}:\s{0,3}/gi,
-  homeWindows: /\b[A-Za-z]:(?:\\{1,2}|\/)(?:users|documents and settings)(?:\\{1,2}|\/)/gi,
+  homeWindows: /\b[A-Za-z]:(?:\\{1,2}|\/)(?:users|documents and settings|profiles?)(?:\\{1,2}|\/)/gi,
   homeUnc: /\\\\[A-Za-z0-9._-]{1,64}\\(?:home|homes|users|profiles?)\$?\\/gi,
-  homeUnix: /(?<![A-Za-z0-9_.~%$-])(?:\/(?:var|export|mnt\/[A-Za-z]))?\/(?:home|Users)\//g,
+  // Home directories and mail spools (`/var/mail/<user>`), whose next segment is the account name.
+  homeUnix:
+    /(?<![A-Za-z0-9_.~%$-])(?:(?:\/(?:var|export|mnt\/[A-Za-z]))?\/(?:home|Users)|\/var(?:\/spool)?\/mail)\//g,
   homeTilde: /(?<![A-Za-z0-9_~.$-])~[A-Za-z_][A-Za-z0-9_.-]{0,31}(?=\/)/g,
+  // `cd ~jdoe`: the shell expands `~name` to that user's home, with or without a path after it.
+  homeTildeBare:
+    /(?<![A-Za-z0-9_-])(?:cd|pushd|ls|ll|du|cp|mv|rm|find|chown|chmod|tree|stat|cat|echo)[ \t]{1,3}(?:-[A-Za-z]{1,5}[ \t]{1,3}){0,3}~([A-Za-z_][A-Za-z0-9_.-]{0,31})(?![A-Za-z0-9_./-])/g,
+  // A login after a user cue, in several languages: `log in as jdoe`, `Username  jdoe`, `login: jdoe`,
+  // netrc's `login jdoe`, `skype: jdoe`, `for user 'jdoe'` (group 1: the separator, if any).
+  userCue:
+    /(?<![\p{L}\p{N}_-])(?:(?:log(?:ged)?[ -]?(?:in|on)|sign(?:ed)?[ -]?in|connected|authenticated|run(?:ning)?)[ \t]{1,3}as|user(?:[ _-]?(?:name|id))?|login(?:[ _-]?name)?|logon(?:[ _-]?name)?|account[ _-]name|skype(?:[ _-]?id)?|benutzer(?:name)?|utilisateur|usuario|utente|gebruiker(?:snaam)?|käyttäjä(?:tunnus)?|użytkownik|uživatel|felhasználó(?:név)?|brugernavn|användar(?:e|namn))(?:[ \t]{0,3}([:=])[ \t]{0,3}|[ \t]{1,8})["']?(?:[A-Za-z0-9][A-Za-z0-9-]{0,14}\\)?([A-Za-z][A-Za-z0-9._-]{1,63})/giu,
+  // Environment names of accounts: `USER=`, `LOGNAME=`, `SUDO_USER=`, `PGUSER=`, `DB_USERNAME=`.
+  envUser:
+    /(?<![A-Za-z0-9_])(?:[A-Z][A-Z0-9_]{0,30})?(?:USER|USERNAME|LOGIN|LOGNAME)=["']?([A-Za-z][A-Za-z0-9._-]{0,63})/g,
+  // sudo's log line: `sudo: jdoe : 3 incorrect password attempts ; ...`, `sudo[812]: jdoe : TTY=...`.
+  sudoUser: /(?<![A-Za-z0-9_-])sudo(?:\[\d{1,10}\])?:[ \t]{1,3}([A-Za-z_][A-Za-z0-9._-]{0,63})[ \t]{1,3}:/g,
+  // Authentication logs: `Accepted publickey for jdoe from`, `Failed password for invalid user x from`.
+  authFor:
+    /\bfor[ \t]{1,3}(?:invalid[ \t]{1,3})?(?:user[ \t]{1,3})?["']?([A-Za-z_][A-Za-z0-9._-]{0,63})["']?[ \t]{1,3}from[ \t]/gi,
+  // Common Log Format's authuser: `203.0.113.9 - jdoe [03/Nov/2026:10:14:03 +0000] "GET ...`.
+  clfUser: /[ \t]-[ \t]([A-Za-z_][A-Za-z0-9._-]{0,63})[ \t]\[\d{1,2}\/[A-Za-z]{3}\/\d{4}:\d/g,
+  // Shell prompts: `jdoe@devbox:~/src$`, `[jdoe@devbox src]$`.
+  prompt:
+    /(?<![^\s>(["'])\[?([a-z_][a-z0-9._-]{0,31})@[A-Za-z0-9][A-Za-z0-9.-]{0,62}(?::[~/][^\s$#@]{0,200}|[ \t][^\]\n@]{1,100}\])[$#%]/g,
+  // `user@host` arguments of ssh-family commands (the host checked apart: an e-mail domain is not one).
+  sshTarget: /(?<![A-Za-z0-9._%+-])([a-z_][a-z0-9._-]{0,31})@([A-Za-z0-9.:[\]-]{1,253})/g,
+  // Down-level logon names: `CONTOSO\jdoe` (NetBIOS domain in capitals, then the account).
+  domainUser:
+    /(?<![A-Za-z0-9_\\/:.$%-])([A-Z][A-Z0-9-]{1,14})\\([A-Za-z][A-Za-z0-9._-]{0,63})(?![\\/A-Za-z0-9._$-])/g,
+  // A password word of many languages followed by the value with only blanks, "is" or a colon between:
+  // netrc `password x`, form dumps `Password  x`, chat `pw: x` (the value's shape is checked apart).
+  barePassword:
+    /(?<![\p{L}\p{N}_-])(?:password|passwd|passwort|kennwort|pwd?|mot de passe|contraseña|senha|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|adgangskode|passord|пароль)(?:[ \t]{0,3}[:=]|[ \t]{1,3}(?:is|ist|est|es|é|on|er|jest|je))?[ \t]{1,8}([^\s"'<>]{6,128})/giu,
+  // Codes that open something: `Door code: 4821`, `Türcode 0829`, `gate code is 1234`, `digicode 4B21`,
+  // and one-time codes (`verification code: 482913`); `error code 4821` and `exit code 1` stay.
+  accessCode:
+    /(?<![\p{L}\p{N}])(?:(?:door|gate|entry|access|alarm|garage|lock|locker|safe|keysafe|lockbox|building|keypad|unlock|verification|one-time|otp|2fa|mfa|sms|security|auth|authentication|login|sign-in|tür|tor|zugangs|eingangs|haustür|porte|portail|acceso|puerta|portão|portone|deur|ovi|drzwi|dveř[ei]|kapu)[ -]?(?:code|kode|kod|koodi|kód|código|codice)|passcode|digicode)(?:[ \t]{0,3}(?:[:=#]|is|ist|est)[ \t]{0,3}|[ \t]{1,3})["']?([0-9A-D#*]{4,8})(?![\p{L}\p{N}])/giu,
+  // PostgreSQL password-file lines: `hostname:port:database:username:password`.
+  pgpass:
+    /(?<![^\s"'`])[A-Za-z0-9*][A-Za-z0-9.*_-]{0,252}:(?:\d{1,5}|\*):[^\s:]{1,63}:([A-Za-z_*][^\s:]{0,62}:\S{1,200})/g,
   url: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s<>"'`]{1,2000}/g,
   // Non-global helpers (stateless, so the frozen definitions run directly).
   hostAfterAt: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){0,10}[A-Za-z0-9-]{0,63}(?:$|[:/?#])/,
   port: /^\d{1,5}$/,
   authScheme: /^[A-Za-z][A-Za-z0-9_-]{0,30}$/,
   letters: /^[A-Za-z]+$/,
+  hexAndColons: /^[0-9A-Fa-f:]+$/,
+  passwordKey:
+    /pass|pw|wort|wachtwoord|lösenord|salasana|hasło|heslo|jelsz|parola|adgangskode|senha|contrase/,
+  version: /^v?\d{1,4}(?:\.\d{1,4}){1,3}$/i,
+  domainLike: /\.[A-Za-z]{2,}$/,
+  roamingSuffix: /\.V\d{1,2}$/,
+  fileExtension:
+    /\.(?:txt|log|md|json|xml|csv|exe|dll|cfg|conf|ini|ya?ml|docx?|xlsx?|pptx?|pdf|png|jpe?g|gif|zip|bat|cmd|ps1|sys|tmp|bak|dat|db|sql|html?|js|ts|py|cs|java|go|rs|sh|lnk|msi)$/i,
+  codeReceiver:
+    /^(?:this|self|req|res|ctx|props|state|session|request|response|params|args|options|opts|config|env|process|os|data|auth|context|window|document|user|users|current|event|e|m|r|it|obj)\./,
   placeholderWord:
-    /^(?:null|none|nil|true|false|undefined|empty|required|optional|string|redacted|hidden|changeit|changeme|replace_?me|todo|tbd|\*+)$/,
+    /^(?:null|none|nil|true|false|yes|no|undefined|empty|required|optional|string|redacted|hidden|changeit|changeme|replace_?me|todo|tbd|\*+)$/,
   secretName: /pass|pwd|token|secret|key|credential|auth/,
   sampleToken: /sample|dummy|fake|01234567|abcdefgh|sha(?:1|256|384|512)-/,
 } as const;
@@ -116,6 +173,99 @@ interface RunnableRule {
   readonly re: RegExp;
 }
 
+/**
+ * Words whose presence lets one of the layer's own detectors run, found in the same pass over the field
+ * as the rules' keywords (lower case, the first two characters ASCII).
+ */
+const GATES = [
+  // barePassword
+  [
+    'pw',
+    'pass',
+    'wort',
+    'contrase',
+    'senha',
+    'wachtwoord',
+    'senord',
+    'salasana',
+    'hasł',
+    'heslo',
+    'jelsz',
+    'parola',
+    'adgangskode',
+  ],
+  // accessCode
+  ['cod', 'kod'],
+  ['pin'],
+  [' login'],
+  ['securestring'],
+  // userCue, envUser
+  [
+    'user',
+    'log',
+    'sign',
+    'as ',
+    'skype',
+    'account',
+    'benutzer',
+    'ytt',
+    'gebruiker',
+    'ivatel',
+    'ytkownik',
+    'felhaszn',
+    'bruger',
+    'använd',
+    'utilisateur',
+    'usuario',
+    'utente',
+  ],
+  ['sudo'],
+  ['from'],
+  ['accepted', 'failed', 'invalid', 'authenticat', 'password', 'publickey', 'denied', 'login'],
+  [' ['],
+  ['ssh ', 'scp ', 'sftp ', 'rsync ', 'mosh ', 'ssh-copy-id '],
+  ['authorization'],
+  ['cookie'],
+  ['setx', ' set '],
+  ['redis-cli'],
+  ['net user'],
+  ['sshpass'],
+  ['mysql', 'mariadb'],
+  ['-stdin'],
+  ['echo'],
+  ['_key'],
+  // Windows and UNC homes
+  ['users', 'settings', 'home', 'profile'],
+  // Unix homes and mail spools
+  ['/home/', '/users/', '/mail/'],
+] as const;
+
+enum Gate {
+  Password,
+  Code,
+  Pin,
+  LoginCommand,
+  SecureString,
+  UserCue,
+  Sudo,
+  From,
+  AuthWord,
+  Bracket,
+  Ssh,
+  Authorization,
+  Cookie,
+  Setx,
+  Redis,
+  NetUser,
+  Sshpass,
+  Mysql,
+  Stdin,
+  Echo,
+  EnvKey,
+  WindowsHome,
+  UnixHome,
+}
+
 /** A keyword and the rules (indexes) it wakes. */
 interface Keyword {
   readonly word: string;
@@ -128,23 +278,32 @@ interface Keyword {
  * per keyword.
  */
 class KeywordIndex {
-  private readonly table: (Keyword[] | undefined)[] = new Array(128 * 128);
+  /** Per first-two-character slot, 1 + the index of its keyword list in `lists` (0: none). */
+  private readonly slots = new Uint16Array(128 * 128);
+  private readonly lists: Keyword[][] = [];
+  /** Whether a character starts any keyword (most characters do not: one typed-array read skips them). */
+  private readonly first = new Uint8Array(128);
   private readonly woken: Uint8Array;
 
+  /** Rules get ids 0..n-1; gate g (a GATES entry) gets id n + g. */
   constructor(rules: readonly RunnableRule[]) {
-    this.woken = new Uint8Array(rules.length);
+    this.woken = new Uint8Array(rules.length + GATES.length);
     const byWord = new Map<string, number[]>();
+    const add = (k: string, id: number) => byWord.set(k, [...(byWord.get(k) ?? []), id]);
     rules.forEach(({ rule }, i) => {
-      for (const k of rule.keywords) byWord.set(k, [...(byWord.get(k) ?? []), i]);
+      for (const k of rule.keywords) add(k, i);
+    });
+    GATES.forEach((words, g) => {
+      for (const k of words) add(k, rules.length + g);
     });
     for (const [word, ids] of byWord) {
       const a = word.charCodeAt(0);
       const b = word.charCodeAt(1);
-      // The rule-data test holds every keyword to printable ASCII of two or more characters.
+      // The rule-data test holds every keyword to printable ASCII of two or more characters; so do GATES.
       const slot = a * 128 + b;
-      const list = this.table[slot] ?? [];
-      list.push({ word, rules: ids });
-      this.table[slot] = list;
+      if (this.slots[slot] === 0) this.slots[slot] = this.lists.push([]);
+      this.lists[(this.slots[slot] as number) - 1]?.push({ word, rules: ids });
+      this.first[a] = 1;
     }
   }
 
@@ -152,15 +311,17 @@ class KeywordIndex {
   wake(lower: string): Uint8Array {
     const woken = this.woken;
     woken.fill(0);
+    const { first, slots, lists } = this;
     const n = lower.length - 1;
-    let b = n >= 0 ? lower.charCodeAt(0) : 0;
     for (let i = 0; i < n; i++) {
-      const a = b;
-      b = lower.charCodeAt(i + 1);
-      if (a >= 128 || b >= 128) continue;
-      const list = this.table[a * 128 + b];
-      if (list === undefined) continue;
-      for (const k of list) if (lower.startsWith(k.word, i)) for (const r of k.rules) woken[r] = 1;
+      const a = lower.charCodeAt(i);
+      if (a >= 128 || first[a] === 0) continue;
+      const b = lower.charCodeAt(i + 1);
+      if (b >= 128) continue;
+      const slot = slots[a * 128 + b] as number;
+      if (slot === 0) continue;
+      for (const k of lists[slot - 1] as Keyword[])
+        if (lower.startsWith(k.word, i)) for (const r of k.rules) woken[r] = 1;
     }
     return woken;
   }
@@ -172,9 +333,8 @@ function providerRules(
   text: string,
   lower: string,
   rules: readonly RunnableRule[],
-  index: KeywordIndex,
+  woken: Uint8Array,
 ): void {
-  const woken = index.wake(lower);
   for (let i = 0; i < rules.length; i++) {
     if (woken[i] === 0) continue;
     const { rule, re } = rules[i] as RunnableRule;
@@ -185,7 +345,7 @@ function providerRules(
       if (value === undefined || value === '') continue;
       const start = group === 0 ? m.index : m.index + m[0].lastIndexOf(value);
       const end = start + value.length;
-      if (rule.entropy !== undefined && shannonEntropy(value) < rule.entropy) continue;
+      if (rule.entropy !== undefined && entropyOf(value) < rule.entropy) continue;
       if (isTemplate(value)) continue;
       if (rule.near && contextOf(lower, start, end, rule.near) !== 1) continue;
       out.push({ type: rule.type, start, end, priority: rule.priority ?? 95, norm: value });
@@ -193,7 +353,9 @@ function providerRules(
   }
 }
 
-/** A provider-shaped value that is a template, not a token: `AKIAXXXXXXXXXXXXXXXX`, `xoxb-your-token`. */
+/**
+ * A provider-shaped value that is a template, not a token: `AKIAXXXXXXXXXXXXXXXX`, `xoxb-your-token`.
+ */
 function isTemplate(value: string): boolean {
   const v = value.toLowerCase();
   return (
@@ -235,10 +397,70 @@ function keyValues(out: Candidate[], text: string, re: RegExp, on: Enabled): voi
     if ((value.startsWith('"') || value.startsWith("'")) && value.length >= 2) {
       value = value.slice(1, -1);
       start += 1;
-    }
-    const type: EntityType = key.startsWith('pass') || key === 'pwd' ? 'PASSWORD' : 'SECRET';
+    } else if (text[m.index - 1] === '?' || text[m.index - 1] === '&') {
+      // In a URL query '&' separates parameters; in env and config lines it belongs to the value.
+      const amp = value.indexOf('&');
+      if (amp !== -1) value = value.slice(0, amp);
+    } else if (value.endsWith(')') && !value.includes('(')) value = value.slice(0, -1);
+    const type: EntityType = SECRET_PATTERNS.passwordKey.test(key) ? 'PASSWORD' : 'SECRET';
     if (value === '' || isPlaceholder(value) || !on(type)) continue;
+    // `auth` alone also names switches and schemes (`auth: true`, `"auth": "basic"`): a credential only.
+    if (key === 'auth' && !credentialLike(value)) continue;
     out.push({ type, start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** A value that can be a credential: eight or more characters, no blanks, not a plain word. */
+function credentialLike(value: string): boolean {
+  if (value.length < 8 || /\s/.test(value)) return false;
+  // base64 of `user:pass` may be letters only, but then of both cases and longer than a word
+  return (
+    !SECRET_PATTERNS.letters.test(value) ||
+    (value.length >= 12 && value !== value.toLowerCase() && value !== value.toUpperCase())
+  );
+}
+
+/**
+ * Whether a word after a bare password cue reads as a password rather than prose ("password attempts",
+ * "password reset", "pw v2.1"): letters and digits together, or a symbol among letters or digits.
+ */
+function passwordShaped(value: string): boolean {
+  let letter = false;
+  let digit = false;
+  let symbol = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127) letter = true;
+    else if (c >= 48 && c <= 57) digit = true;
+    else symbol = true;
+  }
+  if (!letter || !(digit || symbol)) return false;
+  return !isPlaceholder(value) && !SECRET_PATTERNS.version.test(value);
+}
+
+/** Passwords after a bare cue word: `password Tr0ub4dor&3x`, `pw is hunter22`, `Passwort  Sommer#24`. */
+function barePasswords(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    let value = m[1] as string;
+    const start = m.index + m[0].length - value.length;
+    if (value.endsWith('.') || value.endsWith(',')) value = value.slice(0, -1);
+    if (passwordShaped(value))
+      out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** PostgreSQL password-file lines: `user:password` of `host:port:db:user:password` as one credential. */
+function pgpassLines(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    // An IPv6 address is hex digits and colons only.
+    if (SECRET_PATTERNS.hexAndColons.test(m[0])) continue;
+    const value = m[1] as string;
+    const start = m.index + m[0].length - value.length;
+    const password = value.slice(value.indexOf(':') + 1);
+    if (password === '' || isPlaceholder(password)) continue;
+    out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
   }
 }
 
@@ -374,9 +596,10 @@ function cliSecrets(
     while (end < text.length && end - p < 300 && !ends(text[end])) end++;
     const colon = text.indexOf(':', p);
     if (colon === -1 || colon >= end - 1 || text.slice(p, colon).includes('@')) continue;
+    // The login goes with its password: `user:password` is one credential.
     const value = text.slice(colon + 1, end);
     if (!isPlaceholder(value))
-      out.push({ type: 'PASSWORD', start: colon + 1, end, priority: 80, norm: value });
+      out.push({ type: 'PASSWORD', start: p, end, priority: 80, norm: text.slice(p, end) });
   }
 }
 
@@ -471,7 +694,86 @@ const SYSTEM_USERS = new Set([
   'localservice',
   'networkservice',
   'systemprofile',
+  'system',
+  'daemon',
+  'bin',
+  'sys',
+  'sync',
+  'mail',
+  'postfix',
+  'sshd',
+  'ftp',
+  'anonymous',
+  'postgres',
+  'mysql',
+  'redis',
+  'oracle',
+  'nginx',
+  'apache',
+  'httpd',
+  'tomcat',
+  'app',
+  'api',
+  'web',
+  'www',
+  'deploy',
+  'deployer',
+  'build',
+  'builder',
+  'ci',
+  'service',
+  'svc',
+  'bot',
+  'backup',
+  'test',
+  'tester',
+  'demo',
+  'sa',
+  'dbadmin',
+  'ansible',
+  'terraform',
+  'gitlab-runner',
+  'buildkite-agent',
+  'localsystem',
+  'local',
+  'none',
+  'unknown',
 ]);
+
+/**
+ * Service accounts by naming convention (`svc-backup`, `sa_reporting`, `deploy-bot`, `WEB01$`): they
+ * name a system, not a person.
+ */
+function isServiceAccount(lower: string): boolean {
+  if (SYSTEM_USERS.has(lower) || lower.endsWith('$')) return true;
+  for (const p of ['svc', 'sa', 'srv', 'app', 'bot', 'ci', 'build', 'deploy', 'service', 'system', 'sys'])
+    if (lower.startsWith(`${p}-`) || lower.startsWith(`${p}_`) || lower.startsWith(`${p}.`)) return true;
+  for (const sfx of ['svc', 'bot', 'sa', 'service', 'runner', 'agent', 'daemon', 'admin'])
+    if (lower.endsWith(`-${sfx}`) || lower.endsWith(`_${sfx}`)) return true;
+  return false;
+}
+
+/**
+ * Whether a word after a user cue reads as a person's login: not a service account, a placeholder, an
+ * everyday or UI word ("log in as guest", "user settings") or a code expression (`user = getUser()`,
+ * `username: req.body.username`). `strict` (no ':' or '=' after the cue) also wants the lower case that
+ * logins are written in ("Login Items" is a menu).
+ */
+function isLogin(value: string, next: string | undefined, strict: boolean): boolean {
+  const lower = value.toLowerCase();
+  if (value.length < 2 || isServiceAccount(lower) || isPlaceholder(value)) return false;
+  // `user = "jdoe@example.com"` is an e-mail address, for the PII layer; `(`, `[` follow code.
+  if (next === '(' || next === '[' || next === '{' || next === '@') return false;
+  if (strict && value !== lower) return false;
+  if (UI_WORD_KEYS.has(lower) || SECRET_PATTERNS.codeReceiver.test(lower)) return false;
+  // camelCase is an identifier, not a login
+  for (let i = 1; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const b = value.charCodeAt(i - 1);
+    if (c >= 65 && c <= 90 && b >= 97 && b <= 122) return false;
+  }
+  return true;
+}
 
 /** Characters of a Unix user name: ASCII letters, digits, '.', '_', '-', and any non-ASCII letter. */
 const isUserChar = (c: number): boolean =>
@@ -497,6 +799,11 @@ function userSegment(out: Candidate[], text: string, p: number, windows: boolean
     while (e < text.length && e - p < 64 && isUserChar(text.charCodeAt(e))) e++;
   }
   while (e > p && (text[e - 1] === '.' || text[e - 1] === ' ')) e--;
+  // Roaming profiles carry a version suffix: `\\Profiles\jdoe.V6\`.
+  if (windows) {
+    const v = SECRET_PATTERNS.roamingSuffix.exec(text.slice(p, e));
+    if (v) e -= v[0].length;
+  }
   const name = text.slice(p, e);
   const lower = name.toLowerCase();
   if (name === '' || '$%{<*.~'.includes(name[0] as string) || SYSTEM_USERS.has(lower)) return e;
@@ -508,10 +815,16 @@ function userSegment(out: Candidate[], text: string, p: number, windows: boolean
 function homePaths(
   out: Candidate[],
   text: string,
-  lower: string,
-  P: { homeWindows: RegExp; homeUnc: RegExp; homeUnix: RegExp; homeTilde: RegExp },
+  windowsLike: boolean,
+  unixLike: boolean,
+  P: {
+    homeWindows: RegExp;
+    homeUnc: RegExp;
+    homeUnix: RegExp;
+    homeTilde: RegExp;
+    homeTildeBare: RegExp;
+  },
 ): void {
-  const windowsLike = lower.includes('users') || lower.includes('settings') || lower.includes('home');
   if (windowsLike && text.includes(':')) {
     const re = P.homeWindows;
     re.lastIndex = 0;
@@ -524,7 +837,7 @@ function homePaths(
     for (let m = re.exec(text); m !== null; m = re.exec(text))
       userSegment(out, text, m.index + m[0].length, true);
   }
-  if (text.includes('/home/') || text.includes('/Users/')) {
+  if (unixLike) {
     const re = P.homeUnix;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text))
@@ -534,6 +847,144 @@ function homePaths(
     const re = P.homeTilde;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) userSegment(out, text, m.index + 1, false);
+    const bare = P.homeTildeBare;
+    bare.lastIndex = 0;
+    for (let m = bare.exec(text); m !== null; m = bare.exec(text))
+      userSegment(out, text, m.index + m[0].length - (m[1] as string).length, false);
+  }
+}
+
+/** Pushes a login at `start` unless it names no person. */
+function pushLogin(out: Candidate[], start: number, value: string): void {
+  let v = value;
+  while (v.endsWith('.') || v.endsWith('-')) v = v.slice(0, -1);
+  const lower = v.toLowerCase();
+  if (v === '' || isServiceAccount(lower) || isPlaceholder(v)) return;
+  out.push({ type: 'USERNAME', start, end: start + v.length, priority: 66, norm: lower });
+}
+
+/** Patterns of the login detectors. */
+interface LoginPatterns {
+  readonly userCue: RegExp;
+  readonly envUser: RegExp;
+  readonly sudoUser: RegExp;
+  readonly authFor: RegExp;
+  readonly clfUser: RegExp;
+  readonly prompt: RegExp;
+  readonly sshTarget: RegExp;
+  readonly domainUser: RegExp;
+}
+
+/**
+ * Logins outside home paths, by the syntax real tools write them in: user cues (`login:`, `Username`,
+ * `signed in as`), environment names (`USER=`), sudo and sshd log lines, the Common Log Format's authuser,
+ * shell prompts, ssh targets and `DOMAIN\user` logon names.
+ */
+function logins(out: Candidate[], text: string, woken: Uint8Array, g0: number, P: LoginPatterns): void {
+  let re: RegExp;
+  if (woken[g0 + Gate.UserCue] === 1) {
+    re = P.userCue;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const value = m[2] as string;
+      const start = m.index + m[0].length - value.length;
+      if (isLogin(value, text[start + value.length], m[1] === undefined)) pushLogin(out, start, value);
+    }
+    if (text.includes('=')) {
+      re = P.envUser;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        const value = m[1] as string;
+        if (text[m.index + m[0].length] !== '@') pushLogin(out, m.index + m[0].length - value.length, value);
+      }
+    }
+  }
+  if (woken[g0 + Gate.Sudo] === 1) {
+    re = P.sudoUser;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text))
+      pushLogin(out, m.index + m[0].indexOf(m[1] as string, 5), m[1] as string);
+  }
+  if (woken[g0 + Gate.From] === 1 && woken[g0 + Gate.AuthWord] === 1) {
+    re = P.authFor;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const value = m[1] as string;
+      const start = m.index + m[0].lastIndexOf(value, m[0].length - 5);
+      if (!UI_WORD_KEYS.has(value.toLowerCase())) pushLogin(out, start, value);
+    }
+  }
+  if (woken[g0 + Gate.Bracket] === 1) {
+    re = P.clfUser;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) pushLogin(out, m.index + 3, m[1] as string);
+  }
+  if (text.includes('@')) {
+    if (text.includes('$') || text.includes('#') || text.includes('%')) {
+      re = P.prompt;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text))
+        pushLogin(out, m.index + m[0].indexOf(m[1] as string), m[1] as string);
+    }
+    if (woken[g0 + Gate.Ssh] === 1) {
+      re = P.sshTarget;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+        // `jdoe@server.example.com` is an e-mail address to the PII layer, which removes it whole.
+        if (!SECRET_PATTERNS.domainLike.test(m[2] as string)) pushLogin(out, m.index, m[1] as string);
+      }
+    }
+  }
+  if (text.includes('\\')) {
+    re = P.domainUser;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const domain = (m[1] as string).toLowerCase();
+      const value = m[2] as string;
+      const v = value.toLowerCase();
+      if (DOMAIN_NOT_USER.has(domain) || SECRET_PATTERNS.fileExtension.test(value) || UI_WORD_KEYS.has(v))
+        continue;
+      // `"FAILED\nretrying"`: an escape sequence after a capitalised word, not a logon name
+      if ('ntr'.includes(v[0] as string) && UI_WORD_KEYS.has(domain)) continue;
+      pushLogin(out, m.index + (m[1] as string).length + 1, value);
+    }
+  }
+}
+
+/** Capitalised prefixes before a backslash that are no logon domain. */
+const DOMAIN_NOT_USER = new Set([
+  'nt',
+  'builtin',
+  'hklm',
+  'hkcu',
+  'hkcr',
+  'hku',
+  'hkey',
+  'iis',
+  'window manager',
+]);
+
+/**
+ * Every other whole-word occurrence of a login found in the field: `sudo: jdoe : ... PWD=/home/jdoe`
+ * names the same person twice, and once found the name is evidence for the rest of the field.
+ */
+function echoLogins(out: Candidate[], lower: string, from: number): void {
+  const names = new Set<string>();
+  for (let i = from; i < out.length; i++) {
+    const c = out[i] as Candidate;
+    if (c.type === 'USERNAME' && c.norm.length >= 3) names.add(c.norm);
+  }
+  const taken = out.slice(from).filter((c) => c.type === 'USERNAME');
+  for (const name of names) {
+    for (let k = lower.indexOf(name); k !== -1; k = lower.indexOf(name, k + 1)) {
+      const end = k + name.length;
+      const before = k === 0 ? 32 : lower.charCodeAt(k - 1);
+      const after = end >= lower.length ? 32 : lower.charCodeAt(end);
+      const afterNext = end + 1 >= lower.length ? 32 : lower.charCodeAt(end + 1);
+      if (isUserChar(before) || (isUserChar(after) && !(after === 46 && !isUserChar(afterNext)))) continue;
+      if (taken.some((c) => c.start < end && c.end > k)) continue;
+      out.push({ type: 'USERNAME', start: k, end, priority: 66, norm: name });
+    }
   }
 }
 
@@ -555,6 +1006,18 @@ function authorityOf(url: string, authStart: number): { at: number; hostStart: n
     if (SECRET_PATTERNS.hostAfterAt.test(url.slice(k + 1, k + 260))) return { at: k, hostStart: k + 1 };
   }
   return { at: -1, hostStart: authStart };
+}
+
+/** End of a secret query value starting at `from`: the next '&' that starts a `name=` parameter, or the end. */
+function secretQueryEnd(url: string, from: number): number {
+  let end = url.indexOf('&', from);
+  while (end !== -1) {
+    const next = url.indexOf('&', end + 1);
+    const eq = url.indexOf('=', end + 1);
+    if (eq !== -1 && (next === -1 || eq < next)) return end;
+    end = next;
+  }
+  return url.length;
 }
 
 /** URLs: userinfo is dropped (its parts reported), query values and the fragment are tokenised. */
@@ -607,6 +1070,7 @@ function urls(out: Candidate[], text: string, re: RegExp, paths: [number, number
     const queryEnd = hash === -1 ? url.length : hash;
     const pathEnd = q !== -1 && q < queryEnd ? q : queryEnd;
     if (pathEnd > authEnd) paths.push([base + authEnd, base + pathEnd]);
+    let fragmentStart = hash + 1;
     if (q !== -1 && q < queryEnd) {
       let p = q + 1;
       while (p < queryEnd) {
@@ -614,23 +1078,57 @@ function urls(out: Candidate[], text: string, re: RegExp, paths: [number, number
         if (amp === -1 || amp > queryEnd) amp = queryEnd;
         const eq = url.indexOf('=', p);
         if (eq !== -1 && eq < amp && amp > eq + 1) {
-          const value = url.slice(eq + 1, amp);
-          out.push({ type: 'URL_QUERY', start: base + eq + 1, end: base + amp, priority: 85, norm: value });
+          const name = url.slice(p, eq).toLowerCase();
+          if (SECRET_PATTERNS.secretName.test(name)) {
+            // A hand-typed credential may hold '&' or '#': segments without '=' (and a '#') continue it.
+            const end = secretQueryEnd(url, eq + 1);
+            const type: EntityType = name.includes('pass') || name.includes('pwd') ? 'PASSWORD' : 'SECRET';
+            const value = url.slice(eq + 1, end);
+            out.push({ type, start: base + eq + 1, end: base + end, priority: 86, norm: value });
+            if (hash !== -1 && end > hash) fragmentStart = end + 1;
+            amp = Math.max(amp, end);
+          } else {
+            const value = url.slice(eq + 1, amp);
+            out.push({ type: 'URL_QUERY', start: base + eq + 1, end: base + amp, priority: 85, norm: value });
+          }
         }
         p = amp + 1;
       }
     }
-    if (hash !== -1 && hash + 1 < url.length) {
+    if (hash !== -1 && fragmentStart < url.length) {
       out.push({
         type: 'URL_FRAGMENT',
-        start: base + hash + 1,
+        start: base + fragmentStart,
         end: base + url.length,
         priority: 85,
-        norm: url.slice(hash + 1),
+        norm: url.slice(fragmentStart),
       });
     }
     re.lastIndex = base + Math.max(url.length, 1);
   }
+}
+
+/**
+ * Shannon entropy in bits per character, as common.ts's `shannonEntropy`, counting ASCII in a typed array
+ * instead of a Map (tokens are ASCII here; anything else falls back to the Map version).
+ */
+function entropyOf(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 65535) return shannonEntropy(s);
+  const counts = new Uint16Array(128);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return shannonEntropy(s);
+    counts[c] = (counts[c] as number) + 1;
+  }
+  let h = 0;
+  for (let c = 0; c < 128; c++) {
+    const k = counts[c] as number;
+    if (k === 0) continue;
+    const p = k / n;
+    h -= p * Math.log2(p);
+  }
+  return h;
 }
 
 /** Characters of a generic token: [A-Za-z0-9_+/=-], as a lookup table over ASCII. */
@@ -768,10 +1266,10 @@ function genericScore(token: string, lower: string, s: number, e: number, inPath
   const hex = len >= 32 && !nonHex;
   const b64 = digit && (upper || low) && slashPlus && len >= 30;
   let score: number;
-  if (hex) score = shannonEntropy(token) >= 3.3 ? 0.4 : 0;
+  if (hex) score = entropyOf(token) >= 3.3 ? 0.4 : 0;
   else if ((upper && low && digit) || b64)
-    score = shannonEntropy(token) >= Math.min(4.0, Math.log2(len) - 0.7) ? 0.6 : 0;
-  else if (low && digit && len >= 24) score = shannonEntropy(token) >= 4.0 ? 0.3 : 0;
+    score = entropyOf(token) >= Math.min(4.0, Math.log2(len) - 0.7) ? 0.6 : 0;
+  else if (low && digit && len >= 24) score = entropyOf(token) >= 4.0 ? 0.3 : 0;
   else return 0;
   if (score === 0) return 0;
   const t = token.toLowerCase();
@@ -847,6 +1345,13 @@ function pushToken(
     out.push({ type: 'SECRET', start: s, end: e, priority: 20, norm: token, score: Math.min(score, 1) });
 }
 
+/** Whether `text` holds at least `n` colons. */
+function atLeastColons(text: string, n: number): boolean {
+  let seen = 0;
+  for (let k = text.indexOf(':'); k !== -1; k = text.indexOf(':', k + 1)) if (++seen >= n) return true;
+  return false;
+}
+
 /** The secret layer, with its own regex copies. */
 export function secretLayer(on: Enabled): DetectorLayer {
   const P = copyPatterns(OWN_SECRET_PATTERNS);
@@ -855,31 +1360,48 @@ export function secretLayer(on: Enabled): DetectorLayer {
     re: new RegExp(rule.pattern.source, rule.pattern.flags),
   }));
   const index = new KeywordIndex(rules);
+  const g0 = rules.length;
+  const password = on('PASSWORD');
+  const [privateKey, jwt, secret, username] = [on('PRIVATE_KEY'), on('JWT'), on('SECRET'), on('USERNAME')];
   return (out, text, f) => {
     const lower = f.lower;
     const paths: [number, number][] = [];
-    if (on('PRIVATE_KEY') && text.includes('-----BEGIN')) privateKeys(out, text);
+    const woken = index.wake(lower);
+    if (privateKey && text.includes('-----BEGIN')) privateKeys(out, text);
     if (f.hasScheme) urls(out, text, P.url, paths);
-    providerRules(out, text, lower, rules, index);
-    if (on('JWT') && text.includes('eyJ')) jwts(out, text);
+    providerRules(out, text, lower, rules, woken);
+    if (jwt && text.includes('eyJ')) jwts(out, text);
     if (f.hasEquals || f.hasColon) {
-      if (lower.includes('authorization')) authorizations(out, text, P.authorization, on);
-      if (on('SECRET') && lower.includes('cookie')) cookies(out, text, P.cookie);
-      if (on('PASSWORD') && lower.includes('pin') && f.digits >= 4) pins(out, text, P.pin);
+      if (woken[g0 + Gate.Authorization] === 1) authorizations(out, text, P.authorization, on);
+      if (secret && woken[g0 + Gate.Cookie] === 1) cookies(out, text, P.cookie);
       keyValues(out, text, P.keyValueSecret, on);
     }
     if (lower.includes('-')) cliSecrets(out, text, lower, P.cliSecret, P.cliUser, on);
-    if (f.hasUpper && (f.hasEquals || f.hasColon) && text.includes('_KEY'))
+    if (f.hasUpper && (f.hasEquals || f.hasColon) && woken[g0 + Gate.EnvKey] === 1 && text.includes('_KEY'))
       quotedValues(out, text, P.envKey, 'SECRET', on);
-    if (lower.includes('setx') || lower.includes(' set ')) setxValues(out, text, P.setx, on);
-    if (lower.includes('redis-cli')) quotedValues(out, text, P.redisAuth, 'PASSWORD', on);
-    if (lower.includes('net user')) quotedValues(out, text, P.netUser, 'PASSWORD', on);
-    if (lower.includes('sshpass')) quotedValues(out, text, P.sshpass, 'PASSWORD', on);
-    if (lower.includes('mysql') || lower.includes('mariadb'))
-      quotedValues(out, text, P.mysqlPassword, 'PASSWORD', on);
-    if (lower.includes('-stdin') && lower.includes('echo'))
+    if (woken[g0 + Gate.Setx] === 1) setxValues(out, text, P.setx, on);
+    if (woken[g0 + Gate.Redis] === 1) quotedValues(out, text, P.redisAuth, 'PASSWORD', on);
+    if (woken[g0 + Gate.NetUser] === 1) quotedValues(out, text, P.netUser, 'PASSWORD', on);
+    if (woken[g0 + Gate.Sshpass] === 1) quotedValues(out, text, P.sshpass, 'PASSWORD', on);
+    if (woken[g0 + Gate.Mysql] === 1) quotedValues(out, text, P.mysqlPassword, 'PASSWORD', on);
+    if (woken[g0 + Gate.Stdin] === 1 && woken[g0 + Gate.Echo] === 1)
       quotedValues(out, text, P.echoStdin, 'PASSWORD', on);
-    if (on('USERNAME')) homePaths(out, text, lower, P);
-    if (on('SECRET') && text.length >= 20) highEntropy(out, text, lower, paths);
+    if (password) {
+      if (woken[g0 + Gate.Pin] === 1 && f.digits >= 4) pins(out, text, P.pin);
+      if (woken[g0 + Gate.LoginCommand] === 1) quotedValues(out, text, P.loginPassword, 'PASSWORD', on);
+      if (woken[g0 + Gate.SecureString] === 1) quotedValues(out, text, P.secureString, 'PASSWORD', on);
+      if (woken[g0 + Gate.Password] === 1 || lower.includes('пароль'))
+        barePasswords(out, text, P.barePassword);
+      if (f.digits >= 4 && (woken[g0 + Gate.Code] === 1 || lower.includes('kód')))
+        quotedValues(out, text, P.accessCode, 'PASSWORD', on);
+      if (f.hasColon && atLeastColons(text, 4)) pgpassLines(out, text, P.pgpass);
+    }
+    if (username) {
+      const from = out.length;
+      homePaths(out, text, woken[g0 + Gate.WindowsHome] === 1, woken[g0 + Gate.UnixHome] === 1, P);
+      logins(out, text, woken, g0, P);
+      if (out.length > from) echoLogins(out, lower, from);
+    }
+    if (secret && text.length >= 20) highEntropy(out, text, lower, paths);
   };
 }

@@ -285,3 +285,175 @@ describe('secret layer: command lines and environment names', () => {
     expect(scrubber.scrub(text).text).toBe(text);
   });
 });
+
+/** Issue 14 follow-up: shapes measured on templates the detectors' authors never saw. */
+describe('secret layer: values in env, config and URL syntax', () => {
+  it.each([
+    ['DB_PASSWORD=Tr0ub4dor&3x', 'Tr0ub4dor&3x', 'PASSWORD'],
+    ["export PGPASSWORD='Tr0ub4dor&3x'", 'Tr0ub4dor&3x', 'PASSWORD'],
+    ['WiFi-Passwort: Sommer2024!', 'Sommer2024!', 'PASSWORD'],
+    ['mot de passe : Azerty123!', 'Azerty123!', 'PASSWORD'],
+    ['jdbc:postgresql://db:5432/app?user=app&password=Lua#02f+n', 'Lua#02f+n', 'PASSWORD'],
+    ['jdbc:mysql://db/app?password=Orange&215z&useSSL=true', 'Orange&215z', 'PASSWORD'],
+    ['wss://stream.example.com/socket?access_token=Zx9Qw8Er7Ty6&v=2', 'Zx9Qw8Er7Ty6', 'SECRET'],
+    [
+      '{"auths": {"registry.example.com": {"auth": "dXNlcjpwYXNzd29yZA=="}}}',
+      'dXNlcjpwYXNzd29yZA==',
+      'SECRET',
+    ],
+    ['docker login -u jdoe -p Sup3rS3cret! registry.example.com', 'Sup3rS3cret!', 'PASSWORD'],
+    ['$p = ConvertTo-SecureString "Sup3r#Secret" -AsPlainText -Force', 'Sup3r#Secret', 'PASSWORD'],
+    ['localhost:5432:mydb:jdoe:Sup3rS3cret', 'jdoe:Sup3rS3cret', 'PASSWORD'],
+    ['curl -sS -u jdoe:pa/ss#w0rd https://ci.example.com/api', 'jdoe:pa/ss#w0rd', 'PASSWORD'],
+  ])('removes the whole value of %j', (text, secret, type) => {
+    const { text: out, findings } = scrubber.scrub(text);
+    for (const part of secret.split(/[^A-Za-z0-9]+/).filter((p) => p.length >= 3))
+      expect(out, part).not.toMatch(new RegExp(`(?<![A-Za-z0-9])${part}(?![A-Za-z0-9])`));
+    expect(findings.map((f) => f.type)).toContain(type);
+  });
+
+  it('keeps URL query separators and the names of the parameters after a secret', () => {
+    const out = scrubber.scrub('https://api.example.com/v1?api_key=abc123def456&format=json').text;
+    expect(out).toMatch(/^https:\/\/api\.example\.com\/v1\?api_key=<SECRET:[0-9a-f]{6}>&format=<URL_QUERY:/);
+  });
+
+  it.each([
+    '"auth": true',
+    'auth: basic',
+    'fe80:0:0:abc:def',
+    '12:30:45:ab:cd',
+    'Access denied (using password: YES)',
+    'ConvertTo-SecureString $plain -AsPlainText',
+  ])('leaves %j untouched', (text) => {
+    expect(scrubber.scrub(text).text).toBe(text);
+  });
+});
+
+describe('secret layer: passwords and codes after a bare cue', () => {
+  it.each([
+    ['machine api.example.com login jdoe password blue#828k9k', 'blue#828k9k'],
+    ['Username  mhabel   Password  Paris#61xnP', 'Paris#61xnP'],
+    ['box is 10.0.0.7, log in as jdoe pw Paris?769Pzq', 'Paris?769Pzq'],
+    ['the wifi password is Tr0ub4dor&3x', 'Tr0ub4dor&3x'],
+    ['pw: hunter22', 'hunter22'],
+    ['Passwort  Sommer#24+Uhx!', 'Sommer#24+Uhx!'],
+    ['Door code / Türcode: 5420', '5420'],
+    ['gate code is 4821', '4821'],
+    ['alarm code 1234#', '1234#'],
+    ['passcode 482193', '482193'],
+    ['my pin is 4821', '4821'],
+    ['PIN 4821', '4821'],
+    ['Your verification code is 482913', '482913'],
+  ])('removes the password in %j', (text, secret) => {
+    const { text: out, findings } = scrubber.scrub(text);
+    expect(out).not.toContain(secret);
+    expect(findings.map((f) => f.type)).toContain('PASSWORD');
+  });
+
+  it.each([
+    'password reset requested',
+    'password expires in 3 days',
+    'The password must contain 8 characters',
+    'Password manager 2.0',
+    'passwords 123',
+    'Password123 is a bad password',
+    'sudo: 3 incorrect password attempts',
+    'code 4821',
+    'Error code: 4821',
+    'exit code 1',
+    'error code 0x80070005',
+    'Security code',
+    'PIN 12.5',
+    'status code 4040',
+    'HTTP code 5030 returned',
+  ])('leaves %j untouched', (text) => {
+    expect(scrubber.scrub(text).text).toBe(text);
+  });
+});
+
+describe('secret layer: logins outside home paths', () => {
+  it.each([
+    ['cd ~jdoe', 'jdoe'],
+    ['ls -la ~mgarcia', 'mgarcia'],
+    ['Z:\\Profiles\\jdoe.V6\\Desktop\\budget.xlsx', 'jdoe'],
+    ['/var/mail/jdoe', 'jdoe'],
+    ['/var/spool/mail/mgarcia', 'mgarcia'],
+    ['Username: jdoe', 'jdoe'],
+    ['login: mgarcia', 'mgarcia'],
+    ['skype: jane.doe.42', 'jane.doe.42'],
+    ['machine api.example.com login wmacejkovic password blue#828k9k', 'wmacejkovic'],
+    ['box is 10.0.0.7, log in as cummingsk pw Paris?769Pzq', 'cummingsk'],
+    ['Logged in as jdoe', 'jdoe'],
+    ["Login failed for user 'jdoe'.", 'jdoe'],
+    ["Access denied for user 'jdoe'@'localhost'", 'jdoe'],
+    ['Failed password for invalid user mgarcia from 10.0.0.1 port 22 ssh2', 'mgarcia'],
+    ['sshd[812]: Accepted publickey for jane.doe from 10.0.0.1 port 50022 ssh2', 'jane.doe'],
+    ["Authentication failed for 'ritchiem' from 10.0.0.1", 'ritchiem'],
+    ['pam_unix(sshd:session): session opened for user jdoe by (uid=0)', 'jdoe'],
+    ['sudo: aletha : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/aletha ; USER=root', 'aletha'],
+    ['LOGNAME=jdoe', 'jdoe'],
+    ['SUDO_USER=mgarcia', 'mgarcia'],
+    ['jdoe@laptop-42:~/src/api$ git push origin main', 'jdoe'],
+    ['[jdoe@web01 ~]$ sudo -i', 'jdoe'],
+    ['$ ssh -p 2222 magalib@10.0.0.5', 'magalib'],
+    ['scp report.pdf mgarcia@build-box:/tmp', 'mgarcia'],
+    ['Signed in as CONTOSO\\cblanda', 'cblanda'],
+    ['FABRIKAM\\Jane.Doe logged on', 'Jane.Doe'],
+    ['10.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326', 'frank'],
+    ['An account was logged on.\n  Account Name:\t\tmgarcia', 'mgarcia'],
+    ['Invalid user mgarcia from 10.0.0.1 port 22', 'mgarcia'],
+    ['User-ID: jdoe', 'jdoe'],
+  ])('removes the login in %j', (text, login) => {
+    const { text: out, findings } = scrubber.scrub(text);
+    expect(out).not.toMatch(new RegExp(`(?<![A-Za-z0-9._-])${login.replace(/\./g, '\\.')}(?![A-Za-z0-9_-])`));
+    expect(findings.map((f) => f.type)).toContain('USERNAME');
+  });
+
+  it.each([
+    'about ~5 minutes and ~ok',
+    'user = getUser()',
+    'const user = req.user;',
+    'username: z.string().min(3)',
+    'user: User;',
+    'user_agent: Mozilla',
+    'User settings',
+    'Log in as guest',
+    'Sign in as a different user',
+    'login required',
+    'Login Items',
+    'USER=root',
+    'DB_USER=app_rw',
+    'DB_USERNAME=svc-reporting',
+    'HKLM\\Software\\Microsoft',
+    'DOCS\\readme.md',
+    'NT AUTHORITY\\SYSTEM',
+    'BUILTIN\\Administrators',
+    'Thanks for all from the team',
+    'run as administrator',
+    'Account Name: Administrator',
+    'AccountKey=;AccountName=acct',
+  ])('leaves %j untouched', (text) => {
+    expect(scrubber.scrub(text).text).toBe(text);
+  });
+
+  it.each([
+    'ssh -i key.pem ubuntu@10.0.0.5',
+    'git@github.com:org/repo.git',
+    'ssh deploy@server.example.com',
+    '10.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326',
+  ])('finds no login in %j (service accounts, e-mail-shaped targets, empty authuser)', (text) => {
+    expect(scrubber.scrub(text).findings.map((f) => f.type)).not.toContain('USERNAME');
+  });
+
+  it('removes every mention of a login once one is found', () => {
+    const text = 'sudo: aniyahs : 3 incorrect password attempts ; PWD=/home/aniyahs ; USER=root';
+    const { text: out, findings } = scrubber.scrub(text);
+    expect(out).not.toContain('aniyahs');
+    expect(findings.filter((f) => f.type === 'USERNAME')).toHaveLength(2);
+  });
+
+  it('leaves e-mail addresses after a user cue to the e-mail detector', () => {
+    const { findings } = scrubber.scrub('[smtp]\nuser = "jdoe@example.com"');
+    expect(findings.map((f) => f.type)).toEqual(['EMAIL']);
+  });
+});
