@@ -19,7 +19,7 @@ import { isHeldOut, lexiconKey } from '../eval/redaction/holdout.js';
 export const LEXICON_DIR = fileURLToPath(new URL('../core/redact/lexicons/', import.meta.url));
 
 /** Words of spoken English taken, by frequency (SUBTLEX-US), that a dictionary also lists. */
-export const ENGLISH_TOP = 20_000;
+export const ENGLISH_TOP = 40_000;
 
 /** Lower-case particles of multi-word surnames (`van den Berg`): grammar, not lexicon entries. */
 const PARTICLES = new Set([

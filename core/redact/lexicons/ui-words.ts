@@ -50,4 +50,9 @@ nézet súgó beállítások keresés mentés megnyitás bezárás ablak eszköz
 inställningar sök spara öppna stäng verktyg dosya düzenle görünüm yardım ayarlar ara kaydet aç kapat
 pencere araçlar файл правка вид справка настройки поиск сохранить открыть закрыть окно сервис
 αρχείο επεξεργασία προβολή βοήθεια ρυθμίσεις αναζήτηση αποθήκευση άνοιγμα κλείσιμο παράθυρο εργαλεία
+lol lmao rofl haha hahaha omg btw fyi imo imho tbh brb afk asap idk np nvm pls plz yep yup nope yeah
+hmm ugh wow oops ok okay kk
+you're we're they're i'm i've i'll i'd you've you'll you'd we've we'll they've they'll don't doesn't
+didn't can't won't isn't aren't wasn't weren't shouldn't couldn't wouldn't haven't hasn't let's that's
+there's what's here's who's it's
 `;
