@@ -7,6 +7,7 @@
  */
 import { Dice, seededRandom } from '../../agent/simulator/values.js';
 import { FRESH_TEMPLATES } from './fresh-templates.js';
+import { FRESH2_TEMPLATES } from './fresh2-templates.js';
 import {
   CORPUS_LOCALES,
   type CorpusLocale,
@@ -62,7 +63,7 @@ export interface Sample {
    * the test-only templates. Tuning reads dev only (`--misses` prints dev examples only), so test figures
    * also measure generalisation across contexts and shapes, not just across values.
    */
-  readonly split: 'dev' | 'test' | 'fresh';
+  readonly split: 'dev' | 'test' | 'fresh' | 'fresh2';
   /** The held-out names, streets and cities the sample uses (for the disjointness test). */
   readonly heldOut: readonly HeldOutUse[];
 }
@@ -676,6 +677,8 @@ export interface CorpusOptions {
   readonly locales?: readonly CorpusLocale[];
   /** Generate the sealed `fresh` split only (fresh-templates.ts), on its own dice stream. */
   readonly fresh?: boolean;
+  /** Generate the sealed `fresh2` split only (fresh2-templates.ts), on its own dice stream; wins over `fresh`. */
+  readonly fresh2?: boolean;
 }
 
 const NON_LATIN_LOCALES = new Set<CorpusLocale>(['el', 'ru', 'ja', 'ko', 'zh_CN']);
@@ -694,17 +697,23 @@ export function generateCorpus(options: CorpusOptions = {}): Sample[] {
   locales.forEach((locale, li) => {
     const pools = locale === 'en_US' ? fallback : localePools(locale, lists, seed);
     const latin = NON_LATIN_LOCALES.has(locale) ? fallback : pools;
-    const d = new Dice(seededRandom(seed * 1_000_003 + li * 7919 + (options.fresh ? 0x5eed : 0)));
+    const salt = options.fresh2 ? 0xf2e5 : options.fresh ? 0x5eed : 0;
+    const d = new Dice(seededRandom(seed * 1_000_003 + li * 7919 + salt));
     for (let i = 0; i < perLocale; i++) {
       const kind = SAMPLE_KINDS[(i + li) % SAMPLE_KINDS.length] as SampleKind;
       const c = new SampleContext(d, pools, latin);
-      const tuned = options.fresh ? [] : TEMPLATES[kind];
-      const templates = options.fresh
-        ? FRESH_TEMPLATES[kind]
-        : [...tuned, ...(TEST_ONLY_TEMPLATES[kind] ?? [])];
+      const sealed = options.fresh2 ? FRESH2_TEMPLATES : options.fresh ? FRESH_TEMPLATES : undefined;
+      const tuned = sealed ? [] : TEMPLATES[kind];
+      const templates = sealed ? sealed[kind] : [...tuned, ...(TEST_ONLY_TEMPLATES[kind] ?? [])];
       const t = d.int(0, templates.length - 1);
       (templates[t] as Template)(c);
-      const split = options.fresh ? 'fresh' : t < tuned.length && t % 2 === 0 ? 'dev' : 'test';
+      const split = options.fresh2
+        ? 'fresh2'
+        : options.fresh
+          ? 'fresh'
+          : t < tuned.length && t % 2 === 0
+            ? 'dev'
+            : 'test';
       out.push({ text: c.b.text, spans: c.b.spans, kind, locale, split, heldOut: c.b.heldOut });
     }
   });

@@ -8,6 +8,8 @@
  *                      split's templates stay unseen by whoever tunes detectors), and n altered
  *                      negatives per group (a developer tool: it prints synthetic corpus text)
  *   --by kind|locale   print token recall per class for each sample kind or locale
+ *   --fresh2           score the sealed `fresh2` split only (fresh2-templates.ts); its misses are never
+ *                      printed, so keep it sealed until the final measurement
  *   --seed <n>, --per-locale <n>, --out <path>, --no-write
  */
 import { writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'eval/redaction/results.json' },
     'no-write': { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
+    fresh2: { type: 'boolean', default: false },
   },
 });
 
@@ -127,6 +130,7 @@ const result = await evaluate({
   seed: Number(args.seed),
   perLocale: Number(args['per-locale']),
   fresh: args.fresh,
+  fresh2: args.fresh2,
 });
 console.log(report(result, args.markdown));
 if (args.by) console.log(`\n${bySlice(result, args.by, args.markdown)}`);
