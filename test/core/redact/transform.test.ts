@@ -202,7 +202,7 @@ describe('redactBatch: keys and text', () => {
       sources([
         makeEvent('focus', {
           windowTitle: 'Inbox - jane@corp.example.com',
-          url: 'https://mail.example.com/u/0?auth=abc123',
+          url: 'https://mail.example.com/u/0?q=abc123',
         }),
         makeEvent('error_dialog', { title: 'Project Falcon failed', text: 'call +44 20 7946 0958' }),
         makeEvent('task_marker', { label: 'pay 4111 1111 1111 1111' }),
