@@ -32,7 +32,11 @@ export const PII_PATTERNS = freezePatterns({
   phoneExtension: /[ .]?(?:x|ext\.?|extn\.?|extension|#) ?\d{1,6}$/i,
   phoneSeparatorOk: /^(?:[ .-]?[()][ .-]?|\) \()$/,
   phoneSeparator: /[ .()/-]/,
+  /** The user part of a SIP URI that is a telephone number: `+12566816604`, `05545503337`. */
+  sipNumber: /^\+?\d{6,15}$/,
   phoneLabel: /(?:^|[^\p{L}\p{N}])(?:[tmpowhdfc]|ph|tf)\.? ?: ?$/iu,
+  // Signature lines label without a colon, in capitals at the line's start: `M 0176 1234567 | E …`.
+  phoneLineLabel: /(?:^|\n)[ \t]{0,3}(?:[TMPWHDFC]|Ph|Tel|Mob)\.? $/u,
   dateLike:
     /^(?:(?:1[89]|20)\d\d[-./ ]\d{1,2}[-./ ]\d{1,2}|\d{1,2}[-./ ]\d{1,2}[-./ ](?:(?:1[89]|20)\d\d|\d{2}))$/,
   yearRange: /^(?:1[89]|20)\d\d ?[-/] ?(?:1[89]|20)\d\d$/,
@@ -508,6 +512,15 @@ const PHONE_CUES: ContextCues = compileCues({
     'get me on',
     'text',
     'message me',
+    // LDAP and vCard attribute names: `telephoneNumber: …`, `homePhone: …`
+    'telephonenumber',
+    'homephone',
+    'mobilephone',
+    'phonenumber',
+    'in case of emergency',
+    'emergency contact',
+    'sent a code to',
+    'sent a text to',
   ],
   lower: [
     'order',
@@ -624,10 +637,21 @@ function emails(out: Candidate[], text: string): void {
     const domain = text.slice(at + 1, e);
     const dot = domain.lastIndexOf('.');
     if (s < at && dot > 0 && /^[A-Za-z]{2,24}$/.test(domain.slice(dot + 1))) {
-      out.push({ type: 'EMAIL', start: s, end: e, priority: 60, norm: text.slice(s, e).toLowerCase() });
+      // A SIP URI whose user part is digits names a telephone (`<sip:+12566816604@pbx.example.com>`): the
+      // number is a phone, the host no one's address.
+      const local = text.slice(s, at);
+      if (s >= 4 && sipScheme(text, s) && P_SHAPE.sipNumber.test(local))
+        out.push({ type: 'PHONE', start: s, end: at, priority: 60, norm: digitsOnly(local), score: 0.9 });
+      else out.push({ type: 'EMAIL', start: s, end: e, priority: 60, norm: text.slice(s, e).toLowerCase() });
     }
     at = text.indexOf('@', at + 1);
   }
+}
+
+/** Whether `sip:`, `sips:` or `tel:` (any case) ends at `i`. */
+function sipScheme(text: string, i: number): boolean {
+  const head = text.slice(Math.max(0, i - 5), i).toLowerCase();
+  return head.endsWith('sip:') || head.endsWith('sips:') || head.endsWith('tel:');
 }
 
 /** IPv6 addresses: runs of hex digits, colons and dots with at least two colons, checked by node:net. */
@@ -768,7 +792,8 @@ function phoneLabelled(
   digits: number,
   base: number,
 ): number {
-  if (P_SHAPE.phoneLabel.test(text.slice(Math.max(0, start - 8), start))) return 0.35;
+  const head = text.slice(Math.max(0, start - 8), start);
+  if (P_SHAPE.phoneLabel.test(head) || P_SHAPE.phoneLineLabel.test(head)) return 0.35;
   // alone in a cell of a row or card that also holds an e-mail address: `Name | Sales | 954597196 | a@b.c`
   if (f.hasAt && digits >= 8) {
     let i = start - 1;
@@ -832,8 +857,20 @@ function phones(out: Candidate[], re: RegExp, text: string, f: FieldFacts): void
     }
     const start = m.index;
     const end = start + value.length;
-    const label = phoneLabelled(text, start, end, f, digitsOnly(value).length, score);
-    score = contextScore(score + label, f.lower, start, end, PHONE_CUES);
+    const digits = digitsOnly(value).length;
+    const label = phoneLabelled(text, start, end, f, digits, score);
+    // A six-digit run needs its cue on its own line: a CSV header's `telefon` names another column.
+    const lineStart = digits <= 6 ? text.lastIndexOf('\n', start - 1) + 1 : 0;
+    score =
+      lineStart > 0
+        ? contextScore(
+            score + label,
+            f.lower.slice(lineStart),
+            start - lineStart,
+            end - lineStart,
+            PHONE_CUES,
+          )
+        : contextScore(score + label, f.lower, start, end, PHONE_CUES);
     out.push({ type: 'PHONE', start, end, priority: 50, norm: digitsOnly(value), score });
   }
 }

@@ -24,10 +24,10 @@ const OWN_SECRET_PATTERNS = {
   // Short keys need a non-alphanumeric before them (`db_pass=` yes, `bypass=` no); long ones may follow
   // anything, so `DB_PASSWORD=`, `dbPassword:` and `x-api-key:` are keys too.
   keyValueSecret:
-    /(?:(?<![A-Za-z0-9])(pass|pwd|token|secret|credentials?|auth)|(passw(?:or)?d|passwort|kennwort|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|passord|adgangskode|senha|contraseña|mot de passe|passphrase|passcode|secret[_-]?key(?:[_-]?base)?|api[_ -]?key|apikey|access[_-]?key|(?:access|auth|refresh|session|id|bearer)[_-]?token|private[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|master[_-]?key|webhook[_-]?secret))["']?\s{0,3}[:=]\s{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;"'<>]{1,200})/gi,
+    /(?:(?<![A-Za-z0-9])(pass|pwd|token|secret|credentials?|auth)|(passw(?:or)?d|passwort|kennwort|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|passord|adgangskode|senha|contraseña|mot de passe|passphrase|passcode|secret[_-]?key(?:[_-]?base)?|api[_ -]?key|apikey|access[_-]?key|(?:access|auth|refresh|session|id|bearer)[_-]?token|private[_-]?key|client[_-]?secret|signing[_-]?key|encryption[_-]?key|master[_-]?key|webhook[_-]?secret))["']?\s{0,3}[:=][ \t]{0,3}("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s,;"'<>]{1,200})/gi,
   // Command-line flags: `--password hunter2`, `--api-key=…`, `--client-secret '…'`.
   cliSecret:
-    /(?<![A-Za-z0-9-])--?(?:[a-z0-9]{1,20}-){0,3}(pass|passwd|password|pwd|token|secret|api[_-]?key|client[_-]?secret|(?:auth|access|refresh)[_-]?token)(?:=|\s{1,3})("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'<>-][^\s"'<>]{0,199})/gi,
+    /(?<![A-Za-z0-9-])--?(?:[a-z0-9]{1,20}-){0,3}(pass|passwd|password|pwd|token|secret|api[_-]?key|client[_-]?secret|(?:auth|access|refresh)[_-]?token)(?:=|[ \t]{1,3})("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"'<>-][^\s"'<>]{0,199})/gi,
   // `curl -u user:password`, `--user user:password`.
   cliUser: /(?<![A-Za-z0-9-])(?:-u|--user)(?:=|\s{1,3})["']?/g,
   // Upper-case environment names ending in KEY: `AUTH_KEY=…`, `LICENSE_KEY: …` (code's `sort_key` stays).
@@ -54,10 +54,12 @@ const OWN_SECRET_PATTERNS = {
   authorization: /authorization["']?\s{0,3}[:=]\s{0,3}["']?/gi,
   cookie: /(?<![A-Za-z0-9-])(?:set-)?cookie["']?\s{0,3}:\s{0,3}/gi,
   homeWindows: /\b[A-Za-z]:(?:\\{1,2}|\/)(?:users|documents and settings|profiles?)(?:\\{1,2}|\/)/gi,
-  homeUnc: /\\\\[A-Za-z0-9._-]{1,64}\\(?:home|homes|users|profiles?)\$?\\/gi,
-  // Home directories and mail spools (`/var/mail/<user>`), whose next segment is the account name.
+  // UNC homes, also behind a WSL distribution's share: `\\\\wsl.localhost\\Ubuntu\\home\\<user>\\`.
+  homeUnc: /\\\\[A-Za-z0-9._$-]{1,64}\\(?:[A-Za-z0-9._-]{1,64}\\)?(?:home|homes|users|profiles?)\$?\\/gi,
+  // Home directories and mail spools (`/var/mail/<user>`), whose next segment is the account name; Git
+  // Bash and MSYS write drives as `/c/Users/<user>`.
   homeUnix:
-    /(?<![A-Za-z0-9_.~%$-])(?:(?:\/(?:var|export|mnt\/[A-Za-z]))?\/(?:home|Users)|\/var(?:\/spool)?\/mail)\//g,
+    /(?<![A-Za-z0-9_.~%$-])(?:(?:\/(?:var|export|mnt\/[A-Za-z]|[A-Za-z]))?\/(?:home|Users)|\/var(?:\/spool)?\/mail)\//g,
   homeTilde: /(?<![A-Za-z0-9_~.$-])~[A-Za-z_][A-Za-z0-9_.-]{0,31}(?=\/)/g,
   // `cd ~jdoe`: the shell expands `~name` to that user's home, with or without a path after it.
   homeTildeBare:
@@ -69,6 +71,19 @@ const OWN_SECRET_PATTERNS = {
   // Environment names of accounts: `USER=`, `LOGNAME=`, `SUDO_USER=`, `PGUSER=`, `DB_USERNAME=`.
   envUser:
     /(?<![A-Za-z0-9_])(?:[A-Z][A-Z0-9_]{0,30})?(?:USER|USERNAME|LOGIN|LOGNAME)=["']?([A-Za-z][A-Za-z0-9._-]{0,63})/g,
+  // Tool syntaxes naming an account: `--docker-username=jdoe`, `--username jdoe`, proxy headers
+  // (`X-Forwarded-User: jdoe`), and gh's `Logged in to github.com account jdoe`.
+  toolUser:
+    /(?:(?<![A-Za-z0-9-])--(?:[a-z0-9]{1,20}-){0,3}username(?:=|[ \t]{1,3})|(?<![A-Za-z0-9-])(?:x-(?:forwarded|remote|auth-request|webauth|authenticated)-user|remote-user)[ \t]{0,3}:[ \t]{0,3}|\blogged in to [A-Za-z0-9.-]{1,253} (?:account|as) )["']?([A-Za-z][A-Za-z0-9._-]{0,63})/gi,
+  // Account names in YAML environments: `POSTGRES_USER: jdoe`, `PGUSER: "jdoe"`.
+  yamlEnvUser:
+    /(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]{0,30}(?:USER|USERNAME|LOGIN)["']?:[ \t]{1,3}["']?([A-Za-z][A-Za-z0-9._-]{0,63})/g,
+  // `uid=` of an LDAP DN (`uid=jdoe,ou=people,dc=corp`) or of `id`'s output (`uid=1000(jdoe)`).
+  uidUser:
+    /(?<![A-Za-z0-9_-])uid=(?:\d{1,10}\(([a-z_][a-z0-9._-]{0,31})\)|([A-Za-z][A-Za-z0-9._-]{0,63})(?=,[ \t]{0,2}(?:ou|dc|cn|o)=))/gi,
+  // Profile slugs: `linkedin.com/in/jdoe`; apport's crash files: `/var/crash/_home_jdoe_bin_app.1000.crash`.
+  profileUser:
+    /(?:(?<![A-Za-z0-9-])linkedin\.com\/in\/|\/var\/crash\/_(?:home|Users)_)([A-Za-z0-9][A-Za-z0-9.-]{0,99})/gi,
   // sudo's log line: `sudo: jdoe : 3 incorrect password attempts ; ...`, `sudo[812]: jdoe : TTY=...`.
   sudoUser: /(?<![A-Za-z0-9_-])sudo(?:\[\d{1,10}\])?:[ \t]{1,3}([A-Za-z_][A-Za-z0-9._-]{0,63})[ \t]{1,3}:/g,
   // Authentication logs: `Accepted publickey for jdoe from`, `Failed password for invalid user x from`.
@@ -88,6 +103,16 @@ const OWN_SECRET_PATTERNS = {
   // netrc `password x`, form dumps `Password  x`, chat `pw: x` (the value's shape is checked apart).
   barePassword:
     /(?<![\p{L}\p{N}_-])(?:password|passwd|passwort|kennwort|pwd?|mot de passe|contraseña|senha|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|adgangskode|passord|пароль)(?:[ \t]{0,3}[:=]|[ \t]{1,3}(?:is|ist|est|es|é|on|er|jest|je))?[ \t]{1,8}([^\s"'<>]{6,128})/giu,
+  // Form dumps that put the password word alone on its line and the value alone on the next:
+  // `password\nTr0ub4dor&3x` (the value's shape is checked apart, more strictly).
+  linePassword:
+    /(?<![^\n])[ \t]{0,8}(?:password|passwort|kennwort|mot de passe|contraseña|senha|wachtwoord|lösenord|salasana|hasło|heslo|jelszó|parola|passord|пароль)[ \t]{0,3}:?[ \t]{0,3}\r?\n[ \t]{0,8}([^\s"'<>]{6,128})[ \t]{0,3}(?![^\r\n])/giu,
+  // Wi-Fi keys shared in chat: `guest wifi upstairs: blue/613Yf!`, `WLAN = Sommer#24x` (shape checked apart).
+  wifiPassword:
+    /(?<![\p{L}\p{N}_-])(?:wi-?fi|wlan)(?:[ \t]{1,3}\p{L}{2,20}){0,3}[ \t]{0,3}[:=][ \t]{1,3}([^\s"'<>]{6,128})/giu,
+  // A CSV header cell naming a PIN or password column: `door_pin`, `PIN`, `password`, `wifi-passcode`.
+  csvSecretHeader:
+    /^(?:[a-z0-9]{1,20}[ _-]){0,2}(?:pin|pin[ _-]?code|passcode|password|passwd|pwd|door[ _-]?code)$/,
   // Codes that open something: `Door code: 4821`, `Türcode 0829`, `gate code is 1234`, `digicode 4B21`,
   // and one-time codes (`verification code: 482913`); `error code 4821` and `exit code 1` stay.
   accessCode:
@@ -99,6 +124,7 @@ const OWN_SECRET_PATTERNS = {
   // Non-global helpers (stateless, so the frozen definitions run directly).
   hostAfterAt: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){0,10}[A-Za-z0-9-]{0,63}(?:$|[:/?#])/,
   port: /^\d{1,5}$/,
+  pinDigits: /^\d{4,8}$/,
   authScheme: /^[A-Za-z][A-Za-z0-9_-]{0,30}$/,
   letters: /^[A-Za-z]+$/,
   hexAndColons: /^[0-9A-Fa-f:]+$/,
@@ -238,6 +264,9 @@ const GATES = [
   ['users', 'settings', 'home', 'profile'],
   // Unix homes and mail spools
   ['/home/', '/users/', '/mail/'],
+  // uidUser, profileUser
+  ['uid=', 'linkedin.com/in/', '/var/crash/_'],
+  ['wifi', 'wi-fi', 'wlan'],
 ] as const;
 
 enum Gate {
@@ -264,6 +293,8 @@ enum Gate {
   EnvKey,
   WindowsHome,
   UnixHome,
+  Profile,
+  Wifi,
 }
 
 /** A keyword and the rules (indexes) it wakes. */
@@ -447,6 +478,90 @@ function barePasswords(out: Candidate[], text: string, re: RegExp): void {
     if (value.endsWith('.') || value.endsWith(',')) value = value.slice(0, -1);
     if (passwordShaped(value))
       out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** Passwords on the line after a lone password word: letters and digits both, and no UI word. */
+function linePasswords(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const value = m[1] as string;
+    const start = m.index + m[0].lastIndexOf(value);
+    let digit = false;
+    for (let i = 0; i < value.length && !digit; i++) {
+      const c = value.charCodeAt(i);
+      digit = c >= 48 && c <= 57;
+    }
+    if (digit && passwordShaped(value) && !UI_WORD_KEYS.has(value.toLowerCase()))
+      out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/**
+ * Wi-Fi keys after a Wi-Fi cue: letters, digits and a symbol that network names do not hold (an SSID such
+ * as `Guest-5G` or a speed such as `100Mbit/s` stays).
+ */
+function wifiPasswords(out: Candidate[], text: string, re: RegExp): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const value = m[1] as string;
+    let digit = false;
+    let symbol = false;
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 48 && c <= 57) digit = true;
+      else if ('!#$%&*+=?@^~'.includes(value[i] as string)) symbol = true;
+    }
+    if (!digit || !symbol || !passwordShaped(value)) continue;
+    const start = m.index + m[0].length - value.length;
+    out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+  }
+}
+
+/** The cells of one CSV line (no quoting), with their offsets. */
+function csvCells(text: string, from: number, to: number, sep: string): [number, number][] {
+  const cells: [number, number][] = [];
+  let s = from;
+  for (let k = text.indexOf(sep, from); k !== -1 && k < to; k = text.indexOf(sep, k + 1)) {
+    cells.push([s, k]);
+    s = k + 1;
+  }
+  cells.push([s, to]);
+  return cells;
+}
+
+/**
+ * Values in a CSV column whose header names a PIN or password (`employee,badge,door_pin`): PINs are 4-8
+ * digits, passwords password-shaped; rows with quotes or another cell count are skipped.
+ */
+function csvSecretColumns(out: Candidate[], text: string): void {
+  const headEnd = text.indexOf('\n');
+  const head = text.slice(0, headEnd).toLowerCase();
+  const sep = head.includes(';') ? ';' : head.includes(',') ? ',' : head.includes('\t') ? '\t' : '';
+  if (sep === '' || head.includes('"')) return;
+  const header = csvCells(head, 0, head.length, sep);
+  const columns: number[] = [];
+  header.forEach(([a, b], i) => {
+    if (b - a <= 40 && SECRET_PATTERNS.csvSecretHeader.test(head.slice(a, b).trim())) columns.push(i);
+  });
+  if (columns.length === 0) return;
+  let from = headEnd + 1;
+  for (let row = 0; row < 500 && from < text.length; row++) {
+    let to = text.indexOf('\n', from);
+    if (to === -1) to = text.length;
+    const cells = csvCells(text, from, to, sep);
+    if (cells.length === header.length && !text.slice(from, to).includes('"')) {
+      for (const i of columns) {
+        const [a, b] = cells[i] as [number, number];
+        const value = text.slice(a, b).trim();
+        const pin = head.slice(...(header[i] as [number, number])).includes('pin');
+        const ok = pin ? SECRET_PATTERNS.pinDigits.test(value) : value.length >= 6 && passwordShaped(value);
+        if (!ok) continue;
+        const start = a + text.slice(a, b).indexOf(value);
+        out.push({ type: 'PASSWORD', start, end: start + value.length, priority: 80, norm: value });
+      }
+    }
+    from = to + 1;
   }
 }
 
@@ -867,6 +982,10 @@ function pushLogin(out: Candidate[], start: number, value: string): void {
 interface LoginPatterns {
   readonly userCue: RegExp;
   readonly envUser: RegExp;
+  readonly toolUser: RegExp;
+  readonly yamlEnvUser: RegExp;
+  readonly uidUser: RegExp;
+  readonly profileUser: RegExp;
   readonly sudoUser: RegExp;
   readonly authFor: RegExp;
   readonly clfUser: RegExp;
@@ -896,6 +1015,23 @@ function logins(out: Candidate[], text: string, woken: Uint8Array, g0: number, P
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const value = m[1] as string;
         if (text[m.index + m[0].length] !== '@') pushLogin(out, m.index + m[0].length - value.length, value);
+      }
+    }
+    for (const r of text.includes(':') ? [P.toolUser, P.yamlEnvUser] : [P.toolUser]) {
+      r.lastIndex = 0;
+      for (let m = r.exec(text); m !== null; m = r.exec(text)) {
+        const value = m[1] as string;
+        const start = m.index + m[0].length - value.length;
+        if (isLogin(value, text[start + value.length], false)) pushLogin(out, start, value);
+      }
+    }
+  }
+  if (woken[g0 + Gate.Profile] === 1) {
+    for (const r of [P.uidUser, P.profileUser]) {
+      r.lastIndex = 0;
+      for (let m = r.exec(text); m !== null; m = r.exec(text)) {
+        const value = (m[1] ?? m[2]) as string;
+        pushLogin(out, m.index + m[0].lastIndexOf(value), value);
       }
     }
   }
@@ -1390,8 +1526,14 @@ export function secretLayer(on: Enabled): DetectorLayer {
       if (woken[g0 + Gate.Pin] === 1 && f.digits >= 4) pins(out, text, P.pin);
       if (woken[g0 + Gate.LoginCommand] === 1) quotedValues(out, text, P.loginPassword, 'PASSWORD', on);
       if (woken[g0 + Gate.SecureString] === 1) quotedValues(out, text, P.secureString, 'PASSWORD', on);
-      if (woken[g0 + Gate.Password] === 1 || lower.includes('пароль'))
+      if (woken[g0 + Gate.Password] === 1 || lower.includes('пароль')) {
         barePasswords(out, text, P.barePassword);
+        if (text.includes('\n')) linePasswords(out, text, P.linePassword);
+      }
+      if (woken[g0 + Gate.Wifi] === 1) wifiPasswords(out, text, P.wifiPassword);
+      const csvCue =
+        woken[g0 + Gate.Pin] === 1 || woken[g0 + Gate.Password] === 1 || woken[g0 + Gate.Code] === 1;
+      if (csvCue && text.includes('\n')) csvSecretColumns(out, text);
       if (f.digits >= 4 && (woken[g0 + Gate.Code] === 1 || lower.includes('kód')))
         quotedValues(out, text, P.accessCode, 'PASSWORD', on);
       if (f.hasColon && atLeastColons(text, 4)) pgpassLines(out, text, P.pgpass);

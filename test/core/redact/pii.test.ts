@@ -72,6 +72,11 @@ describe('pii: phones', () => {
     ['Ana Ruiz | Sales | 954 597 196 | ana@example.es', '954 597 196'],
     ['--\nAna Ruiz\n16447229370\nana@example.es', '16447229370'],
     ['Best regards\nAna Ruiz\n612 345 678', '612 345 678'],
+    ['Ana Ruiz | CFO\nM 939.82.06.39 | E ana@example.es', '939.82.06.39'],
+    ['cn: Malin Tangen\ntelephoneNumber: 09 96 32 03', '09 96 32 03'],
+    ['Treating physician  Dr Koza\nIn case of emergency  48-603-71-78', '48-603-71-78'],
+    ['We sent a code to 970-063-999 to approve the charge', '970-063-999'],
+    ['Hi Ana,\nmy mobile is 176542', '176542'],
   ])('finds a phone in %j', (text, value) => expectFound(text, 'PHONE', value));
 
   it.each([
@@ -100,6 +105,10 @@ describe('pii: phones', () => {
     ['a version on a line of its own', 'Version\n10.0.22621.2715\nok'],
     ['a bare count on a line of its own', 'Rows\n12345678\nok'],
     ['an amount on a line of its own', 'Total\n12 345 678,00 EUR'],
+    ['a lower-case word before digits at a line start', 'notes\nm 939.82.06.39 rows'],
+    ['a capital letter inside a line', 'Section M 939.82.06.39'],
+    ['an LDAP number attribute that is no phone', 'uidNumber: 10023456'],
+    ['a six-digit id under a header naming a phone column', 'kundennr;name;telefon\n838586;Taya;'],
   ])('leaves %s alone: %j', (_name, text) => expectNoStructured(text));
 
   it.each([
@@ -121,6 +130,21 @@ describe('pii: phones', () => {
     ['a phone before an open parenthesis', 'Voicemail from 0800.867.1285 (0:42)', '0800.867.1285'],
     ['an international phone before a duration', 'call from +49 (0)50 0221 682 (0:42)', '+49 (0)50 0221 682'],
   ])('finds %s: %j', (_name, text, value) => expectFound(text, 'PHONE', value));
+
+  it.each([
+    ['From: "J O" <sip:+12566816604@pbx.example.com>;tag=d6ffbc37', '+12566816604'],
+    ['Contact: <sips:05545503337@pbx.example.com>', '05545503337'],
+  ])('reads the digits of a SIP URI as a phone, not an e-mail: %j', (text, value) => {
+    expectFound(text, 'PHONE', value);
+    const { findings } = scrubber.scrub(text);
+    expect(findings.map((f) => f.type)).not.toContain('EMAIL');
+    expect(scrubber.scrub(text).text).toContain('@pbx.example.com');
+  });
+
+  it.each([
+    ['a named SIP user', 'From: <sip:jdoe@pbx.example.com>', 'jdoe@pbx.example.com'],
+    ['digits in a plain e-mail address', 'mail 12566816604@example.com', '12566816604@example.com'],
+  ])('keeps %s an e-mail address: %j', (_name, text, value) => expectFound(text, 'EMAIL', value));
 
   it.each(['host 10.0.12.255', 'Tel 10.0.12.255'])('reads %j as an address, not a phone', (text) => {
     expect(scrubber.scrub(text).findings.map((f) => f.type)).toEqual(['IPV4']);

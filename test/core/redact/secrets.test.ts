@@ -258,6 +258,7 @@ describe('secret layer: command lines and environment names', () => {
     ['setx DB_PASSWORD hunter2', 'hunter2', 'PASSWORD'],
     ['redis-cli -h cache.internal -a Sup3rS3cret ping', 'Sup3rS3cret', 'PASSWORD'],
     ['net user jdoe P@ssw0rd1 /add', 'P@ssw0rd1', 'PASSWORD'],
+    ['vault login --token s3cr3tT0kenValue42', 's3cr3tT0kenValue42', 'SECRET'],
     ['export AUTH_KEY=Zm9vYmFyYmF6cXV4', 'Zm9vYmFyYmF6cXV4', 'SECRET'],
     [
       'AZURE_STORAGE_KEY=1xVPcCTB7mAHjr6+VjntJVRX/l+y9Rs8guUHILiwQW/MtaOxvN4Feu52YLFXa+UqcGNLcLc3nPS4gQ==',
@@ -281,6 +282,7 @@ describe('secret layer: command lines and environment names', () => {
     'PRIVATE_KEY=/run/secrets/private_key',
     'export AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX',
     'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl',
+    '$ gh auth status --show-token\ngithub.com\n  Logged in',
   ])('leaves %j untouched', (text) => {
     expect(scrubber.scrub(text).text).toBe(text);
   });
@@ -344,6 +346,13 @@ describe('secret layer: passwords and codes after a bare cue', () => {
     ['my pin is 4821', '4821'],
     ['PIN 4821', '4821'],
     ['Your verification code is 482913', '482913'],
+    ['Login · portal\nusername\njdoe@example.com\npassword\nOrange#296r!V3\nlast modified', 'Orange#296r!V3'],
+    ['Passwort:\n  Sommer24x\n', 'Sommer24x'],
+    ['auth:\n  rootPassword: "Lua?782&^K"\n  existingSecret: ""', 'Lua?782&^K'],
+    ['guest wifi upstairs: Dragon+35t&KT (changes every monday)', 'Dragon+35t&KT'],
+    ['WLAN = Sommer#24x', 'Sommer#24x'],
+    ['employee,badge,door_pin\nAleyna,B-8425,638468', '638468'],
+    ['user;password\njdoe;Tr0ub4dor&3\n', 'Tr0ub4dor&3'],
   ])('removes the password in %j', (text, secret) => {
     const { text: out, findings } = scrubber.scrub(text);
     expect(out).not.toContain(secret);
@@ -366,8 +375,25 @@ describe('secret layer: passwords and codes after a bare cue', () => {
     'PIN 12.5',
     'status code 4040',
     'HTTP code 5030 returned',
+    'Password\nForgot password?',
+    'Password\nSign-in\nCancel',
+    'password\nrequired',
+    'Password\n••••••••',
+    'Wi-Fi network: Guest-5G',
+    'employee,badge,door_pin\nE17,B-1,n/a',
+    'id,item,pin_count\n1,board,1234',
+    'id,item,pinned\n4821,board,true',
+    'user;password\nroot;changeme',
+    'wifi speed: 100Mbit/s',
+    'wlan0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500',
   ])('leaves %j untouched', (text) => {
     expect(scrubber.scrub(text).text).toBe(text);
+  });
+
+  it("keeps a YAML key that follows its parent's colon on the next line", () => {
+    const { text: out } = scrubber.scrub('auth:\n  rootPassword: "Lua?782&^K"');
+    expect(out).toContain('rootPassword');
+    expect(out).not.toContain('Lua?782&^K');
   });
 });
 
@@ -403,6 +429,20 @@ describe('secret layer: logins outside home paths', () => {
     ['An account was logged on.\n  Account Name:\t\tmgarcia', 'mgarcia'],
     ['Invalid user mgarcia from 10.0.0.1 port 22', 'mgarcia'],
     ['User-ID: jdoe', 'jdoe'],
+    [
+      'kubectl create secret docker-registry rc --docker-server=r.example --docker-username=mgarcia',
+      'mgarcia',
+    ],
+    ['psql --username jdoe -h db', 'jdoe'],
+    ['X-Forwarded-User: kohlej\nX-Real-IP: 10.0.0.1', 'kohlej'],
+    ['  ✓ Logged in to github.com account jonak (keyring)', 'jonak'],
+    ['environment:\n  POSTGRES_USER: jane.doe\n', 'jane.doe'],
+    ['dn: uid=norberto.jerde,ou=people,dc=corp,dc=example', 'norberto.jerde'],
+    ['uid=1000(mgarcia) gid=1000(mgarcia) groups=1000(mgarcia),27(sudo)', 'mgarcia'],
+    ['linkedin.com/in/gudrunj', 'gudrunj'],
+    ['/var/crash/_home_hobart.lindgren_bin_sync-agent.1000.crash', 'hobart.lindgren'],
+    ['\\\\wsl.localhost\\Ubuntu\\home\\zlemke\\.kube\\config', 'zlemke'],
+    ['juri.klimczak@LAPTOP-019BAE MINGW64 /c/Users/juri.klimczak/source/repos/api (main)', 'juri.klimczak'],
   ])('removes the login in %j', (text, login) => {
     const { text: out, findings } = scrubber.scrub(text);
     expect(out).not.toMatch(new RegExp(`(?<![A-Za-z0-9._-])${login.replace(/\./g, '\\.')}(?![A-Za-z0-9_-])`));
@@ -432,6 +472,15 @@ describe('secret layer: logins outside home paths', () => {
     'run as administrator',
     'Account Name: Administrator',
     'AccountKey=;AccountName=acct',
+    'pip install --user requests',
+    'psql --username postgres -h db',
+    'X-Forwarded-User: root',
+    'POSTGRES_USER: postgres',
+    'if (uid=0) return;',
+    'uid=0(root) gid=0(root) groups=0(root)',
+    'see https://example.com/in/jdoe for the docs',
+    'https://site/a/Users/list',
+    '/var/crash/_usr_bin_python3.11.0.crash',
   ])('leaves %j untouched', (text) => {
     expect(scrubber.scrub(text).text).toBe(text);
   });
