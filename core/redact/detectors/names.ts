@@ -9,9 +9,15 @@
  *   (`Hi`, `Hej`, `Szia`, `gracias`, `kiitos`), form labels with a colon (`Name:`), on the line above
  *   (`Cardholder name`) or role labels without one (`Recipient`, `host`), phrases (`Chat with`, `reach out
  *   to`), a self-introduction (`it's`, `ich bin`), a messaging app's title segment, a closing line or a
- *   lone dash before a signature, a personal document's file name (`Lebenslauf_Maija_Virtanen.pdf`);
+ *   lone dash before a signature, a personal document's file name (`Lebenslauf_Maija_Virtanen.pdf`,
+ *   `Bewerbung Virtanen.pdf`, `scan_Virtanen-Maija_passport.pdf`); a label set off by two spaces or a tab
+ *   (`Legal name  Maija Virtanen`), a later item of a labelled list (`Attendees: A. B, Maija Virtanen`), a
+ *   table header naming the cell's column (`kundennr;name;email`), a SWIFT party field (`:59:`) on the line
+ *   above, a call notification (`Incoming call – `), a card holder in capitals (`holder MAIJA VIRTANEN`);
  * - cues after: an email address in `<…>` or `(…)`, pronouns (`(she/her)`), `wrote:`, `and I`, a
- *   vocative (`Maija, can you…`, `maija you're on mute`), a messaging app after a title separator, a verb;
+ *   vocative (`Maija, can you…`, `maija you're on mute`), a messaging app after a title separator (in the
+ *   first two segments only), a verb, `→` (a handover), a job title on the next line, a chat role after a
+ *   timestamp (`[17:20] Maija (Support):`), `).docx` after a parenthesised name;
  * - a word of the run in the local part of an email address in the same field;
  * - grammar: two or more capitalised words, initials (`J. Smith`), `Surname, Given` after a cue, above an
  *   address or in a CSV cell, a whole title segment or quoted cell, `A <> B`, and a lone unknown capitalised
@@ -22,7 +28,8 @@
  * and what speaks against it: words of user interfaces and everyday English (`Save As`, `Open Recent`,
  * `Privacy Settings`), words with everyday endings (`Authentication`), street-type words of many languages,
  * ALL-CAPS runs without a strong cue (acronyms), a word before a number (a field label), letters glued to
- * digits or code marks (`Lua%0933`), handles (`madlen.unger`). A run made only of everyday words is never
+ * digits or code marks (`Lua%0933`), handles (`madlen.unger`), kebab-case identifiers (`ci-deployer`), a
+ * run ending in an everyday word no lexicon knows (`Wingtip Fulfilment`). A run made only of everyday words is never
  * a name. Single words need a cue; lowercase names need a cue or a segment of their own.
  */
 import { createRequire } from 'node:module';
@@ -34,7 +41,7 @@ import { type Candidate, copyPatterns, type DetectorLayer, type Enabled, freezeP
 export const NAME_PATTERNS = freezePatterns({
   /** Text that may hold a name without capitals: caseless scripts, or a greeting before a lowercase word. */
   nameHint:
-    /[\u0590-\u07ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\b(?:hi|hey|hello|dear|thanks|thx|cheers|regards|hej|hallo|moi|hei|ciao|hola|szia|ahoj|olá|oi|with|to|cc|ping|copy|ask|tell|remind|invite|contact|name|from|by|host|visitor|holder|owner|gracias|grazie|merci|danke|obrigad[oa]|tack|takk|kiitos|kiitti|dzięki|köszi|díky|děkuji|bedankt|ta|and (?:i|me)|you['’]re|you are|it['’]s|this is|i['’]m)\b/i,
+    /[\u0590-\u07ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|\b(?:hi|hey|hello|dear|thanks|thx|cheers|regards|hej|hallo|moi|hei|ciao|hola|szia|ahoj|olá|oi|with|to|cc|ping|copy|ask|tell|remind|invite|contact|name|from|by|host|visitor|holder|owner|gracias|grazie|merci|danke|obrigad[oa]|tack|takk|kiitos|kiitti|dzięki|köszi|díky|děkuji|bedankt|ta|and (?:i|me)|you['’]re|you are|it['’]s|this is|i['’]m|said|told|asked|agreed|approved|confirmed|signed)\b/i,
   // The patterns below are not global: they never write `lastIndex`, so the frozen definitions run as is.
   /** `Maija Virtanen <maija@…`, `Maija Virtanen (maija@…)` */
   emailAfter: /^ ?[<(][^>)\s@]{1,64}@/,
@@ -47,10 +54,12 @@ export const NAME_PATTERNS = freezePatterns({
     /(?:^|[\s,;("'])(?:it['’]s|this is|here is|i['’]m|i am|my name is|je suis|ich bin|hier ist|me llamo|soy|sono|sou|aqui é|jestem|jsem|olen|vagyok|ik ben|jag heter|jeg er)$/,
   /** A line that is only a dash before a signature name (`— Maija`, `-- Maija`, `~Maija`). */
   dashLine: /^(?:--?|—|–|~)$/,
-  /** `Maija <> Ferenc` (a meeting between two people) after a span. */
-  pairAfter: /^ <> /,
-  /** `Maija <> Ferenc` before a span. */
-  pairBefore: / <>$/,
+  /** `Maija <> Ferenc` (a meeting) or `Maija → Ferenc` (a handover) after a span. */
+  pairAfter: /^ (?:<>|→|->) /,
+  /** `Maija <> Ferenc`, `Maija → Ferenc` before a span. */
+  pairBefore: / (?:<>|→|->)$/,
+  /** A SWIFT MT party field (`:50K:` ordering customer, `:59:` beneficiary): its next line is a name. */
+  swiftParty: /^:(?:50|59)[a-z]?:/,
   /** Verbs of saying and doing after a person (`Maija Virtanen said`): a weak cue. */
   verbAfter:
     /^(?:['’]s| (?:said|says|told|asked|replied|mentioned|thinks|thought|agreed|confirmed|approved|joined|left|wants|needs|called|emailed|messaged|promised|suggested|explained|reported|shared|signed|is|was|will|has|had|can|could|would|should|does|did|[a-z]{2,12}ed)\b)/,
@@ -78,6 +87,24 @@ export const NAME_PATTERNS = freezePatterns({
   mentionAfter: /^[\p{L}'’-]{1,40},? ([a-z]{2,12})\b/u,
   /** A digit. */
   hasDigit: /\d/,
+  /** Two spaces or a tab that part a form label from its value (`Legal name  Saige Jerde`). */
+  wideGap: /\S(?: {2,}|\t\s*)$| {3}$/,
+  /** A call notification and a dash before a caller. */
+  callBefore: /(?:^|\s)(?:incoming|missed|outgoing) call ?[-–—:]$/,
+  /** A file extension right after a span (`Bewerbung Berg.pdf`). */
+  extensionAfter: /^\.[a-z][a-z0-9]{1,4}\b/,
+  /** The end of a parenthesised part of a file name (`(Siv Berg).docx`). */
+  parenFileAfter: /^\)\.[a-z][a-z0-9]{1,4}\b/,
+  /** A form label opening a line (`Attendees: `). */
+  listLabel: /^\s*(\p{L}{2,20}):\s/u,
+  /** What a list of names does not hold: digits, colons, brackets, sentence ends. */
+  notInList: /[\d:;()<>[\]!?]/,
+  /** A sentence end inside a text (`. then`). */
+  sentenceEnd: /\.\s+\p{Ll}/u,
+  /** A role in parentheses and a colon after a chat speaker (`[17:20] Siv (Support): …`). */
+  chatRoleAfter: /^ \([\p{L} ]{1,20}\): /u,
+  /** A label and its value on one line, parted by a colon or a wide gap. */
+  labelValue: /\S(?::\s+| {2,}|\t\s*)\S/,
   /** Quotes and spaces at the end of a text (`"name": "`). */
   quotesEnd: /["'“”‘’\s]{1,4}$/,
   /** What may stand right before a cue word. */
@@ -167,6 +194,7 @@ const GREETINGS = words(`dear hi hey hello hiya howdy hej hejsan hallo moi moikk
 /** Form labels: strong cues when followed by `:` (`Name: …`, `Assigned to: …`). */
 const LABELS = words(`name names fullname contact customer client assignee reporter owner author requester
   sender recipient attendee attendees organizer organiser participant participants employee manager user
+  firstname lastname surname forename givenname familyname middlename
   holder cardholder patient person candidate applicant lead from to cc bcc von an à de para od do kimden kime
   van aan nom prénom nombre nome cognome nachname vorname imię nazwisko jméno příjmení meno nimi név
   fn όνομα имя фамилия adı ad soyad tên 이름 姓名 名前 氏名 by attn attention displayname addressee consignee
@@ -181,7 +209,17 @@ const PHRASES = words(`chat-with meeting-with call-with sync-with lunch-with cat
   updated-by approved-by reviewed-by submitted-by requested-by behalf-of reply-to 1-1-with 1:1-with
   interview-with dinner-with coffee-with call-from according-to ship-to deliver-to send-to bill-to
   care-of reach-out-to talk-to speak-to speak-with talk-with escalate-to forward-to forwarded-to
+  reassigned-from reassigned-to handed-over-to handover-to incoming-call missed-call
   editing-by edited-by opened-by owned-by locked-by checked-out-by`);
+/** The last word of a job title (`Managing Director`, `Key Account Manager`, `Geschäftsführerin`). */
+const JOB_TITLES = words(`director manager engineer developer designer consultant controller partner ceo cfo
+  cto coo cio cmo president officer lead analyst architect assistant specialist coordinator administrator
+  accountant advisor adviser associate intern head founder co-founder recruiter scientist researcher
+  editor counsel attorney lawyer secretary treasurer supervisor representative executive vp chair
+  geschäftsführer geschäftsführerin leiter leiterin directeur directrice gérant gérante gerente direttore
+  direttrice responsabile kierownik dyrektor ředitel ředitelka johtaja igazgató directeur-général`);
+/** Role labels after which a name is conventionally printed in capitals (cards, tickets, payments). */
+const CAPS_ROLES = words('holder cardholder passenger beneficiary payee remitter');
 /** Single words before a name, weak cues (`with Maija`, `by Ferenc`). */
 const WEAK_BEFORE =
   words(`with by mit avec con com met med kanssa ile cc ping copy ask tell invite remind contact
@@ -269,7 +307,9 @@ function common(w: Word): boolean {
       isCommon(k) ||
       (w.shape === 'title' && k.length >= 8 && NAME_PATTERNS.wordSuffix.test(k) && !named(w)) ||
       // a lowercase compound is everyday when a part is (`app-creds`, `follow-up`)
-      (w.shape === 'lower' && k.includes('-') && k.split('-').some(isCommon));
+      (w.shape === 'lower' && k.includes('-') && k.split('-').some(isCommon)) ||
+      // a capitalised compound of everyday words is one too (`Mon-Thu`, `Read-Only`)
+      (w.shape !== 'lower' && k.includes('-') && k.split('-').every(isCommon));
     w.common = everyday ? 1 : 0;
   }
   return w.common === 1;
@@ -432,6 +472,8 @@ class FieldNames {
   private nlpCalls = 0;
   /** Local parts of the field's email addresses, found on first use. */
   private locals: string[] | undefined;
+  /** The cells of the field's first line, split at the last delimiter asked about. */
+  private header: { delim: string; cells: string[] } | undefined;
   /** Whether the field reads as German, found on first use. */
   private german: boolean | undefined;
 
@@ -545,6 +587,10 @@ class FieldNames {
     if (this.afterApp(trimmed) || this.mention(start) || this.afterDocument(start)) return 2;
     if (NAME_PATTERNS.dashLine.test(trimmed) || NAME_PATTERNS.introBefore.test(trimmed)) return 2;
     if (NAME_PATTERNS.pairBefore.test(trimmed)) return 1;
+    // a caller after a call notification and a dash (`Incoming call – Siv Berg`)
+    if (NAME_PATTERNS.callBefore.test(trimmed)) return 2;
+    // a later item of a labelled list (`Attendees: A. Berg, Siv Lind, …`)
+    if (trimmed.endsWith(',') && this.inLabelledList(lineStart, start)) return 2;
     // `Name: `, `name=`, `"name": "`: a label, however quoted
     const unquoted = trimmed.replace(NAME_PATTERNS.quotesEnd, '');
     const colon = unquoted.endsWith(':') || unquoted.endsWith('=');
@@ -560,11 +606,26 @@ class FieldNames {
     const pair = idx > 0 && this.spaced(idx) ? `${this.w(idx - 1).key}-${last}` : '';
     const triple = pair && idx > 1 && this.spaced(idx - 1) ? `${this.w(idx - 2).key}-${pair}` : '';
     if (PHRASES.has(pair) || PHRASES.has(triple) || GREETINGS.has(pair)) return 2;
+    // a form label set off by two spaces or a tab instead of a colon (`Legal name  Saige Jerde`)
+    if (!colon && LABELS.has(last) && NAME_PATTERNS.wideGap.test(this.text.slice(start - 3, start))) return 2;
     if (colon) return LABELS.has(last) ? 2 : 0;
     if (GREETINGS.has(last)) return 2;
     if (CLOSINGS.has(last) && this.startsLine(idx, lineStart)) return 2;
     if (CLOSINGS.has(pair) && this.startsLine(idx - 1, lineStart)) return 2;
     return WEAK_BEFORE.has(last) || ROLE_LABELS.has(last) ? 1 : 0;
+  }
+
+  /** Whether a line's head is a form label and a list of names (`cc: A. Berg, Siv Lind,`). */
+  private inLabelledList(lineStart: number, start: number): boolean {
+    // `lower` (placeholders of an earlier pass blanked) for the marks, the text for sentence ends
+    const head = this.lower.slice(lineStart, start);
+    const label = NAME_PATTERNS.listLabel.exec(head);
+    if (!label || !LABELS.has(label[1] as string)) return false;
+    const from = lineStart + label[0].length;
+    return (
+      !NAME_PATTERNS.notInList.test(head.slice(label[0].length)) &&
+      !NAME_PATTERNS.sentenceEnd.test(this.text.slice(from, start))
+    );
   }
 
   /** Whether word k starts its line or follows what may stand before a cue (a space, `(`, a quote). */
@@ -582,13 +643,44 @@ class FieldNames {
   private labelLineCue(lineStart: number): number {
     if (lineStart === 0) return 0;
     const prevStart = this.lower.lastIndexOf('\n', lineStart - 2) + 1;
-    const line = this.lower
-      .slice(prevStart, lineStart - 1)
-      .trim()
-      .replace(/:$/, '');
+    if (NAME_PATTERNS.swiftParty.test(this.lower.slice(prevStart, prevStart + 6))) return 2;
+    const raw = this.lower.slice(prevStart, lineStart - 1).trim();
+    const line = raw.replace(/:$/, '');
     if (line === '' || line.length > 40 || NAME_PATTERNS.hasDigit.test(line)) return 0;
+    // a label with its value (`Legal name  Siv Berg`, `Name: Siv Berg`) is no label of the line below
+    // (asked of the text: a later pass's `lower` blanks an earlier pass's placeholders, `Name: <PERSON:…>`)
+    if (NAME_PATTERNS.labelValue.test(this.text.slice(prevStart, lineStart - 1).trim())) return 0;
     const parts = line.split(/\s+/);
+    // three words without a colon are as often a job title (`Key Account Manager`) unless one is `name`
+    if (parts.length === 3 && raw === line && !parts.includes('name')) return 0;
     return parts.length <= 3 && parts.some((p) => LABELS.has(p)) ? 2 : 0;
+  }
+
+  /** A span alone on its line above a job title (`Siv Berg\nManaging Director`): a signature. */
+  private jobTitleBelow(start: number, end: number): boolean {
+    if (this.text[end] !== '\n' || this.lower.slice(this.lineHead(start), start).trim() !== '') return false;
+    const next = this.lower.indexOf('\n', end + 1);
+    const line = this.lower.slice(end + 1, next === -1 ? undefined : next).trim();
+    if (line === '' || line.length > 40 || NAME_PATTERNS.hasDigit.test(line)) return false;
+    return JOB_TITLES.has(line.slice(line.lastIndexOf(' ') + 1).replace(/[.,]$/, ''));
+  }
+
+  /** `scan_Berg-Siv_passport.pdf`: an underscore and a personal document's name follow the span. */
+  private beforeDocument(end: number): boolean {
+    if (this.text[end] !== '_') return false;
+    const idx = lastWordBefore(this.ws, end) + 1;
+    return idx < this.ws.length && this.w(idx).start === end + 1 && PERSONAL_DOCUMENTS.has(this.w(idx).key);
+  }
+
+  /** `Bewerbung Berg.pdf`: a personal document's name and a space before the span. */
+  private documentBefore(start: number): boolean {
+    const idx = lastWordBefore(this.ws, start);
+    return (
+      idx >= 0 &&
+      this.w(idx).end === start - 1 &&
+      this.text[start - 1] === ' ' &&
+      PERSONAL_DOCUMENTS.has(this.w(idx).key)
+    );
   }
 
   /** `Lebenslauf_Maija…`: the span follows a personal document's name and an underscore. */
@@ -629,7 +721,10 @@ class FieldNames {
       .trim()
       .replace(/[,.!]+$/, '')
       .replace(/\s+/g, '-');
-    return CLOSINGS.has(line) ? 2 : 0;
+    if (CLOSINGS.has(line)) return 2;
+    // a closing with a word before it (`Bien cordialement`, `Med vennlig hilsen`)
+    const parts = line.split('-');
+    return parts.length <= 4 && CLOSINGS.has(parts[parts.length - 1] as string) ? 2 : 0;
   }
 
   /** `WhatsApp - Maija`: a messaging app's title segment before the span. */
@@ -668,8 +763,17 @@ class FieldNames {
     )
       return 2;
     if (NAME_PATTERNS.pairAfter.test(after)) return 1;
+    if (this.jobTitleBelow(start, end)) return 1;
+    // a file named after a person in parentheses (`Performance review 2026 (Siv Berg).docx`)
+    if (this.text[start - 1] === '(' && NAME_PATTERNS.parenFileAfter.test(after)) return 1;
+    if (this.beforeDocument(end) || (NAME_PATTERNS.extensionAfter.test(after) && this.documentBefore(start)))
+      return 2;
+    // a chat speaker with a role, after a timestamp (`[17:20] Siv (Support): thanks`)
+    if (NAME_PATTERNS.chatRoleAfter.test(after) && this.afterCounter(start)) return 2;
     const sep = NAME_PATTERNS.separatorAfter.exec(after);
-    if (sep && this.startsSegment(start)) {
+    // the person of an app's title is among its first two segments: the third of `(3) Siv Berg – CFO –
+    // Fabrikam | LinkedIn` is an employer
+    if (sep && this.startsSegment(start) && separators(this.lower, this.lineHead(start), start) < 2) {
       const app = NAME_PATTERNS.appWord.exec(after.slice(sep[0].length))?.[0];
       if (app && MESSAGING_APPS.has(app)) return 2;
     }
@@ -682,6 +786,11 @@ class FieldNames {
     const lineStart = this.lineHead(start);
     const head = this.lower.slice(lineStart, start).trimEnd();
     return head === '' || NAME_PATTERNS.separatorEnd.test(head) || NAME_PATTERNS.counter.test(head);
+  }
+
+  /** Whether only a timestamp or counter (`[17:20] `, `(3) `) stands before a span on its line. */
+  private afterCounter(start: number): boolean {
+    return NAME_PATTERNS.counter.test(this.lower.slice(this.lineHead(start), start).trimEnd());
   }
 
   /** Whether a span is a whole segment of a separated line (`Maija Virtanen | Sales | …`). */
@@ -698,9 +807,33 @@ class FieldNames {
   /** The strongest cue around a span: 2 strong, 1 weak, 0 none. */
   private cueOf(start: number, end: number, from: number, to: number): number {
     const cue = Math.max(this.cueBefore(start), this.cueAfter(start, end));
-    if (cue === 2 || this.inEmailLocal(from, to)) return 2;
+    if (cue === 2 || this.inEmailLocal(from, to) || this.underNameHeader(start, end)) return 2;
     // a lone word above a line with digits is as often a form label (`Expiry`)
     return cue > 0 ? cue : from < to && this.aboveAddress(start, end) ? 1 : 0;
+  }
+
+  /**
+   * Whether a span fills a cell of a delimited table (`;`, `,`, tab, `|`) whose header, the field's first
+   * line, names the column with a label (`kundennr;name;email`, `Holder\tCard`, `full_name,badge`).
+   */
+  private underNameHeader(start: number, end: number): boolean {
+    const { text } = this;
+    const lineStart = this.lower.lastIndexOf('\n', start - 1) + 1;
+    if (lineStart === 0) return false;
+    const open = start === lineStart ? '' : (text[start - 1] as string);
+    const close = text[end] ?? '\n';
+    const delim = open === '' ? close : open;
+    if (!TABLE_DELIMITERS.includes(delim) || (close !== delim && close !== '\n' && close !== '\r'))
+      return false;
+    let column = 0;
+    for (let i = text.indexOf(delim, lineStart); i !== -1 && i < start; i = text.indexOf(delim, i + 1))
+      column++;
+    if (this.header?.delim !== delim)
+      this.header = { delim, cells: this.lower.slice(0, this.lower.indexOf('\n')).split(delim) };
+    const header = this.header.cells;
+    if (header.length < 2 || column >= header.length) return false;
+    const cell = (header[column] as string).trim().replace(/^["']|["']$/g, '');
+    return cell.length <= 30 && cell.split(/[\s_-]+/).some((p) => LABELS.has(p));
   }
 
   /** Whether a span fills a quoted cell of a CSV line (at the line start or after a comma). */
@@ -764,6 +897,8 @@ class FieldNames {
       j++;
     }
     if (j === i) return i + 1;
+    // one kebab-case word is an identifier (`ci-deployer`), unless each part is a name (`jean-luc`)
+    if (j - i === 1 && this.w(i).key.includes('-') && !named(this.w(i))) return j;
     const last = this.w(j - 1);
     const start = this.w(i).start;
     const end = last.end;
@@ -850,6 +985,10 @@ class FieldNames {
       evidence += e;
     }
     if (everyday === names.length && !honorific) return;
+    // a name then an everyday word that no lexicon knows is an organisation (`Wingtip Fulfilment`)
+    const lastWord = names[names.length - 1] as Word;
+    if (!honorific && names.length >= 2 && lastWord.shape === 'title' && common(lastWord) && !named(lastWord))
+      return;
 
     const inverted = names.length === 1 && initials === 0 ? this.givenAfterComma(start, to, end) : undefined;
     if (inverted) {
@@ -881,7 +1020,13 @@ class FieldNames {
       else return;
     } else if (cue === 2) score += SCORE.strongCue;
     // ALL-CAPS words alone are acronyms and codes (`NINO ZG`) unless a strong cue speaks for a name
-    else if (!titled && initials === 0 && names.every((w) => w.shape !== 'caseless')) return;
+    else if (
+      !titled &&
+      initials === 0 &&
+      names.every((w) => w.shape !== 'caseless') &&
+      !this.capsHolder(lo, to, everyday)
+    )
+      return;
     else if (cue === 1) score += SCORE.weakCue;
     else if (this.isSegment(start, end) || this.chatLine(start, end) || this.quotedCell(start, end))
       score += SCORE.segment;
@@ -900,6 +1045,17 @@ class FieldNames {
     if (score < REPORT_FROM) return;
     const norm = this.lower.slice(start, end).replace(/\s+/g, ' ');
     out.push({ type: 'PERSON', start, end, priority: cue === 2 ? 38 : 36, norm, score: Math.min(1, score) });
+  }
+
+  /**
+   * Cards, tickets and remittances print their holder in capitals (`(holder TRESSA BRASK)`, `passenger
+   * QUILLON OYBACH`): two or three ALL-CAPS words, none an everyday word, right after such a role label.
+   */
+  private capsHolder(lo: number, to: number, everyday: number): boolean {
+    if (everyday > 0 || lo === 0 || to - lo < 1 || to - lo > 2 || !this.spaced(lo)) return false;
+    if (!CAPS_ROLES.has(this.w(lo - 1).key)) return false;
+    for (let k = lo; k <= to; k++) if (this.w(k).shape !== 'upper' || this.w(k).key.length < 2) return false;
+    return true;
   }
 
   /** Whether word k-1 is a lowercase particle joined to word k by a space. */
@@ -963,7 +1119,11 @@ const LOCAL_CHAR = /[a-z0-9._+-]/;
 
 /** A leading word that is a verb or a cue (`Ask Maija`, `Dear Maija`), not part of the name. */
 const skippable = (w: Word): boolean =>
-  !HONORIFICS.has(w.key) && (w.shape === 'lower' || (common(w) && !named(w)));
+  !HONORIFICS.has(w.key) &&
+  (w.shape === 'lower' || (common(w) && !named(w)) || PERSONAL_DOCUMENTS.has(w.key));
+
+/** What parts the cells of a table line. */
+const TABLE_DELIMITERS = ';,\t|';
 
 /** Characters that glue letters into a token (`Lua%0933`, `pw#Lua`): digits and marks of code. */
 const GLUE = new Set([...'0123456789%&+#$*^~'].map((c) => c.charCodeAt(0)));
@@ -972,6 +1132,16 @@ const GLUE = new Set([...'0123456789%&+#$*^~'].map((c) => c.charCodeAt(0)));
 function gluedAt(text: string, i: number): boolean {
   return GLUE.has(text.charCodeAt(i));
 }
+
+/** How many title separators (` – `, ` | `, ` - `) stand in [from, to) of a text. */
+function separators(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from + 1; i < to; i++) {
+    if (text.charCodeAt(i - 1) === 32 && TITLE_SEPARATORS.includes(text[i] as string)) n++;
+  }
+  return n;
+}
+const TITLE_SEPARATORS = '-|–—·•';
 
 /** Words that can begin or continue a run. */
 const continuesRun = (w: Word): boolean =>

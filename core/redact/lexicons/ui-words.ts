@@ -26,6 +26,7 @@ tasks team teams template templates terminal thanks thx timeline timesheet todo 
 tooltip tracker trash troubleshoot tutorial ui unread untitled update updates upload uploads url user
 username users vpn webex webinar website whatsapp widget widgets wifi wiki windows wizard word workflow
 workflows workspace workspaces xml yaml zoom
+gmbh ltd llc inc corp plc sarl
 mon tue wed thu fri sat sun jan feb mar apr jun jul aug sep sept oct nov dec
 adobe acrobat photoshop illustrator lightroom premiere figma sketch miro notion asana trello clickup
 monday basecamp airtable jenkins grafana kibana prometheus datadog splunk sentry pagerduty opsgenie

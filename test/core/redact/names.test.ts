@@ -117,6 +117,25 @@ describe('names: grammar and cues', () => {
     expect(people('Hi Joaquima,')).toEqual(['Joaquima']);
   });
 
+  it('takes a label with its value for no label of the line below', () => {
+    expect(people('Name: Joaquima\nPersonnummer x')).toEqual(['Joaquima']);
+    expect(people('Legal name  Joaquima\nPersonnummer x')).toEqual(['Joaquima']);
+  });
+
+  it('takes a name and an everyday word for an organisation, a job title for no label', () => {
+    expect(people('FROM: Quarzheim Fulfilment, Hall 3')).toEqual([]);
+    expect(people('FROM: Quillon Brask, Hall 3')).toEqual(['Quillon Brask']);
+    expect(people('Kind regards,\n\nQuillon Brask\nKey Account Manager\nZorbix · 48 Quarzweg')).toEqual([
+      'Quillon Brask',
+    ]);
+    expect(people('Cardholder name\nBRASK Quillon')).toEqual(['BRASK Quillon']);
+  });
+
+  it("takes an app title's third segment for an employer, its second for a person", () => {
+    expect(people('(3) Quillon Brask – CFO – Zorbix | LinkedIn')).toEqual(['Quillon Brask']);
+    expect(people('Chat | Quillon Brask | Microsoft Teams')).toEqual(['Quillon Brask']);
+  });
+
   it('gives the same name the same token wherever it appears', () => {
     const a = scrubber.scrub('Chat with Quillon Brask - Microsoft Teams').text;
     const b = scrubber.scrub('Name: Quillon Brask').text;
@@ -169,6 +188,50 @@ const SHAPES: readonly [string, string, string][] = [
   ['a lowercase name in a JSON value', 'quillon brask', '{"holder":"quillon brask","iban":"redacted"}'],
   ['a CJK name in a CSV cell', '甄翠萍', '"甄翠萍","zc@example.com","Sales"'],
   ['an initial that is also a street abbreviation', 'G. Brask', 'ping G. Brask about the invoice'],
+  [
+    'a label set off by two spaces',
+    'Quillon Brask',
+    'Personal details\nLegal name  Quillon Brask\nDate of birth  1.2.1990',
+  ],
+  ['a label set off by a tab', 'Quillon Brask', 'Patient\tQuillon Brask'],
+  ['a handover arrow', 'Wendelgard Oybach', 'Quillon Brask → Wendelgard Oybach: handover done'],
+  [
+    'a SWIFT beneficiary line',
+    'QUILLON BRASK',
+    ':32A:261103EUR824,00\n:59:/DE02100100109307118603\nQUILLON BRASK',
+  ],
+  ['a cell under a name header', 'Quillon Brask', 'kundennr;name;email\n838586;Quillon Brask;qb@example.com'],
+  ['a first cell under a header', 'Joaquima', 'employee,badge,door_pin\nJoaquima,B-8425,638468'],
+  [
+    'a tab-separated cell under a header',
+    'Wendelgard Oybach',
+    'Holder\tCard\tLimit\nWendelgard Oybach\t4111\t2 000',
+  ],
+  [
+    'a later item of a labelled list',
+    'Wendelgard Oybach',
+    'Attendees: J. Brask, Wendelgard Oybach, Quillon Lavrault (guest)',
+  ],
+  ['a chat speaker with a role', 'Joaquima', '[17:20] Joaquima (Support): thanks for waiting!'],
+  ['a card holder in capitals', 'QUILLON BRASK', 'refund back to card 4111 (holder QUILLON BRASK)'],
+  [
+    'a name in parentheses in a file name',
+    'Quillon Brask',
+    'Performance review 2026 (Quillon Brask).docx - Word',
+  ],
+  ['a caller after a call notification', 'Quillon Brask', 'Incoming call – Quillon Brask (+44 20 7946 0000)'],
+  ['a reassignment', 'Joaquima', '#69004 reassigned from Joaquima to Brask'],
+  ['a personal document and a space', 'Brask', '/Users/x/.Trash/Bewerbung Brask.pdf'],
+  [
+    'a name before a personal document',
+    'Brask-Quillon',
+    'scan_Brask-Quillon_passport_7101.pdf - Foxit PDF Reader',
+  ],
+  ['a lowercase name before a verb', 'quillon brask', 'quillon brask approved it already, go ahead'],
+  ['a name above a job title', 'Quillon Brask', 'Quillon Brask\nManaging Director\nAssistant: J. Oybach'],
+  ['a lowercase name above a job title', 'quillon brask', 'quillon brask\nManaging Director'],
+  ['a closing with a word before it', 'Quillon Brask', 'Bien cordialement,\n\nQuillon Brask\nZorbix'],
+  ['a camelCase JSON name key', 'Joaquima', '{"firstName": "Joaquima", "lastName": "Brask"}'],
 ];
 
 describe('names: general shapes', () => {
@@ -186,6 +249,29 @@ describe('names: general shapes', () => {
 
 describe('names: what the general shapes must not take', () => {
   it.each([
+    // two spaces after a word that is no form label, an arrow between states, a non-party SWIFT field
+    'Status  Active Directory',
+    'State Pending -> Build Running',
+    ':20:REF86088552\nACME TRADING',
+    // a kebab-case identifier after a label is no lowercase name; nor a compound of everyday words
+    'users:\n- name: ci-deployer\n  user:',
+    'working hours Mon-Thu',
+    // a list after a label that names no person, a role after a speaker without a timestamp
+    'Tags: Quarzheim Nord, Oybachtal Süd',
+    'Release Notes (Beta): see below',
+    // a company in capitals after a holder label, everyday words in parentheses in a file name
+    '(holder ACME GMBH)',
+    'Report (Final Draft).docx',
+    // a call without a caller, a document's name without a person, a verb after lowercase prose
+    'Incoming call – Unknown',
+    'Bewerbung Template.docx',
+    'scan_Quarterly_passport_policy.pdf',
+    'the build approved it',
+    // a heading above a job title, a line ending in a closing word that is no closing line
+    'Release Notes\nProject Lead',
+    'the quarterly numbers look good to me, cheers\nZorbix',
+    // a cell under a header that names no person
+    'id;city;email\n1;Quarzheim Nord;x@example.com',
     // a word with an everyday ending is no name (`Authentication failed`)
     "Authentication failed for 'svc-build' from 10.0.0.7",
     'Synchronization completed in 4 s',
