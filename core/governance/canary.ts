@@ -61,9 +61,6 @@ function madeUpWord(hex: string): string {
 export function canaryValues(nonce = randomBytes(8).toString('hex')): CanaryValue[] {
   const digits = BigInt(`0x${nonce}`).toString().padStart(20, '0');
   return [
-    { kind: 'PERSON_GIVEN', value: madeUpWord(nonce.slice(0, 3)) },
-    { kind: 'PERSON', value: madeUpWord(nonce.slice(3, 6)) },
-    { kind: 'ADDRESS', value: madeUpWord(nonce.slice(6, 9)) },
     { kind: 'EMAIL', value: `canary.${nonce}@example.org` },
     { kind: 'AWS_ACCESS_KEY', value: `AKIA${nonce.toUpperCase()}` },
     { kind: 'CARD', value: withLuhnDigit(`4${digits.slice(0, 14)}`) },
@@ -72,6 +69,9 @@ export function canaryValues(nonce = randomBytes(8).toString('hex')): CanaryValu
     { kind: 'SECURE_FIELD', value: `Sq${nonce}z` },
     { kind: 'RAW_USER_ID', value: `canary-${nonce}@corp.example` },
     { kind: 'RAW_DEVICE_ID', value: `CANARY-DEV-${nonce}` },
+    { kind: 'PERSON_GIVEN', value: madeUpWord(nonce.slice(0, 3)) },
+    { kind: 'PERSON', value: madeUpWord(nonce.slice(3, 6)) },
+    { kind: 'ADDRESS', value: madeUpWord(nonce.slice(6, 9)) },
   ];
 }
 

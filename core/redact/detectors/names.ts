@@ -34,6 +34,7 @@
  */
 import { createRequire } from 'node:module';
 import { GIVEN_NAME_KEYS, NLP_NAME_KEYS, STREET_SUFFIXES, SURNAME_KEYS, UI_WORD_KEYS } from '../lexicon.js';
+import { UI_WORDS } from '../lexicons/ui-words.js';
 import { STREET_TYPES } from './address-vocabulary.js';
 import { type Candidate, copyPatterns, type DetectorLayer, type Enabled, freezePatterns } from './common.js';
 
@@ -416,6 +417,29 @@ function cjkEvidence(key: string): number {
     return SCORE.lexicon - SCORE.unknown + (GIVEN_NAME_KEYS.has(key.slice(cut)) ? SCORE.unknown : 0);
   }
   return 0;
+}
+
+/** Words of user interfaces (the hand-written list, without the everyday-English one). */
+const UI_ONLY_KEYS: ReadonlySet<string> = new Set(UI_WORDS.split(/\s+/).filter(Boolean));
+
+/**
+ * A surname that is also an everyday English word (`Baker`, `Richter`, `Fischer`) after a given name the
+ * lexicons know: a name, not an organisation, unless the word is UI, street or cue vocabulary or has an
+ * everyday word ending.
+ */
+function surnameAfterGiven(prev: Word, w: Word): boolean {
+  return (
+    w.shape === 'title' &&
+    named(prev) &&
+    !common(prev) &&
+    !named(w) &&
+    !UI_ONLY_KEYS.has(w.key) &&
+    !STREET_KEYS.has(w.key) &&
+    !GREETINGS.has(w.key) &&
+    !LABELS.has(w.key) &&
+    !CLOSINGS.has(w.key) &&
+    !NAME_PATTERNS.wordSuffix.test(w.key)
+  );
 }
 
 /** What one word says about a person: lexicon hit, unknown, or everyday word. */
@@ -975,8 +999,10 @@ class FieldNames {
     let evidence = 0;
     let everyday = 0;
     let unknown = 0;
-    for (const w of names) {
+    for (let k = 0; k < names.length; k++) {
+      const w = names[k] as Word;
       let e = wordEvidence(w);
+      if (e === SCORE.common && k > 0 && surnameAfterGiven(names[k - 1] as Word, w)) e = SCORE.ambiguous;
       // an ALL-CAPS lexicon word alone is as likely an acronym (`SAP`, `ARGO`)
       if (w.shape === 'upper' && e === SCORE.lexicon && !titled) e = SCORE.ambiguous;
       if (e === SCORE.common) everyday++;
@@ -987,7 +1013,14 @@ class FieldNames {
     if (everyday === names.length && !honorific) return;
     // a name then an everyday word that no lexicon knows is an organisation (`Wingtip Fulfilment`)
     const lastWord = names[names.length - 1] as Word;
-    if (!honorific && names.length >= 2 && lastWord.shape === 'title' && common(lastWord) && !named(lastWord))
+    if (
+      !honorific &&
+      names.length >= 2 &&
+      lastWord.shape === 'title' &&
+      common(lastWord) &&
+      !named(lastWord) &&
+      !surnameAfterGiven(names[names.length - 2] as Word, lastWord)
+    )
       return;
 
     const inverted = names.length === 1 && initials === 0 ? this.givenAfterComma(start, to, end) : undefined;

@@ -388,3 +388,26 @@ describe('names: lexicons', () => {
     expect(lists.nlpNames).toBe(lexicon.NLP_NAME_KEYS);
   });
 });
+
+describe('names: a surname that is also an everyday word, after a known given name', () => {
+  const s = createScrubber({ key: new Uint8Array(32) });
+  it.each([
+    ['note: Noah Richter end', 'Richter'],
+    ['Sent by John Baker yesterday', 'Baker'],
+    ['Noah Richter - Outlook', 'Richter'],
+  ])('%s', (text, surname) => {
+    expect(s.scrub(text).text).not.toContain(surname);
+  });
+  it.each([
+    'Open Recent Files',
+    'Save As Template',
+    'New York Office',
+    'Will Update Later',
+    'Maria Street 5',
+  ])(
+    'leaves %s alone when the second word is UI, street or cue vocabulary, or the first is no given name',
+    (text) => {
+      expect(s.scrub(text).text).not.toMatch(/<PERSON/);
+    },
+  );
+});
