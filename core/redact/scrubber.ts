@@ -187,25 +187,38 @@ const isSignificantAt = (text: string, i: number): boolean => {
  * word that is no everyday word (`Grüß dich <IBAN>`: a lower-case name run ends at the placeholder).
  */
 function bordersGrammarToken(text: string, start: number, end: number): boolean {
+  // a glued token holding a letter or digit: its boundary moved
   let i = start - 1;
-  if (i >= 0 && !isSpaceAt(text, i)) {
-    for (let k = i; k >= 0 && i - k < TOKEN_READ && !isSpaceAt(text, k); k--)
-      if (isWordAt(text, k)) return true;
-  } else {
-    while (i >= 0 && start - i <= 2 && isSpaceAt(text, i) && text.charCodeAt(i) !== 10) i--;
+  for (; i >= 0 && start - 1 - i < TOKEN_READ && !isSpaceAt(text, i); i--) if (isWordAt(text, i)) return true;
+  // then the first token with a letter or digit, past spaces and punctuation-only tokens (`- `), on the line
+  while (i >= 0 && start - i <= TOKEN_READ && text.charCodeAt(i) !== 10) {
+    if (isSpaceAt(text, i)) {
+      i--;
+      continue;
+    }
     let k = i;
-    while (k >= 0 && i - k < TOKEN_READ && !isSpaceAt(text, k)) k--;
-    if (i >= 0 && !isSpaceAt(text, i) && readsAsName(text, k + 1, i + 1)) return true;
+    let word = false;
+    for (; k >= 0 && i - k < TOKEN_READ && !isSpaceAt(text, k); k--) if (isWordAt(text, k)) word = true;
+    if (word) {
+      if (readsAsName(text, k + 1, i + 1)) return true;
+      break;
+    }
+    i = k;
   }
   let j = end;
-  if (j < text.length && !isSpaceAt(text, j)) {
-    for (let k = j; k < text.length && k - j < TOKEN_READ && !isSpaceAt(text, k); k++)
-      if (isWordAt(text, k)) return true;
-  } else {
-    while (j < text.length && j - end < 2 && isSpaceAt(text, j) && text.charCodeAt(j) !== 10) j++;
-    let k = j;
-    while (k < text.length && k - j < TOKEN_READ && !isSpaceAt(text, k)) k++;
-    if (j < text.length && !isSpaceAt(text, j) && readsAsName(text, j, k)) return true;
+  for (; j < text.length && j - end < TOKEN_READ && !isSpaceAt(text, j); j++)
+    if (isWordAt(text, j)) return true;
+  while (j < text.length && j - end <= TOKEN_READ && text.charCodeAt(j) !== 10) {
+    if (isSpaceAt(text, j)) {
+      j++;
+      continue;
+    }
+    let m = j;
+    let word = false;
+    for (; m < text.length && m - j < TOKEN_READ && !isSpaceAt(text, m); m++)
+      if (isWordAt(text, m)) word = true;
+    if (word) return readsAsName(text, j, m);
+    j = m;
   }
   return false;
 }

@@ -142,6 +142,14 @@ describe('scrubbing normalised text', () => {
     );
   });
 
+  it.each(['call me on 8123 4567 123- 45-6789', 'call me on 8123 4567 123 - 45-6789'])(
+    'is idempotent when a replacement changes what a neighbour past punctuation reads as (%s)',
+    (text) => {
+      const once = scrubber.scrub(text).text;
+      expect(scrubber.scrub(once).text).toBe(once);
+    },
+  );
+
   it('keeps full-width text outside a finding as it was', () => {
     const text = 'ＡＢＣ\u00a0mail jane＠example.org ﬁn';
     const r = scrubber.scrub(text);
