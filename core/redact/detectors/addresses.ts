@@ -819,13 +819,7 @@ class AddressGrammar {
     let a = i;
     let b = i + 2;
     if (HANGUL_STREET.includes(last) && x.raw.length >= 2) {
-      while (
-        a > 0 &&
-        this.isWord(a - 1) &&
-        HANGUL_AREA.includes((this.t[a - 1] as Tok).raw.slice(-1)) &&
-        i - a < 4
-      )
-        a--;
+      a = this.hangulAreasBefore(a, i);
     } else if (
       !num.gap &&
       (hasAny(x.raw, CJK_AREA) || CHINESE_STREET.includes(last) || this.tok(i + 2)?.raw.startsWith('号'))
@@ -843,13 +837,8 @@ class AddressGrammar {
     return true;
   }
 
-  /** A Korean street whose name holds its number (`탑골9길 135`): true when one was added. */
-  private eastAsianNumber(i: number): boolean {
-    const x = this.t[i] as Tok;
-    const next = this.t[i + 1];
-    if (!HANGUL_STREET.includes(x.raw.slice(-1)) || next === undefined || next.k !== K.Num) return false;
-    let a = i;
-    if (!x.gap && this.isWord(i - 1)) a--;
+  /** Extends a Korean address start over the area words before it (`…구 …동`), at most four tokens before `i`. */
+  private hangulAreasBefore(a: number, i: number): number {
     while (
       a > 0 &&
       this.isWord(a - 1) &&
@@ -857,6 +846,17 @@ class AddressGrammar {
       i - a < 4
     )
       a--;
+    return a;
+  }
+
+  /** A Korean street whose name holds its number (`탑골9길 135`): true when one was added. */
+  private eastAsianNumber(i: number): boolean {
+    const x = this.t[i] as Tok;
+    const next = this.t[i + 1];
+    if (!HANGUL_STREET.includes(x.raw.slice(-1)) || next === undefined || next.k !== K.Num) return false;
+    let a = i;
+    if (!x.gap && this.isWord(i - 1)) a--;
+    a = this.hangulAreasBefore(a, i);
     this.add(a, i + 2, 0.85, true);
     return true;
   }
