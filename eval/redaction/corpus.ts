@@ -20,6 +20,7 @@ import { pin, SECRET_SHAPES, urlPassword } from './secrets.js';
 import {
   cardNumber,
   fillPattern,
+  ID_COUNTRY_OF_LOCALE,
   iban,
   ipv4,
   ipv6,
@@ -129,23 +130,6 @@ const CALLING_CODES: Readonly<Record<CorpusLocale, string>> = {
   zh_CN: '86',
   vi: '84',
   ro: '40',
-};
-
-/** The national-id scheme of a locale's country, where values.ts has one. */
-const ID_COUNTRIES: Partial<Record<CorpusLocale, string>> = {
-  en_GB: 'GB',
-  fr: 'FR',
-  es: 'ES',
-  pt_BR: 'BR',
-  nl: 'NL',
-  fi: 'FI',
-  sv: 'SE',
-  nb_NO: 'NO',
-  pl: 'PL',
-  cs_CZ: 'CZ',
-  tr: 'TR',
-  zh_CN: 'CN',
-  ro: 'RO',
 };
 
 /** Locales whose names are written family name first. */
@@ -315,7 +299,7 @@ class SampleContext {
   /** A US SSN (always in en_US, sometimes elsewhere) or the locale's national id, with its form label. */
   personalId(): { label: string; value: string } {
     if (this.locale === 'en_US' || this.d.chance(0.25)) return { label: 'SSN', value: ssn(this.d) };
-    return { label: 'National ID', value: nationalId(this.d, ID_COUNTRIES[this.locale]).value };
+    return { label: 'National ID', value: nationalId(this.d, ID_COUNTRY_OF_LOCALE[this.locale]).value };
   }
 
   maybeObfuscate(v: string, kinds: readonly Obfuscation[]): string {

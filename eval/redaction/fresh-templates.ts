@@ -15,7 +15,17 @@ import type { Dice } from '../../agent/simulator/values.js';
 import type { EvalClass, SampleKind } from './corpus.js';
 import type { CorpusLocale, LocalePools } from './held-out-pools.js';
 import { pin, SECRET_SHAPES, urlPassword } from './secrets.js';
-import { cardNumber, iban, ipv4, ipv6, nationalId, type Obfuscation, ssn } from './values.js';
+import {
+  cardNumber,
+  IBAN_COUNTRY_OF_LOCALE,
+  ID_COUNTRY_OF_LOCALE,
+  iban,
+  ipv4,
+  ipv6,
+  nationalId,
+  type Obfuscation,
+  ssn,
+} from './values.js';
 
 /** What a fresh template writes through: corpus.ts's SampleBuilder satisfies it structurally. */
 export interface FreshBuilder {
@@ -153,44 +163,7 @@ const ADDRESS_FIELDS: Partial<Record<CorpusLocale, readonly [string, string, str
   tr: ['Adres', 'Posta kodu', 'İlçe'],
 };
 
-/** IBAN country per locale (values.ts knows these schemes). */
-const IBAN_COUNTRY: Partial<Record<CorpusLocale, string>> = {
-  en_GB: 'GB',
-  de: 'DE',
-  fr: 'FR',
-  es: 'ES',
-  it: 'IT',
-  pt_PT: 'PT',
-  nl: 'NL',
-  fi: 'FI',
-  sv: 'SE',
-  nb_NO: 'NO',
-  da: 'DK',
-  pl: 'PL',
-  cs_CZ: 'CZ',
-  hu: 'HU',
-  el: 'GR',
-  tr: 'TR',
-  ro: 'RO',
-};
-const localIban = (c: FreshContext): string => iban(c.d, IBAN_COUNTRY[c.locale]);
-
-/** The country whose national-id scheme a locale's forms ask for. */
-const ID_COUNTRY: Partial<Record<CorpusLocale, string>> = {
-  en_GB: 'GB',
-  fr: 'FR',
-  es: 'ES',
-  pt_BR: 'BR',
-  nl: 'NL',
-  fi: 'FI',
-  sv: 'SE',
-  nb_NO: 'NO',
-  pl: 'PL',
-  cs_CZ: 'CZ',
-  tr: 'TR',
-  zh_CN: 'CN',
-  ro: 'RO',
-};
+const localIban = (c: FreshContext): string => iban(c.d, IBAN_COUNTRY_OF_LOCALE[c.locale]);
 
 /** What a form of that country calls the id, in its own language. */
 const ID_LABELS: Readonly<Record<string, readonly string[]>> = {
@@ -213,7 +186,7 @@ const ID_LABELS: Readonly<Record<string, readonly string[]>> = {
 function localId(c: FreshContext): { label: string; value: string } {
   if (c.locale === 'en_US')
     return { label: c.d.pick(['Social Security No.', 'SSN#', 'Soc. Sec. #']), value: ssn(c.d) };
-  const id = nationalId(c.d, ID_COUNTRY[c.locale]);
+  const id = nationalId(c.d, ID_COUNTRY_OF_LOCALE[c.locale]);
   return { label: c.d.pick(ID_LABELS[id.country] ?? ['ID']), value: id.value };
 }
 
@@ -796,7 +769,7 @@ export const FRESH_TEMPLATES: Record<SampleKind, readonly FreshTemplate[]> = {
         .add('BCD\n002\n1\nSCT\n\n')
         .value('PERSON', capsSurname(c))
         .add('\n')
-        .value('IBAN', iban(c.d, IBAN_COUNTRY[c.locale]).replace(/ /g, ''))
+        .value('IBAN', iban(c.d, IBAN_COUNTRY_OF_LOCALE[c.locale]).replace(/ /g, ''))
         .add(`\nEUR${c.d.int(10, 999)}.00`),
     (c) =>
       c.b.add('PAN=').value('CARD', cardNumber(c.d)).add('|EXP=1128|NAME=').value('PERSON', capsSurname(c)),

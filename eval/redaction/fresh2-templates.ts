@@ -16,7 +16,17 @@ import type { Dice } from '../../agent/simulator/values.js';
 import type { EvalClass, SampleKind } from './corpus.js';
 import type { CorpusLocale, LocalePools } from './held-out-pools.js';
 import { pin, SECRET_SHAPES, urlPassword } from './secrets.js';
-import { cardNumber, iban, ipv4, ipv6, nationalId, type Obfuscation, ssn } from './values.js';
+import {
+  cardNumber,
+  IBAN_COUNTRY_OF_LOCALE,
+  ID_COUNTRY_OF_LOCALE,
+  iban,
+  ipv4,
+  ipv6,
+  nationalId,
+  type Obfuscation,
+  ssn,
+} from './values.js';
 
 /** What a fresh2 template writes through: corpus.ts's SampleBuilder satisfies it structurally. */
 export interface Fresh2Builder {
@@ -95,44 +105,7 @@ function addressLines(c: Fresh2Context): string {
   return out.join('\n');
 }
 
-/** The IBAN country of a locale's banks, where values.ts has its shape. */
-const IBAN_CC: Partial<Record<CorpusLocale, string>> = {
-  en_GB: 'GB',
-  de: 'DE',
-  fr: 'FR',
-  es: 'ES',
-  it: 'IT',
-  pt_PT: 'PT',
-  nl: 'NL',
-  fi: 'FI',
-  sv: 'SE',
-  nb_NO: 'NO',
-  da: 'DK',
-  pl: 'PL',
-  cs_CZ: 'CZ',
-  hu: 'HU',
-  el: 'GR',
-  tr: 'TR',
-  ro: 'RO',
-};
-const bankIban = (c: Fresh2Context): string => iban(c.d, IBAN_CC[c.locale]);
-
-/** Id schemes of the locale's own country (values.ts). */
-const ID_CC: Partial<Record<CorpusLocale, string>> = {
-  en_GB: 'GB',
-  fr: 'FR',
-  es: 'ES',
-  pt_BR: 'BR',
-  nl: 'NL',
-  fi: 'FI',
-  sv: 'SE',
-  nb_NO: 'NO',
-  pl: 'PL',
-  cs_CZ: 'CZ',
-  tr: 'TR',
-  zh_CN: 'CN',
-  ro: 'RO',
-};
+const bankIban = (c: Fresh2Context): string => iban(c.d, IBAN_COUNTRY_OF_LOCALE[c.locale]);
 
 /** Field names forms of each scheme's country print next to the id. */
 const ID_FIELD: Readonly<Record<string, readonly string[]>> = {
@@ -158,7 +131,7 @@ const ID_FIELD: Readonly<Record<string, readonly string[]>> = {
 function fieldId(c: Fresh2Context): { label: string; value: string } {
   if (c.locale === 'en_US')
     return { label: c.d.pick(['Social Security Number', 'SSN (xxx-xx-xxxx)']), value: ssn(c.d) };
-  const own = ID_CC[c.locale];
+  const own = ID_COUNTRY_OF_LOCALE[c.locale];
   const id = nationalId(c.d, own);
   const label = c.d.pick(ID_FIELD[id.country] ?? ['ID']);
   return { label: own ? label : `${id.country} ${label}`, value: id.value };

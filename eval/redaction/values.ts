@@ -5,6 +5,7 @@
  * produce (full-width forms, NBSP, zero-width characters, `＠`).
  */
 import type { Dice } from '../../agent/simulator/values.js';
+import type { CorpusLocale } from './held-out-pools.js';
 
 const DIGITS = '0123456789';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -298,3 +299,41 @@ export function obfuscate(d: Dice, value: string, how: Obfuscation): string {
       return value.includes('@') ? value.replace('@', '＠') : fullWidth(value, true);
   }
 }
+
+/** The IBAN country of a locale's banks, where `iban` knows its scheme. */
+export const IBAN_COUNTRY_OF_LOCALE: Partial<Record<CorpusLocale, string>> = {
+  en_GB: 'GB',
+  de: 'DE',
+  fr: 'FR',
+  es: 'ES',
+  it: 'IT',
+  pt_PT: 'PT',
+  nl: 'NL',
+  fi: 'FI',
+  sv: 'SE',
+  nb_NO: 'NO',
+  da: 'DK',
+  pl: 'PL',
+  cs_CZ: 'CZ',
+  hu: 'HU',
+  el: 'GR',
+  tr: 'TR',
+  ro: 'RO',
+};
+
+/** The national-id scheme of a locale's country, where `nationalId` knows one. */
+export const ID_COUNTRY_OF_LOCALE: Partial<Record<CorpusLocale, string>> = {
+  en_GB: 'GB',
+  fr: 'FR',
+  es: 'ES',
+  pt_BR: 'BR',
+  nl: 'NL',
+  fi: 'FI',
+  sv: 'SE',
+  nb_NO: 'NO',
+  pl: 'PL',
+  cs_CZ: 'CZ',
+  tr: 'TR',
+  zh_CN: 'CN',
+  ro: 'RO',
+};
