@@ -196,6 +196,11 @@ const CURATED_PROVENANCE = [
 export const STEP_COLUMNS = [
   c('step_index', 'int32', 'Position of the step in its episode, from 0.'),
   notNull('action_type', 'string', 'Action vocabulary term (click, type, hotkey...).'),
+  notNull(
+    'action',
+    'string',
+    'The canonical action as JSON text, the training target (core/sequence/action-json.ts): fixed key order, numbers as JSON numbers, e.g. {"action":"click","x":0.5123,"y":0.3104,"button":"left"}.',
+  ),
   notNull('ts', 'timestamp', 'Action start time.'),
   notNull('duration_ms', 'int64', 'Action duration, ms.'),
   c('x', 'double', 'Normalised x (0..1 of the screen width).'),
@@ -212,6 +217,12 @@ export const STEP_COLUMNS = [
   c('window_title', 'string', 'Scrubbed window title in focus.'),
   c('element_role', 'string', 'Role of the target UI element.'),
   c('element_name', 'string', 'Scrubbed name of the target UI element.'),
+  c(
+    'screen_width',
+    'int32',
+    'Width of the screen the action happened on, pixels (null before any screen event).',
+  ),
+  c('screen_height', 'int32', 'Height of the screen the action happened on, pixels.'),
 ] as const;
 
 /** Curated zone, actions: one row per action, in episode and step order. */

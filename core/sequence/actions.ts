@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { hasCommandModifier, type Modifier, orderModifiers } from '../contract/event-contract.js';
 import { deleteLastCodePoint } from '../contract/typing-run.js';
 import type { ActionRow, EventRow } from '../lake/schema.js';
+import { canonicalActionJson } from './action-json.js';
 import { dedupeByEventId } from './dedupe.js';
 
 /** The action vocabulary. */
@@ -35,8 +36,13 @@ export interface ReduceConfig {
   readonly doubleClickDistancePx: number;
   /** Pointer travel while a button is held above which a press/release is a drag, not a click, px. */
   readonly dragDistancePx: number;
-  /** Max gap between wheel events merged into one scroll, ms. */
+  /**
+   * Max pause between wheel events of one scroll gesture, ms. Computer-use datasets count a gesture in
+   * one direction with pauses under about a second as one scroll.
+   */
   readonly scrollMergeMs: number;
+  /** Max pointer distance from where a scroll gesture started for a wheel event to join it, px. */
+  readonly scrollMergeRadiusPx: number;
   /** Max gap between presses of the same special key counted as one key action with a repeat, ms. */
   readonly keyRepeatMs: number;
   /** Max gap between text runs in the same field merged into one type action, ms. */
@@ -52,7 +58,8 @@ export const REDUCE_DEFAULTS: ReduceConfig = {
   doubleClickMs: 500,
   doubleClickDistancePx: 5,
   dragDistancePx: 8,
-  scrollMergeMs: 400,
+  scrollMergeMs: 1000,
+  scrollMergeRadiusPx: 24,
   keyRepeatMs: 1000,
   typeMergeMs: 2000,
   idleMs: 3000,
@@ -203,6 +210,8 @@ export class SessionReducer {
   private lastInputTs = Number.NEGATIVE_INFINITY;
   // Merge windows: scroll, type and key actions stay open to merges until another action is emitted.
   private lastWheelTs = Number.NEGATIVE_INFINITY;
+  private scrollX = 0;
+  private scrollY = 0;
   private lastKeyTs = Number.NEGATIVE_INFINITY;
   private lastTextEnd = Number.NEGATIVE_INFINITY;
   // The last click, which the next press may turn into a double or triple click.
@@ -291,6 +300,8 @@ export class SessionReducer {
       (a, b) =>
         a.first_seq - b.first_seq || (a.action_type === 'wait' ? -1 : b.action_type === 'wait' ? 1 : 0),
     );
+    // Merges may change an action until the session ends: its canonical JSON is written last.
+    for (const a of this.actions) a.action = canonicalActionJson(a);
     return { actions: this.actions, anomalies: this.anomalies };
   }
 
@@ -395,11 +406,14 @@ export class SessionReducer {
     const amount = vertical ? Math.abs(dy) : Math.abs(dx);
     const direction = vertical ? (dy >= 0 ? 'down' : 'up') : dx >= 0 ? 'right' : 'left';
     const prev = this.last();
+    const wx = row.x ?? this.px ?? 0;
+    const wy = row.y ?? this.py ?? 0;
     if (
       prev &&
       prev.action_type === 'scroll' &&
       prev.scroll_direction === direction &&
-      ts - this.lastWheelTs <= this.cfg.scrollMergeMs
+      ts - this.lastWheelTs <= this.cfg.scrollMergeMs &&
+      Math.hypot(wx - this.scrollX, wy - this.scrollY) <= this.cfg.scrollMergeRadiusPx
     ) {
       prev.scroll_amount = (prev.scroll_amount ?? 0) + amount;
       this.extend(prev, row, ts);
@@ -411,6 +425,8 @@ export class SessionReducer {
         scroll_direction: direction,
         scroll_amount: amount,
       });
+      this.scrollX = wx;
+      this.scrollY = wy;
     }
     this.lastWheelTs = ts;
   }
@@ -635,6 +651,9 @@ export class SessionReducer {
       after_error_dialog: false,
       policy_version: row.policy_version,
       key_version: row.key_version,
+      screen_width: this.screenW > 0 ? this.screenW : null,
+      screen_height: this.screenH > 0 ? this.screenH : null,
+      action: '',
       ...fields,
     };
     if (type !== 'wait') {

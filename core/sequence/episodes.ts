@@ -40,7 +40,7 @@ export const EPISODE_DEFAULTS: EpisodeConfig = {
 };
 
 /** Version of the sequencing code, stamped on every curated row. */
-export const SEQUENCER_VERSION = 'sequencer-1';
+export const SEQUENCER_VERSION = 'sequencer-2';
 
 export const EPISODE_LABELS = [
   'error_recovery',

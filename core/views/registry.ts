@@ -73,7 +73,7 @@ export const VIEWS: readonly ViewDef[] = [
       col(
         'next_action',
         'varchar',
-        'The step to predict, as a JSON object: {"action": ..., "x", "y", "keys", "text", ...}.',
+        'The step to predict: its canonical action JSON as the sequencer wrote it, e.g. {"action":"click","x":0.5123,"y":0.3104,"button":"left"}.',
       ),
     ],
   },
