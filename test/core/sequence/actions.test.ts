@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Action, reduceToActions, SessionReducer } from '#core/sequence/actions.js';
+import { type Action, REDUCE_DEFAULTS, reduceToActions, SessionReducer } from '#core/sequence/actions.js';
 import { desktopRecording } from '../../fixtures/desktop-recording.js';
 import { SessionScript } from '../../fixtures/event-rows.js';
 
@@ -83,6 +83,29 @@ describe('scroll', () => {
       ['scroll', 'up', 240, 2],
       ['scroll', 'right', 60, 1],
     ]);
+  });
+
+  it('counts a gesture with pauses up to scrollMergeMs, in one direction, near one point, as one scroll', () => {
+    const { scrollMergeMs, scrollMergeRadiusPx } = REDUCE_DEFAULTS;
+    expect(scrollMergeMs).toBe(1000);
+    const s = start();
+    // Flick, pause just under the threshold, flick again: one gesture.
+    s.wheel(3).wait(scrollMergeMs - 50).wheel(3).wait(scrollMergeMs).wheel(3).wait(scrollMergeMs + 1);
+    // A pause over the threshold starts a new scroll.
+    s.wheel(3).wait(100);
+    // The pointer moved beyond the radius (another pane): a new scroll.
+    s.wheel(3, 0, 500 + scrollMergeRadiusPx + 1, 250).wait(100);
+    // Within the radius: the same gesture.
+    s.wheel(3, 0, 500 + scrollMergeRadiusPx, 250).wait(100);
+    const { actions } = reduceToActions(s.rows);
+    expect(actions.map((a) => [a.action_type, a.scroll_amount, a.event_count, a.x])).toEqual([
+      ['scroll', 9, 3, 0.5],
+      ['scroll', 3, 1, 0.5],
+      ['scroll', 6, 2, (500 + scrollMergeRadiusPx + 1) / 1000],
+    ]);
+    // The thresholds are configuration.
+    const strict = reduceToActions(s.rows, { scrollMergeMs: 400 });
+    expect(strict.actions.filter((a) => a.action_type === 'scroll')).toHaveLength(5);
   });
 });
 
