@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '#adapters/duckdb-lake.js';
-import { LAKE_TABLES, STEP_COLUMNS } from '#core/lake/schema.js';
+import { type ColumnDef, LAKE_TABLES, STEP_COLUMNS } from '#core/lake/schema.js';
 import { canonicalAction } from '#core/sequence/action-json.js';
 import { ACTION_TYPES } from '#core/sequence/actions.js';
 import { bindViewParams, DEFAULT_VIEW_PARAMS } from '#core/views/dialect.js';
@@ -117,7 +117,7 @@ function castsToVarchar(sql: string): string[] {
 
 describe('Athena SQL of the views', () => {
   const doubles = new Set(
-    [...Object.values(LAKE_TABLES).flatMap((t) => t.columns), ...STEP_COLUMNS]
+    [...Object.values(LAKE_TABLES).flatMap((t): readonly ColumnDef[] => t.columns), ...STEP_COLUMNS]
       .filter((c) => c.type === 'double')
       .map((c) => c.name),
   );
