@@ -29,7 +29,8 @@ export interface GovernanceReport {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function table(
+/** A table as HTML and as Markdown. */
+export function table(
   head: readonly string[],
   rows: readonly (readonly (string | number)[])[],
 ): { html: string; md: string } {
@@ -54,7 +55,7 @@ th{background:#f3f3f3}h2{margin-top:2rem}</style></head><body><h1>${esc(title)}<
 }
 
 /** Retention per zone, from the configuration. */
-function retentionRows(c: WorktraceConfig): string[][] {
+export function retentionRows(c: WorktraceConfig): string[][] {
   return [
     ['Kinesis stream', `${c.streamRetentionHours} hours`],
     ['quarantine zone (scrubbed invalid records)', `${c.quarantineRetentionDays} days`],
@@ -69,41 +70,43 @@ function retentionRows(c: WorktraceConfig): string[][] {
   ];
 }
 
+/** What is collected and how it is kept, from the configuration. */
+export function collectedRows(config: WorktraceConfig): string[][] {
+  const p = config.policy;
+  return [
+    ['event types (contract v1)', EVENT_TYPES.join(', ')],
+    [
+      'typed text',
+      'coalesced per field on the device, scrubbed (typed placeholders) before it lands; never per key',
+    ],
+    ['secure fields (passwords, PINs, cards)', 'never leave the device; dropped again by the server'],
+    ['user, device, host and session ids', 'HMAC-SHA256 pseudonyms under a KMS-rooted key; never stored raw'],
+    ['key timing', `floored to ${p.keystrokeQuantumMs} ms`],
+    ['clipboard', 'operation and size only, never content'],
+  ];
+}
+
+/** What is dropped and why, from the configuration (and the opt-outs honoured, when known). */
+export function droppedRows(config: WorktraceConfig, optOuts: number | null): (string | number)[][] {
+  const p = config.policy;
+  return [
+    ['excluded roles', p.excludedRoles.join(', ') || 'none'],
+    ['excluded apps', p.excludedApps.join(', ') || 'none'],
+    ['excluded URL domains', p.excludedDomains.join(', ') || 'none'],
+    ['opt-outs honoured (registry)', optOuts ?? 'see the records of processing'],
+    ['sampling', p.samplingRate === 1 ? 'all user-days kept' : `${p.samplingRate * 100} % of user-days`],
+    ['invalid records', `quarantined after scrubbing, kept ${config.quarantineRetentionDays} days`],
+  ];
+}
+
 /** Renders the datasheet and the records of processing. */
 export function renderGovernanceReport(
   config: WorktraceConfig,
   facts: LakeFacts,
   generatedAt: string,
 ): GovernanceReport {
-  const p = config.policy;
-  const collected = table(
-    ['what', 'how it is kept'],
-    [
-      ['event types (contract v1)', EVENT_TYPES.join(', ')],
-      [
-        'typed text',
-        'coalesced per field on the device, scrubbed (typed placeholders) before it lands; never per key',
-      ],
-      ['secure fields (passwords, PINs, cards)', 'never leave the device; dropped again by the server'],
-      [
-        'user, device, host and session ids',
-        'HMAC-SHA256 pseudonyms under a KMS-rooted key; never stored raw',
-      ],
-      ['key timing', `floored to ${p.keystrokeQuantumMs} ms`],
-      ['clipboard', 'operation and size only, never content'],
-    ],
-  );
-  const dropped = table(
-    ['rule', 'configured'],
-    [
-      ['excluded roles', p.excludedRoles.join(', ') || 'none'],
-      ['excluded apps', p.excludedApps.join(', ') || 'none'],
-      ['excluded URL domains', p.excludedDomains.join(', ') || 'none'],
-      ['opt-outs honoured (registry)', facts.optOuts],
-      ['sampling', p.samplingRate === 1 ? 'all user-days kept' : `${p.samplingRate * 100} % of user-days`],
-      ['invalid records', `quarantined after scrubbing, kept ${config.quarantineRetentionDays} days`],
-    ],
-  );
+  const collected = table(['what', 'how it is kept'], collectedRows(config));
+  const dropped = table(['rule', 'configured'], droppedRows(config, facts.optOuts));
   const retention = table(['zone', 'retention'], retentionRows(config));
   const findingsTable = table(
     ['entity type', 'values replaced'],
@@ -211,10 +214,10 @@ export function renderGovernanceReport(
         'data subject rights',
         'erasure (`worktrace erase`, receipts in a write-once audit store), access (`worktrace export --user`), opt-out (`worktrace optout`)',
       ],
-      ['redaction policy version', p.version],
+      ['redaction policy version', config.policy.version],
       [
         'deny-list terms and names configured',
-        `${p.denyTerms.length} terms, ${p.names.length} names (values not shown)`,
+        `${config.policy.denyTerms.length} terms, ${config.policy.names.length} names (values not shown)`,
       ],
     ],
   );

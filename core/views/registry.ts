@@ -67,6 +67,7 @@ export const VIEWS: readonly ViewDef[] = [
       'One row per (episode, step): the previous context_steps steps as compact text, and the next action as JSON (imitation-learning pairs).',
     columns: [
       col('episode_id', 'varchar', 'Episode the step belongs to.'),
+      col('user_pseudonym', 'varchar', 'Pseudonymous user (the key of user-disjoint splits).'),
       col('step_index', 'integer', 'Position of the predicted step, from 0.'),
       col('app_id', 'varchar', 'Application of the predicted step.'),
       col('context', 'varchar', 'Previous steps, oldest first, " | "-separated ("" for the first step).'),

@@ -4,6 +4,7 @@
 WITH steps AS (
   SELECT
     a.episode_id,
+    t.user_pseudonym,
     a.step_index,
     a.app_id,
     a.action_type
@@ -19,6 +20,7 @@ WITH steps AS (
 )
 SELECT
   episode_id,
+  user_pseudonym,
   step_index,
   app_id,
   COALESCE(
