@@ -13,6 +13,7 @@ import { registerSend } from './commands/send.js';
 import { registerSequence } from './commands/sequence.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
+import { registerView } from './commands/view.js';
 
 /** Builds the command tree (tests use it to check every command's help). */
 export function buildProgram(): Command {
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerErase(program);
   registerReport(program);
   registerCanary(program);
+  registerView(program);
   return program;
 }

@@ -4,6 +4,8 @@
  * other commands can render it from any source of the same stats.
  */
 
+import { EPISODE_ID_PATTERN, type ViewerEpisode } from './viewer.js';
+
 /** Counts a datasheet shows (no content beyond scrubbed sample rows). */
 export interface DatasheetStats {
   readonly stage: string;
@@ -38,6 +40,19 @@ export interface DatasheetStats {
   readonly views: Readonly<Record<string, number>>;
   /** Scrubbed sample rows of the sft_examples view. */
   readonly samples: readonly Record<string, unknown>[];
+  /** A few episodes as the training views publish them; each gets a viewer page linked from the datasheet. */
+  readonly sampleEpisodes?: readonly ViewerEpisode[];
+}
+
+/** Where an episode's viewer page goes, relative to the report (ids are checked: they become file names). */
+export function episodePagePath(episodeId: string): string {
+  if (!EPISODE_ID_PATTERN.test(episodeId)) throw new TypeError('not an episode id');
+  return `episodes/${episodeId}.html`;
+}
+
+/** One line about a sample episode: steps and labels (vocabulary only, no captured text). */
+function episodeSummary(e: ViewerEpisode): string {
+  return `${e.steps.length} steps · ${e.labels?.length ? e.labels.join(', ') : 'no labels'}`;
 }
 
 /** A rendered report. */
@@ -144,6 +159,7 @@ export function renderReport(s: DatasheetStats): RenderedReport {
   ]);
   const sampleCols = s.samples[0] ? Object.keys(s.samples[0]) : [];
   const recon = reconciles(s) ? 'reconciles exactly' : 'DOES NOT RECONCILE';
+  const episodes = s.sampleEpisodes ?? [];
 
   const md = [
     `# ${title}`,
@@ -200,6 +216,12 @@ export function renderReport(s: DatasheetStats): RenderedReport {
         ]
       : ['(none)']),
     '',
+    '## Sample episodes (viewer pages)',
+    '',
+    ...(episodes.length > 0
+      ? episodes.map((e) => `- [${e.episode_id}](${episodePagePath(e.episode_id)}): ${episodeSummary(e)}`)
+      : ['(none)']),
+    '',
     '## Cost per stage',
     '',
     '| stage | wall | CPU | CPU share |',
@@ -236,6 +258,16 @@ ${table(['action type', 'count'], sorted(s.actionTypes))}
           sampleCols,
           s.samples.map((r) => sampleCols.map((c) => cell(r[c]))),
         )
+      : '<p>(none)</p>'
+  }
+<h2>Sample episodes</h2>${
+    episodes.length > 0
+      ? `<ul>${episodes
+          .map(
+            (e) =>
+              `<li><a href="${episodePagePath(e.episode_id)}"><code>${esc(e.episode_id)}</code></a>: ${esc(episodeSummary(e))}</li>`,
+          )
+          .join('')}</ul>`
       : '<p>(none)</p>'
   }
 <h2>Cost per stage</h2>${table(['stage', 'wall', 'CPU', 'CPU share'], stageRows)}

@@ -53,6 +53,7 @@ import {
   readOnFailureRecords,
 } from './poller.js';
 import type { DatasheetStats } from './report.js';
+import { publishedEpisodeSql, type ViewerEpisode } from './viewer.js';
 import type { WorkloadSource } from './workload.js';
 
 /** A local stack that could not start; the message is one line naming the cause. */
@@ -254,6 +255,8 @@ export interface LocalRunStats extends DatasheetStats {
   readonly stages: Record<'produce' | 'redact' | 'sequence' | 'query', StageCost>;
   /** Times the poller died and a new one resumed from the checkpoints. */
   readonly pollerRestarts: number;
+  /** A local run always picks sample episodes (up to 3) for the viewer pages beside the report. */
+  readonly sampleEpisodes: readonly ViewerEpisode[];
 }
 
 /** Progress after each simulated minute. */
@@ -525,6 +528,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     perMinute,
     stages,
     samples: lake.samples,
+    sampleEpisodes: lake.sampleEpisodes,
     views: lake.views,
     pollerRestarts,
   };
@@ -569,6 +573,7 @@ async function queryLake(
   actionTypes: Record<string, number>;
   views: Record<string, number>;
   samples: Record<string, unknown>[];
+  sampleEpisodes: ViewerEpisode[];
 }> {
   const lake = await LocalLake.open({
     stores: stack.stores,
@@ -594,12 +599,19 @@ async function queryLake(
              from sft_examples where context <> '') where r = 1 order by episode_id limit 3`,
       )
     ).rows;
+    // Episodes for the viewer pages, as the views publish them: the longest with an error recovery, then
+    // the two longest without one.
+    const sampleEpisodes = [
+      ...(await lake.query(publishedEpisodeSql('t.error_recovery', 1))).rows,
+      ...(await lake.query(publishedEpisodeSql('NOT t.error_recovery', 2))).rows,
+    ] as unknown as ViewerEpisode[];
     return {
       actions: await count('actions'),
       episodes: await count('episodes'),
       actionTypes,
       views,
       samples,
+      sampleEpisodes,
     };
   } finally {
     lake.close();

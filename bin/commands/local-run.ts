@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { parseConfig } from '../../lib/config.js';
-import { renderReport } from '../../local/report.js';
+import { episodePagePath, renderReport } from '../../local/report.js';
 import {
   type LocalRunStats,
   type LocalStack,
@@ -11,6 +11,7 @@ import {
   settingsFromConfig,
   startLocalStack,
 } from '../../local/runtime.js';
+import { renderEpisode } from '../../local/viewer.js';
 import { simulatedWorkload } from '../../local/workload.js';
 import { loadKeyAndPolicy } from './key-and-policy.js';
 import type { LocalOptions } from './local.js';
@@ -54,7 +55,7 @@ export function formatSummary(s: LocalRunStats, reportDir: string): string {
       .join(' · ')}`,
     'sft_examples (3 sample rows, DuckDB)',
     ...s.samples.map((r) => `  ${JSON.stringify(r)}`),
-    `report    ${join(reportDir, 'report.html')} (and report.md)`,
+    `report    ${join(reportDir, 'report.html')} (and report.md, ${s.sampleEpisodes.length} episode pages)`,
     `time      ${(s.durationMs / 1000).toFixed(1)} s`,
   ];
   return lines.join('\n');
@@ -137,7 +138,16 @@ export async function runLocal(opts: LocalOptions): Promise<void> {
     const report = renderReport(stats);
     writeFileSync(join(reportDir, 'report.html'), report.html);
     writeFileSync(join(reportDir, 'report.md'), report.markdown);
-    writeFileSync(join(reportDir, 'stats.json'), `${JSON.stringify(stats, null, 2)}\n`);
+    mkdirSync(join(reportDir, 'episodes'), { recursive: true });
+    for (const e of stats.sampleEpisodes) {
+      writeFileSync(join(reportDir, episodePagePath(e.episode_id)), renderEpisode(e));
+    }
+    // The episodes are in their pages; stats.json keeps counts (and the ids).
+    const sampleEpisodes = stats.sampleEpisodes.map((e) => e.episode_id);
+    writeFileSync(
+      join(reportDir, 'stats.json'),
+      `${JSON.stringify({ ...stats, sampleEpisodes }, null, 2)}\n`,
+    );
     console.log(formatSummary(stats, reportDir));
     if (opts.keep) {
       console.log('\nemulators left running; in another shell:');

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,11 @@ describe('worktrace local', () => {
     expect(out).toMatch(/events {4}sent \d+ · written \d+ · quarantined \d+ · dropped by policy \d+/);
     expect(existsSync(join(dir, 'report', 'report.html'))).toBe(true);
     expect(readFileSync(join(dir, 'report', 'report.md'), 'utf8')).toContain('reconciles exactly');
+    // One viewer page per sample episode, each linked from the datasheet by a relative link.
+    const pages = readdirSync(join(dir, 'report', 'episodes'));
+    expect(pages.length).toBeGreaterThan(0);
+    const datasheet = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    for (const page of pages) expect(datasheet).toContain(`href="episodes/${page}"`);
     const endpoint = /export WORKTRACE_S3_ENDPOINT=(\S+)/.exec(out)?.[1] as string;
     const kinesisPort = Number(
       /export WORKTRACE_KINESIS_ENDPOINT=http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1],

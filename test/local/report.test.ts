@@ -54,6 +54,19 @@ describe('datasheet report', () => {
     expect(markdown).toContain('| rejected by the contract | 1 |');
   });
 
+  it('links a viewer page per sample episode, relative to the report, in HTML and Markdown', () => {
+    const id = 'ab'.repeat(16);
+    const { html, markdown } = renderReport({
+      ...stats,
+      sampleEpisodes: [{ episode_id: id, labels: ['error_recovery'], steps: [] }],
+    });
+    expect(html).toContain(`<a href="episodes/${id}.html"><code>${id}</code></a>: 0 steps · error_recovery`);
+    expect(markdown).toContain(`- [${id}](episodes/${id}.html): 0 steps · error_recovery`);
+    expect(() => renderReport({ ...stats, sampleEpisodes: [{ episode_id: '../x', steps: [] }] })).toThrow(
+      TypeError,
+    );
+  });
+
   it('draws one bar per minute scaled to the busiest minute', () => {
     const svg = volumeChartSvg(stats.perMinute, 248, 220);
     const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));

@@ -90,7 +90,12 @@ describe('scroll', () => {
     expect(scrollMergeMs).toBe(1000);
     const s = start();
     // Flick, pause just under the threshold, flick again: one gesture.
-    s.wheel(3).wait(scrollMergeMs - 50).wheel(3).wait(scrollMergeMs).wheel(3).wait(scrollMergeMs + 1);
+    s.wheel(3)
+      .wait(scrollMergeMs - 50)
+      .wheel(3)
+      .wait(scrollMergeMs)
+      .wheel(3)
+      .wait(scrollMergeMs + 1);
     // A pause over the threshold starts a new scroll.
     s.wheel(3).wait(100);
     // The pointer moved beyond the radius (another pane): a new scroll.
