@@ -28,8 +28,8 @@ export interface CardRun {
   readonly policyVersions: readonly string[];
   readonly keyVersions: readonly string[];
   readonly sequencerVersions: readonly string[];
-  /** Values the scrubber replaced per entity type (the redaction_summary view). */
-  readonly findings: Readonly<Record<string, number>>;
+  /** Values the scrubber replaced per entity type (redaction_summary), or null when the role may not read it. */
+  readonly findings: Readonly<Record<string, number>> | null;
   /** Subjects in the opt-out registry, when the source could count them. */
   readonly optOuts: number | null;
 }
@@ -67,10 +67,13 @@ export function renderDatasetCard(config: WorktraceConfig, run: CardRun): string
       ...HF_STEP_COLUMNS.map((c) => [`steps[].${c.name}`, c.description]),
     ],
   );
-  const findings = table(
-    ['entity type', 'values replaced'],
-    ENTITY_TYPES.filter((t) => (run.findings[t] ?? 0) > 0).map((t) => [t, run.findings[t] ?? 0]),
-  );
+  const found = run.findings;
+  const findings = found
+    ? table(
+        ['entity type', 'values replaced'],
+        ENTITY_TYPES.filter((t) => (found[t] ?? 0) > 0).map((t) => [t, found[t] ?? 0]),
+      ).md
+    : 'Values replaced per entity type: in the datasheet (`worktrace report`); the role that exported this set may not read the `redaction_summary` view.';
   const md = [
     `# worktrace computer-use trajectories (${config.stage})`,
     '',
@@ -124,7 +127,7 @@ export function renderDatasetCard(config: WorktraceConfig, run: CardRun): string
     `versions in this export: ${run.policyVersions.join(', ') || 'none'}; pseudonym key versions:`,
     `${run.keyVersions.join(', ') || 'none'}; sequencer versions: ${run.sequencerVersions.join(', ') || 'none'}.`,
     '',
-    findings.md,
+    findings,
     '',
     '## Retention',
     '',

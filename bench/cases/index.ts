@@ -1,6 +1,7 @@
 /** The registry of benchmark cases, in run order (the floor always runs first). */
 import type { BenchCase } from '../harness.js';
 import { endToEndCase } from './end-to-end.js';
+import { exportCase } from './export.js';
 import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { redactionEvalCase } from './redaction-eval.js';
@@ -21,5 +22,6 @@ export const CASES: readonly BenchCase[] = [
   sequenceCase,
   produceCase,
   endToEndCase,
+  exportCase,
   startupCase,
 ];

@@ -1,7 +1,9 @@
 /**
- * `worktrace export --view <id> --format jsonl --out <file>`: writes a training set as JSON Lines, from the
- * local lake or from Athena (UNLOAD to the athena-results bucket, then download). `sft_examples` becomes
- * chat-style fine-tuning records; any other view is written one row object per line.
+ * `worktrace export [--view <id>] --format <format> [--split 80/10/10] --out <path>`: writes a training set
+ * from the local lake or from Athena (UNLOAD to the athena-results bucket, then download): raw view rows,
+ * chat fine-tuning records, Anthropic / OpenAI computer-use transcripts, pyautogui code, or a Hugging Face
+ * datasets folder; `--split` assigns whole users to train/validation/test. `--user` exports everything
+ * held about one subject instead.
  */
 import type { Command } from 'commander';
 import { VIEWS } from '#core/views/registry.js';
@@ -14,6 +16,8 @@ export type ExportOptions = LakeSourceFlags & {
   user?: string;
   keyFile?: string;
   format: string;
+  split?: string;
+  cdkJson: string;
   out: string;
   resultsUri?: string;
 };
@@ -24,16 +28,28 @@ export function registerExport(program: Command): void {
   const command = program
     .command('export')
     .description(
-      "export a view as JSON Lines (sft_examples as chat fine-tuning records), or a subject's data (--user)",
+      "export a training set (JSON Lines, chat, computer-use transcripts, pyautogui, Hugging Face), or a subject's data (--user)",
     )
-    .option('--view <id>', `view to export: ${VIEWS.map((v) => v.id).join(', ')}`)
+    .option(
+      '--view <id>',
+      `view to export: ${VIEWS.map((v) => v.id).join(', ')} [default: sft_examples for chat, training_trajectories for anthropic, openai, pyautogui and hf]`,
+    )
     .option(
       '--user <raw id>',
       'subject access request: everything held about this user, as JSON (local lake)',
     )
     .option('--key-file <file>', '--user: pseudonym key file [default: <data-dir>/keys/pseudonym.key]')
-    .option('--format <format>', 'jsonl (the only format)', 'jsonl')
-    .requiredOption('--out <file>', 'output file');
+    .option(
+      '--format <format>',
+      'jsonl (view rows), chat (sft_examples as chat records), anthropic, openai, pyautogui (one transcript per episode), hf (Hugging Face datasets folder)',
+      'jsonl',
+    )
+    .option(
+      '--split <train/validation/test>',
+      'assign whole users to splits by a stable hash of their pseudonym, e.g. 80/10/10; --out is then a directory',
+    )
+    .option('--cdk-json <file>', 'hf: deployment configuration the dataset card documents', 'cdk.json')
+    .requiredOption('--out <path>', 'output file, or directory for --split and --format hf');
   withLakeSourceOptions(command, stage, 'export from Athena (UNLOAD) instead of the local lake')
     .option(
       '--results-uri <uri>',

@@ -117,7 +117,6 @@ export function datasetCardHeader(opts: { prettyName: string; splits: readonly C
     pretty_name: opts.prettyName,
     license: 'other',
     language: ['en'],
-    task_categories: ['robotics'],
     tags: ['computer-use', 'gui-agents', 'trajectories', 'worktrace'],
     size_categories: [sizeCategory(splits.reduce((n, s) => n + s.examples, 0))],
     configs: [

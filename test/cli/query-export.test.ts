@@ -13,7 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaQueryError, queryAthena } from '#adapters/athena.js';
 import { FileObjectStore } from '#adapters/file-object-store.js';
-import { chatRecord, exportFromAthena, SFT_SYSTEM_PROMPT } from '../../bin/commands/export-run.js';
+import { chatRecord, SFT_SYSTEM_PROMPT } from '#core/export/chat.js';
+import { exportSql, planExport, unloadFromAthena, writeExport } from '../../bin/commands/export-run.js';
 import { renderRows } from '../../bin/commands/query-run.js';
 import { buildFixtureLake } from '../fixtures/lake.js';
 
@@ -61,9 +62,28 @@ describe('worktrace query (local DuckDB)', () => {
 });
 
 describe('worktrace export --view (local)', () => {
+  it('writes sft_examples rows as they are with --format jsonl', () => {
+    const out = join(dataDir, 'sft-rows.jsonl');
+    const run = cli(['export', '--view', 'sft_examples', '--format', 'jsonl', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(run.stdout).toContain(`wrote ${rows.length} rows of sft_examples`);
+    expect(Object.keys(rows[0])).toEqual([
+      'episode_id',
+      'user_pseudonym',
+      'step_index',
+      'app_id',
+      'context',
+      'next_action',
+    ]);
+  });
+
   it('writes sft_examples as chat fine-tuning records', () => {
     const out = join(dataDir, 'sft.jsonl');
-    const run = cli(['export', '--view', 'sft_examples', '--format', 'jsonl', '--out', out]);
+    const run = cli(['export', '--format', 'chat', '--out', out]);
     expect(run.status).toBe(0);
     const records = readFileSync(out, 'utf8')
       .trim()
@@ -141,20 +161,22 @@ describe('Athena paths (client-athena mocked: Athena has no emulator)', () => {
     };
     await bucket.put('wg/exports/sft_examples/run1/part-0.gz', gzipSync(`${JSON.stringify(row)}\n`));
     const out = join(dataDir, 'athena-sft.jsonl');
-    const n = await exportFromAthena({
+    const plan = planExport({ format: 'chat', out });
+    const rows = await unloadFromAthena({
       athena: new AthenaClient({ region: 'eu-west-1' }),
       s3: bucket,
-      view: 'sft_examples',
+      view: plan.view,
+      sql: exportSql(plan.view),
       resultsUri: 's3://results-bucket/wg/',
       workgroup: 'wg',
       database: 'db',
-      out,
       runId: 'run1',
     });
-    expect(n).toBe(1);
+    const summary = await writeExport(plan, rows);
+    expect(summary.records).toBe(1);
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString;
     expect(sql).toBe(
-      "UNLOAD (SELECT * FROM sft_examples) TO 's3://results-bucket/wg/exports/sft_examples/run1/' WITH (format = 'JSON', compression = 'GZIP')",
+      "UNLOAD (SELECT * FROM sft_examples ORDER BY user_pseudonym, episode_id, step_index) TO 's3://results-bucket/wg/exports/sft_examples/run1/' WITH (format = 'JSON', compression = 'GZIP')",
     );
     expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(chatRecord(row));
   });

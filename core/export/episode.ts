@@ -1,0 +1,235 @@
+/**
+ * What the action-space adapters read: episodes with their ordered steps, typed loosely enough for rows
+ * from DuckDB and from Athena UNLOAD JSON (numbers may come as bigint or strings, timestamps as numbers,
+ * Date or strings, steps as an array of objects or its JSON text), plus the parsed, validated canonical
+ * action of a step (core/sequence/action-json.ts) and the counter every lossy mapping reports to.
+ */
+import { createHash } from 'node:crypto';
+import { ERROR_CODES, WorktraceError } from '../errors.js';
+import type { CanonicalAction } from '../sequence/action-json.js';
+import { ACTION_TYPES } from '../sequence/actions.js';
+
+/** A whole number as DuckDB (bigint), Athena JSON (number or string) or JS gives it. */
+export type LooseInt = number | bigint | string;
+
+/** One episode step as the adapters read it (a subset of STEP_COLUMNS, core/lake/schema.ts). */
+export interface ExportStep {
+  readonly step_index?: LooseInt | null;
+  readonly action_type: string;
+  /** The canonical action as JSON text (the `action` column). */
+  readonly action: string;
+  readonly ts?: LooseInt | Date | null;
+  readonly duration_ms?: LooseInt | null;
+  readonly screen_width?: LooseInt | null;
+  readonly screen_height?: LooseInt | null;
+  readonly app_id?: string | null;
+  readonly window_title?: string | null;
+  readonly element_role?: string | null;
+  readonly element_name?: string | null;
+}
+
+/** One episode as the adapters read it (a subset of the episodes table). */
+export interface ExportEpisode {
+  readonly episode_id: string;
+  readonly user_pseudonym?: string | null;
+  readonly task_label?: string | null;
+  readonly apps?: readonly string[] | null;
+  readonly labels?: readonly string[] | null;
+  /** Ordered steps: objects, or their JSON text. */
+  readonly steps: readonly ExportStep[] | string;
+}
+
+/** A screen size in pixels. */
+export interface Screen {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A step with its canonical action parsed and its numbers normalised. */
+export interface ParsedStep {
+  /** Position in the episode (the row's step_index, or the array position when it has none). */
+  readonly index: number;
+  readonly action: CanonicalAction;
+  /** The step's own screen, or null when it happened before any screen event. */
+  readonly screen: Screen | null;
+  readonly appId: string | null;
+  readonly windowTitle: string | null;
+  readonly elementRole: string | null;
+  readonly elementName: string | null;
+}
+
+/** A step's `action` is missing, not JSON, or not a valid canonical action. Names fields, never values. */
+export class CanonicalActionError extends WorktraceError {
+  override readonly name = 'CanonicalActionError';
+  readonly code = ERROR_CODES.export;
+}
+
+/**
+ * Counts lossy mappings per format and reason (`"anthropic:switch_app"`), so an export can report what it
+ * could not express exactly. Every adapter counts each fallback it takes; nothing is dropped silently.
+ */
+export class FallbackCounter {
+  private readonly counts = new Map<string, number>();
+
+  /** Records `n` (default 1) fallbacks of `format` for `reason`. */
+  count(format: string, reason: string, n = 1): void {
+    const key = `${format}:${reason}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+  }
+
+  /** How many fallbacks of `format` for `reason` were counted. */
+  get(format: string, reason: string): number {
+    return this.counts.get(`${format}:${reason}`) ?? 0;
+  }
+
+  /** All fallbacks counted. */
+  total(): number {
+    let n = 0;
+    for (const v of this.counts.values()) n += v;
+    return n;
+  }
+
+  /** `{ "<format>:<reason>": n }`, keys sorted. */
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
+
+/** A loose integer as a number, or null when absent or not a finite number. */
+export function toInt(v: LooseInt | null | undefined): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? Math.trunc(n) : null;
+}
+
+/** The step's screen size, or null when either side is missing or not positive. */
+export function screenOf(step: ExportStep): Screen | null {
+  const width = toInt(step.screen_width);
+  const height = toInt(step.screen_height);
+  return width !== null && height !== null && width > 0 && height > 0 ? { width, height } : null;
+}
+
+const ACTION_KEYS: ReadonlySet<string> = new Set([
+  'action',
+  'x',
+  'y',
+  'to_x',
+  'to_y',
+  'button',
+  'direction',
+  'amount',
+  'keys',
+  'repeat',
+  'text',
+  'duration_ms',
+  'app',
+  'window',
+]);
+const NUMBER_KEYS = ['x', 'y', 'to_x', 'to_y', 'amount', 'duration_ms'] as const;
+const NAME_KEYS = ['button', 'keys'] as const;
+const TEXT_KEYS = ['app', 'window'] as const;
+const DIRECTIONS: readonly string[] = ['up', 'down', 'left', 'right'];
+
+/** The reason `value` is not a valid canonical action, or null when it is. Names a field, never a value. */
+function invalidField(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'action: not a JSON object';
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!ACTION_KEYS.has(k)) return `action: unknown field ${JSON.stringify(k)}`;
+  if (typeof o.action !== 'string' || !(ACTION_TYPES as readonly string[]).includes(o.action))
+    return 'action.action: not an action type';
+  for (const k of NUMBER_KEYS)
+    if (k in o && (typeof o[k] !== 'number' || !Number.isFinite(o[k])))
+      return `action.${k}: not a finite number`;
+  for (const k of NAME_KEYS)
+    if (k in o && (typeof o[k] !== 'string' || o[k] === '')) return `action.${k}: not a non-empty string`;
+  for (const k of TEXT_KEYS) if (k in o && typeof o[k] !== 'string') return `action.${k}: not a string`;
+  if ('amount' in o && (o.amount as number) < 0) return 'action.amount: negative';
+  if ('duration_ms' in o && (o.duration_ms as number) < 0) return 'action.duration_ms: negative';
+  if ('direction' in o && !DIRECTIONS.includes(o.direction as string))
+    return 'action.direction: not up, down, left or right';
+  if ('repeat' in o && !(Number.isInteger(o.repeat) && (o.repeat as number) >= 1))
+    return 'action.repeat: not a positive integer';
+  if ('text' in o && o.text !== null && typeof o.text !== 'string')
+    return 'action.text: not a string or null';
+  return null;
+}
+
+/**
+ * The step's canonical action, parsed and validated. Throws CanonicalActionError naming the step and the
+ * field (never its value) when the JSON is malformed, a field has the wrong type, or the action type
+ * disagrees with the step's `action_type` column.
+ */
+export function parseCanonical(step: ExportStep, position = 0): CanonicalAction {
+  const where = `step ${toInt(step.step_index) ?? position}`;
+  if (typeof step.action !== 'string') throw new CanonicalActionError(`${where}: action is not a string`);
+  let value: unknown;
+  try {
+    value = JSON.parse(step.action);
+  } catch {
+    throw new CanonicalActionError(`${where}: action is not valid JSON`);
+  }
+  const problem = invalidField(value);
+  if (problem !== null) throw new CanonicalActionError(`${where}: ${problem}`);
+  const action = value as CanonicalAction;
+  if (step.action_type !== undefined && step.action_type !== null && step.action_type !== action.action)
+    throw new CanonicalActionError(`${where}: action_type disagrees with action.action`);
+  return action;
+}
+
+/** The episode's steps as objects (steps given as JSON text are parsed). */
+function rawSteps(ep: ExportEpisode): readonly ExportStep[] {
+  if (typeof ep.steps !== 'string') return ep.steps ?? [];
+  let value: unknown;
+  try {
+    value = JSON.parse(ep.steps);
+  } catch {
+    throw new CanonicalActionError('episode: steps is not valid JSON');
+  }
+  if (!Array.isArray(value)) throw new CanonicalActionError('episode: steps is not an array');
+  return value as ExportStep[];
+}
+
+/** The episode's steps in step order, each with its canonical action parsed (throws on a bad one). */
+export function parseSteps(ep: ExportEpisode): ParsedStep[] {
+  return rawSteps(ep)
+    .map((s, i) => ({ s, index: toInt(s.step_index) ?? i, i }))
+    .sort((a, b) => a.index - b.index || a.i - b.i)
+    .map(({ s, index, i }) => ({
+      index,
+      action: parseCanonical(s, i),
+      screen: screenOf(s),
+      appId: s.app_id ?? null,
+      windowTitle: s.window_title ?? null,
+      elementRole: s.element_role ?? null,
+      elementName: s.element_name ?? null,
+    }));
+}
+
+/** The episode's display: the first step screen size it has, or null when no step has one. */
+export function episodeScreen(steps: readonly ParsedStep[]): Screen | null {
+  return steps.find((s) => s.screen !== null)?.screen ?? null;
+}
+
+/** Display size declared when an episode has no screen size at all (counted as `no_display`). */
+export const DEFAULT_SCREEN: Screen = { width: 1920, height: 1080 };
+
+/** The episode's task in words: its task label, or a generic instruction naming its apps. */
+export function taskInstruction(ep: ExportEpisode): string {
+  const label = typeof ep.task_label === 'string' ? ep.task_label.trim() : '';
+  if (label !== '') return label;
+  const apps = (ep.apps ?? []).filter((a) => typeof a === 'string' && a !== '');
+  return apps.length > 0
+    ? `Complete the work task shown in this recording, using ${apps.join(', ')}.`
+    : 'Complete the work task shown in this recording.';
+}
+
+/** A short hex digest of the episode id, the stem of the deterministic ids adapters give their items. */
+export function idStem(episodeId: string): string {
+  return createHash('sha256').update(episodeId).digest('hex').slice(0, 16);
+}
+
+/** Integer pixel of a 0..1 position on a side of `size` pixels, clamped to 0..size-1. */
+export function toPixel(v: number, size: number): number {
+  return Math.min(size - 1, Math.max(0, Math.round(v * size)));
+}
