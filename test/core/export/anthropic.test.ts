@@ -3,8 +3,6 @@
  * publishes for computer_20250124 (its zod validator, and its JSON Schema with Ajv, which also rejects keys
  * the schema does not declare); transcripts account for every step; fallbacks are counted.
  */
-import { anthropic } from '@ai-sdk/anthropic';
-import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,27 +14,8 @@ import {
   type ToolUseBlock,
 } from '#core/export/anthropic.js';
 import { FallbackCounter, idStem, parseSteps } from '#core/export/episode.js';
+import { anthropicInputProblems } from '../../fixtures/action-space-schemas.js';
 import { ALL_KINDS, episode, exportEpisode, NASTY_STRINGS, step } from './arbitraries.js';
-
-/** The published input schema: zod validator and JSON Schema, as the ai-sdk tool definition carries them. */
-interface PublishedSchema {
-  readonly jsonSchema: object | PromiseLike<object>;
-  readonly validate?: (v: unknown) => { success: boolean } | PromiseLike<{ success: boolean }>;
-}
-
-const tool = anthropic.tools.computer_20250124({ displayWidthPx: 1920, displayHeightPx: 1080 });
-const lazy = tool.inputSchema as unknown;
-const published = (typeof lazy === 'function' ? (lazy as () => PublishedSchema)() : lazy) as PublishedSchema;
-const validateJson = new Ajv({ strict: false, allErrors: true }).compile(await published.jsonSchema);
-
-/** Checks one input against the published schema both ways; returns the problems (none: valid). */
-async function schemaProblems(input: AnthropicComputerInput): Promise<string[]> {
-  const problems: string[] = [];
-  const zod = await published.validate?.(input);
-  if (zod === undefined || !zod.success) problems.push(`zod: ${JSON.stringify(zod)}`);
-  if (!validateJson(input)) problems.push(`json-schema: ${JSON.stringify(validateJson.errors)}`);
-  return problems;
-}
 
 const toolUses = (messages: readonly AnthropicMessage[]): ToolUseBlock[] =>
   messages.flatMap((m) => m.content.filter((b): b is ToolUseBlock => b.type === 'tool_use'));
@@ -52,13 +31,13 @@ function mapOne(s: (typeof ALL_KINDS)[number]) {
 
 describe('anthropic: the schema check itself', () => {
   it('rejects what the published schema rejects', async () => {
-    expect(await schemaProblems({ action: 'left_click', coordinate: [1, 2] })).toEqual([]);
-    expect(await schemaProblems({ action: 'left_click', coordinate: [1.5, 2] })).not.toEqual([]);
-    expect(await schemaProblems({ action: 'switch_app' } as unknown as AnthropicComputerInput)).not.toEqual(
+    expect(await anthropicInputProblems({ action: 'left_click', coordinate: [1, 2] })).toEqual([]);
+    expect(await anthropicInputProblems({ action: 'left_click', coordinate: [1.5, 2] })).not.toEqual([]);
+    expect(await anthropicInputProblems({ action: 'switch_app' } as unknown as AnthropicComputerInput)).not.toEqual(
       [],
     );
     expect(
-      await schemaProblems({ action: 'type', text: 'x', app: 'y' } as AnthropicComputerInput),
+      await anthropicInputProblems({ action: 'type', text: 'x', app: 'y' } as AnthropicComputerInput),
     ).not.toEqual([]);
   });
 });
@@ -121,7 +100,7 @@ describe('anthropic: transcripts', () => {
       role: 'user',
       content: [{ type: 'text', text: 'Update the budget' }],
     });
-    for (const use of toolUses(record.messages)) expect(await schemaProblems(use.input)).toEqual([]);
+    for (const use of toolUses(record.messages)) expect(await anthropicInputProblems(use.input)).toEqual([]);
     expect(toolUses(record.messages)[0]?.id).toBe(`toolu_${idStem('ep-1')}_0_0`);
     expect(fallbacks.toJSON()).toEqual({
       'anthropic:click_button': 1,
@@ -187,7 +166,7 @@ describe('anthropic: transcripts', () => {
           expect(uses.map((u) => u.id)).toEqual(uses.map((_, n) => `toolu_${stem}_${s.index}_${n}`));
           expect(heard.content.map((b) => (b as ToolResultBlock).tool_use_id)).toEqual(uses.map((u) => u.id));
           for (const u of uses) {
-            expect(await schemaProblems(u.input)).toEqual([]);
+            expect(await anthropicInputProblems(u.input)).toEqual([]);
             for (const c of [u.input.coordinate, u.input.start_coordinate].filter((c) => c !== undefined)) {
               expect(c[0]).toBeGreaterThanOrEqual(0);
               expect(c[0]).toBeLessThan(display.width);

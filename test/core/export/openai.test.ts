@@ -22,8 +22,8 @@ import {
   openaiAction,
   openaiRecord,
 } from '#core/export/openai.js';
+import { OPENAI_ACTIONS, OPENAI_CALL, openaiItemProblems } from '../../fixtures/action-space-schemas.js';
 import { ALL_KINDS, episode, exportEpisode, NASTY_STRINGS, step } from './arbitraries.js';
-import { type DeclaredShape, declarations, declaredInterface, declaredVariants } from './declared-shapes.js';
 
 /** True when A is assignable to B (no distribution over unions). */
 type Assignable<A, B> = [A] extends [B] ? true : false;
@@ -34,56 +34,6 @@ const typeChecks: [
   Assignable<OpenAIRecord['tools'][0], ComputerUsePreviewTool>,
   Assignable<OpenAIRecord['input'][0], EasyInputMessage>,
 ] = [true, true, true, true, true];
-
-/** The shapes the openai package declares, read from its .d.ts (not copied by hand). */
-const DTS = declarations('openai/resources/responses/responses');
-const CALL = declaredInterface(DTS, 'ResponseComputerToolCall');
-const MESSAGE = declaredInterface(DTS, 'ResponseOutputMessage');
-const OUTPUT_TEXT = declaredInterface(DTS, 'ResponseOutputText');
-const ACTIONS = declaredVariants(DTS, 'ResponseComputerToolCall');
-
-/** Problems of one output item against the declared shapes (none: valid). */
-function shapeProblems(item: unknown, display: { width: number; height: number }): string[] {
-  const o = item as Record<string, unknown>;
-  const problems: string[] = [];
-  const exact = (obj: Record<string, unknown>, shape: DeclaredShape, where: string) => {
-    for (const k of shape.required) if (!(k in obj)) problems.push(`${where}missing ${k}`);
-    for (const k of Object.keys(obj))
-      if (!shape.required.includes(k) && !shape.optional.includes(k)) problems.push(`${where}extra ${k}`);
-    for (const [k, allowed] of Object.entries(shape.literals))
-      if (k in obj && obj[k] !== null && !allowed.includes(String(obj[k]))) problems.push(`${where}${k}`);
-  };
-  const pixel = (v: unknown, size: number, what: string) => {
-    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= size)
-      problems.push(`${what} not a pixel`);
-  };
-  if (o.type === 'message') {
-    exact(o, MESSAGE, '');
-    const content = o.content as Record<string, unknown>[];
-    if (!Array.isArray(content) || content.length !== 1) problems.push('content');
-    else exact(content[0] as Record<string, unknown>, OUTPUT_TEXT, 'content.');
-    if (typeof content?.[0]?.text !== 'string') problems.push('content.text');
-    return problems;
-  }
-  exact(o, CALL, '');
-  const a = o.action as Record<string, unknown>;
-  const shape = ACTIONS[String(a?.type)];
-  if (shape === undefined) return [...problems, 'action.type'];
-  exact(a, shape, 'action.');
-  if ('x' in a) pixel(a.x, display.width, 'x');
-  if ('y' in a) pixel(a.y, display.height, 'y');
-  if (a.type === 'drag')
-    for (const p of a.path as { x: unknown; y: unknown }[]) {
-      pixel(p.x, display.width, 'path.x');
-      pixel(p.y, display.height, 'path.y');
-    }
-  if (a.type === 'keypress' && !(a.keys as unknown[]).every((k) => typeof k === 'string' && k !== ''))
-    problems.push('keys');
-  if (a.type === 'scroll' && !(Number.isInteger(a.scroll_x) && Number.isInteger(a.scroll_y)))
-    problems.push('scroll');
-  if (a.type === 'type' && typeof a.text !== 'string') problems.push('text');
-  return problems;
-}
 
 const DISPLAY = { width: 1920, height: 1080 };
 
@@ -103,11 +53,11 @@ describe('openai: declared shapes', () => {
   });
 
   it('reads the action variants from the package declarations (no triple click among them)', () => {
-    expect(Object.keys(ACTIONS).sort()).toEqual(
+    expect(Object.keys(OPENAI_ACTIONS).sort()).toEqual(
       ['click', 'double_click', 'drag', 'keypress', 'move', 'screenshot', 'scroll', 'type', 'wait'].sort(),
     );
-    expect(ACTIONS.click?.literals.button).toEqual(['left', 'right', 'wheel', 'back', 'forward']);
-    expect(CALL.required).toContain('call_id');
+    expect(OPENAI_ACTIONS.click?.literals.button).toEqual(['left', 'right', 'wheel', 'back', 'forward']);
+    expect(OPENAI_CALL.required).toContain('call_id');
   });
 
   it('the runtime shape check rejects what the types reject', () => {
@@ -119,13 +69,13 @@ describe('openai: declared shapes', () => {
       status: 'completed',
       action,
     });
-    expect(shapeProblems(call({ type: 'click', button: 'left', x: 1, y: 2 }), DISPLAY)).toEqual([]);
-    expect(shapeProblems(call({ type: 'click', button: 'middle', x: 1, y: 2 }), DISPLAY)).toEqual([
+    expect(openaiItemProblems(call({ type: 'click', button: 'left', x: 1, y: 2 }), DISPLAY)).toEqual([]);
+    expect(openaiItemProblems(call({ type: 'click', button: 'middle', x: 1, y: 2 }), DISPLAY)).toEqual([
       'action.button',
     ]);
-    expect(shapeProblems(call({ type: 'triple_click', x: 1, y: 2 }), DISPLAY)).toEqual(['action.type']);
-    expect(shapeProblems(call({ type: 'wait', ms: 5 }), DISPLAY)).toEqual(['action.extra ms']);
-    expect(shapeProblems(call({ type: 'move', x: 0.5, y: 2 }), DISPLAY)).toEqual(['x not a pixel']);
+    expect(openaiItemProblems(call({ type: 'triple_click', x: 1, y: 2 }), DISPLAY)).toEqual(['action.type']);
+    expect(openaiItemProblems(call({ type: 'wait', ms: 5 }), DISPLAY)).toEqual(['action.extra ms']);
+    expect(openaiItemProblems(call({ type: 'move', x: 0.5, y: 2 }), DISPLAY)).toEqual(['x not a pixel']);
   });
 });
 
@@ -210,7 +160,7 @@ describe('openai: transcripts', () => {
       { type: 'computer_use_preview', display_width: 1920, display_height: 1080, environment: 'windows' },
     ]);
     expect(record.input).toEqual([{ type: 'message', role: 'user', content: 'Update the budget' }]);
-    for (const item of record.output) expect(shapeProblems(item, DISPLAY)).toEqual([]);
+    for (const item of record.output) expect(openaiItemProblems(item, DISPLAY)).toEqual([]);
     expect(fallbacks.toJSON()).toEqual({
       'openai:drag_button': 1,
       'openai:fn_modifier': 1,
@@ -243,7 +193,7 @@ describe('openai: transcripts', () => {
         const stepOf = (id: string) => Number(id.split('_')[2]);
         expect([...new Set(record.output.map((o) => stepOf(o.id)))]).toEqual(steps.map((s) => s.index));
         for (const item of record.output) {
-          expect(shapeProblems(item, display)).toEqual([]);
+          expect(openaiItemProblems(item, display)).toEqual([]);
           expect(item.id.startsWith(item.type === 'message' ? `msg_${stem}_` : `cu_${stem}_`)).toBe(true);
           if (item.type === 'computer_call') expect(item.call_id).toBe(item.id.replace(/^cu_/, 'call_'));
         }

@@ -3,98 +3,20 @@
  * one expression statement holding one call, with no error nodes; string literals are decoded back with a
  * small Python-literal decoder and must give the original text.
  */
-import { parser } from '@lezer/python';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FallbackCounter, parseSteps } from '#core/export/episode.js';
 import { pyautoguiCode, pyautoguiRecord, pythonCoord, pythonString } from '#core/export/pyautogui.js';
+import {
+  decodePythonString,
+  type PythonCall,
+  parsePythonCall,
+  pythonCallProblems,
+} from '../../fixtures/action-space-schemas.js';
 import { ALL_KINDS, episode, exportEpisode, NASTY_STRINGS, nastyString, step } from './arbitraries.js';
 
-/** One argument of a parsed call: keyword name (if any) and the value's node type and source text. */
-interface Arg {
-  readonly name: string | null;
-  readonly node: string;
-  readonly text: string;
-}
-
-/** A parsed call line: the callee's source text and its arguments. */
-interface Call {
-  readonly callee: string;
-  readonly args: Arg[];
-}
-
-/**
- * Parses one line as Python; throws unless it is exactly one expression statement that is one call, with no
- * syntax error anywhere.
- */
-function parseCall(line: string): Call {
-  const tree = parser.parse(line);
-  let errors = 0;
-  tree.iterate({
-    enter: (n) => {
-      if (n.type.isError) errors += 1;
-    },
-  });
-  if (errors > 0) throw new Error(`syntax error in ${JSON.stringify(line)}`);
-  const statement = tree.topNode.firstChild;
-  if (statement === null || statement.nextSibling !== null || statement.name !== 'ExpressionStatement')
-    throw new Error(`not one expression statement: ${JSON.stringify(line)}`);
-  const call = statement.firstChild;
-  if (call === null || call.name !== 'CallExpression' || call.nextSibling !== null || call.to !== line.length)
-    throw new Error(`not one call: ${JSON.stringify(line)}`);
-  const callee = call.firstChild;
-  const argList = callee?.nextSibling;
-  if (callee === null || callee === undefined || argList?.name !== 'ArgList') throw new Error('no arguments');
-  const args: Arg[] = [];
-  let name: string | null = null;
-  for (let n = argList.firstChild; n !== null; n = n.nextSibling) {
-    if (n.name === '(' || n.name === ')' || n.name === ',') continue;
-    if (n.nextSibling?.name === 'AssignOp') {
-      name = line.slice(n.from, n.to);
-      n = n.nextSibling;
-      continue;
-    }
-    args.push({ name, node: n.name, text: line.slice(n.from, n.to) });
-    name = null;
-  }
-  return { callee: line.slice(callee.from, callee.to), args };
-}
-
-/** Decodes a single- or double-quoted Python string literal (the escapes Python defines that we may meet). */
-function decodePython(literal: string): string {
-  const quote = literal[0];
-  if ((quote !== "'" && quote !== '"') || literal.at(-1) !== quote || literal.length < 2)
-    throw new Error(`not a plain string literal: ${literal}`);
-  const body = literal.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (c === quote || c === '\n' || c === '\r') throw new Error('unescaped quote or newline');
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = body[++i];
-    const hex = (n: number) => {
-      const h = body.slice(i + 1, i + 1 + n);
-      if (!/^[0-9a-fA-F]+$/.test(h) || h.length !== n) throw new Error('bad hex escape');
-      i += n;
-      return Number.parseInt(h, 16);
-    };
-    if (e === '\\' || e === "'" || e === '"') out += e;
-    else if (e === 'n') out += '\n';
-    else if (e === 'r') out += '\r';
-    else if (e === 't') out += '\t';
-    else if (e === 'x') out += String.fromCharCode(hex(2));
-    else if (e === 'u') out += String.fromCharCode(hex(4));
-    else if (e === 'U') out += String.fromCodePoint(hex(8));
-    else throw new Error(`escape \\${e} not decoded`);
-  }
-  return out;
-}
-
 /** The lines of a step's code, each parsed. */
-const callsOf = (code: string): Call[] => code.split('\n').map(parseCall);
+const callsOf = (code: string): PythonCall[] => code.split('\n').map(parseCall);
 
 /** The code of one step alone, and the fallbacks it took. */
 function codeOf(s: (typeof ALL_KINDS)[number]) {
@@ -106,16 +28,19 @@ function codeOf(s: (typeof ALL_KINDS)[number]) {
 
 describe('pyautogui: the checks themselves', () => {
   it('the call parser rejects what is not exactly one call', () => {
-    expect(parseCall("pyautogui.press('enter')")).toEqual({
+    expect(parsePythonCall("pyautogui.press('enter')")).toEqual({
       callee: 'pyautogui.press',
       args: [{ name: null, node: 'String', text: "'enter'" }],
     });
-    for (const bad of ["pyautogui.write(message='a'b')", 'x = f()', 'f(); g()', "f('a\\')", 'f(', 'f() + 1'])
-      expect(() => parseCall(bad)).toThrow();
+    for (const bad of ["pyautogui.write(message='a'b')", 'x = f()', 'f(); g()', "f('a\\')", 'f(', 'f() + 1']) {
+      expect(() => parsePythonCall(bad)).toThrow();
+      expect(pythonCallProblems(bad)).toHaveLength(1);
+    }
+    expect(pythonCallProblems("pyautogui.hotkey('ctrl', '\\\\')")).toEqual([]);
   });
 
   it('the decoder reads what Python would', () => {
-    expect(decodePython("'it\\'s \\\\ \\n \\x41 \\u00e9 \\U0001f600'")).toBe("it's \\ \n A é 😀");
+    expect(decodePythonString("'it\\'s \\\\ \\n \\x41 \\u00e9 \\U0001f600'")).toBe("it's \\ \n A é 😀");
   });
 });
 
@@ -178,8 +103,8 @@ describe('pyautogui: mappings', () => {
 
 describe('pyautogui: literals', () => {
   it('round-trips nasty strings through a Python literal', () => {
-    for (const s of NASTY_STRINGS) expect(decodePython(pythonString(s))).toBe(s);
-    fc.assert(fc.property(nastyString, (s) => decodePython(pythonString(s)) === s));
+    for (const s of NASTY_STRINGS) expect(decodePythonString(pythonString(s))).toBe(s);
+    fc.assert(fc.property(nastyString, (s) => decodePythonString(pythonString(s)) === s));
   });
 
   it('keeps every literal on one line, parseable as a call argument', () => {
@@ -187,10 +112,10 @@ describe('pyautogui: literals', () => {
       fc.property(nastyString, (s) => {
         const line = `pyautogui.write(message=${pythonString(s)})`;
         expect(line).not.toMatch(/[\n\r\u2028\u2029]/);
-        const call = parseCall(line);
+        const call = parsePythonCall(line);
         expect(call.args).toHaveLength(1);
         expect(call.args[0]?.name).toBe('message');
-        expect(decodePython(call.args[0]?.text ?? '')).toBe(s);
+        expect(decodePythonString(call.args[0]?.text ?? '')).toBe(s);
       }),
     );
   });
@@ -230,7 +155,7 @@ describe('pyautogui: records', () => {
             expect(own.length).toBeGreaterThan(0);
           }
           if (action?.action === 'type' && typeof action.text === 'string')
-            expect(decodePython(calls[0]?.args[0]?.text ?? '')).toBe(action.text);
+            expect(decodePythonString(calls[0]?.args[0]?.text ?? '')).toBe(action.text);
           for (const c of calls.filter((c) => c.callee.startsWith('pyautogui.')))
             for (const arg of c.args.filter((a) => a.name === 'x' || a.name === 'y')) {
               expect(arg.text).toMatch(/^(0|1)\.\d{1,4}$/);
