@@ -177,7 +177,8 @@ class JsonlSinks {
       mkdirSync(dirname(path), { recursive: true });
       file = createWriteStream(path);
       this.open.set(path, file);
-      this.files.push(path);
+      // Relative to the folder, as ExportSummary.files says, so the manifest survives moving the folder.
+      this.files.push(this.plan.split ? `${split}.jsonl` : path);
     }
     if (!file.write(`${JSON.stringify(record)}\n`))
       await new Promise<void>((r) => file.once('drain', () => r()));

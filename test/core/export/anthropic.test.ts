@@ -33,9 +33,9 @@ describe('anthropic: the schema check itself', () => {
   it('rejects what the published schema rejects', async () => {
     expect(await anthropicInputProblems({ action: 'left_click', coordinate: [1, 2] })).toEqual([]);
     expect(await anthropicInputProblems({ action: 'left_click', coordinate: [1.5, 2] })).not.toEqual([]);
-    expect(await anthropicInputProblems({ action: 'switch_app' } as unknown as AnthropicComputerInput)).not.toEqual(
-      [],
-    );
+    expect(
+      await anthropicInputProblems({ action: 'switch_app' } as unknown as AnthropicComputerInput),
+    ).not.toEqual([]);
     expect(
       await anthropicInputProblems({ action: 'type', text: 'x', app: 'y' } as AnthropicComputerInput),
     ).not.toEqual([]);

@@ -16,7 +16,7 @@ import {
 import { ALL_KINDS, episode, exportEpisode, NASTY_STRINGS, nastyString, step } from './arbitraries.js';
 
 /** The lines of a step's code, each parsed. */
-const callsOf = (code: string): PythonCall[] => code.split('\n').map(parseCall);
+const callsOf = (code: string): PythonCall[] => code.split('\n').map(parsePythonCall);
 
 /** The code of one step alone, and the fallbacks it took. */
 function codeOf(s: (typeof ALL_KINDS)[number]) {
@@ -32,7 +32,14 @@ describe('pyautogui: the checks themselves', () => {
       callee: 'pyautogui.press',
       args: [{ name: null, node: 'String', text: "'enter'" }],
     });
-    for (const bad of ["pyautogui.write(message='a'b')", 'x = f()', 'f(); g()', "f('a\\')", 'f(', 'f() + 1']) {
+    for (const bad of [
+      "pyautogui.write(message='a'b')",
+      'x = f()',
+      'f(); g()',
+      "f('a\\')",
+      'f(',
+      'f() + 1',
+    ]) {
       expect(() => parsePythonCall(bad)).toThrow();
       expect(pythonCallProblems(bad)).toHaveLength(1);
     }
