@@ -1,43 +1,39 @@
 /**
- * What the action-space adapters read: episodes with their ordered steps, typed loosely enough for rows
- * from DuckDB and from Athena UNLOAD JSON (numbers may come as bigint or strings, timestamps as numbers,
- * Date or strings, steps as an array of objects or its JSON text), plus the parsed, validated canonical
- * action of a step (core/sequence/action-json.ts) and the counter every lossy mapping reports to.
+ * What the action-space adapters read: episodes with their ordered steps, as core/export/rows.ts
+ * normalises them from either engine, plus the parsed, validated canonical action of a step
+ * (core/sequence/action-json.ts) and the counter every lossy mapping reports to.
  */
 import { createHash } from 'node:crypto';
 import { ERROR_CODES, WorktraceError } from '../errors.js';
 import type { CanonicalAction } from '../sequence/action-json.js';
 import { ACTION_TYPES } from '../sequence/actions.js';
+import type { ViewEpisode, ViewStep } from './rows.js';
 
-/** A whole number as DuckDB (bigint), Athena JSON (number or string) or JS gives it. */
-export type LooseInt = number | bigint | string;
+/**
+ * One episode step as the adapters read it: the STEP_COLUMNS fields they use, values already normalised
+ * from either engine by core/export/rows.ts.
+ */
+export type ExportStep = Pick<ViewStep, 'action_type' | 'action'> &
+  Partial<
+    Pick<
+      ViewStep,
+      | 'step_index'
+      | 'ts'
+      | 'duration_ms'
+      | 'screen_width'
+      | 'screen_height'
+      | 'app_id'
+      | 'window_title'
+      | 'element_role'
+      | 'element_name'
+    >
+  >;
 
-/** One episode step as the adapters read it (a subset of STEP_COLUMNS, core/lake/schema.ts). */
-export interface ExportStep {
-  readonly step_index?: LooseInt | null;
-  readonly action_type: string;
-  /** The canonical action as JSON text (the `action` column). */
-  readonly action: string;
-  readonly ts?: LooseInt | Date | null;
-  readonly duration_ms?: LooseInt | null;
-  readonly screen_width?: LooseInt | null;
-  readonly screen_height?: LooseInt | null;
-  readonly app_id?: string | null;
-  readonly window_title?: string | null;
-  readonly element_role?: string | null;
-  readonly element_name?: string | null;
-}
-
-/** One episode as the adapters read it (a subset of the episodes table). */
-export interface ExportEpisode {
-  readonly episode_id: string;
-  readonly user_pseudonym?: string | null;
-  readonly task_label?: string | null;
-  readonly apps?: readonly string[] | null;
-  readonly labels?: readonly string[] | null;
-  /** Ordered steps: objects, or their JSON text. */
-  readonly steps: readonly ExportStep[] | string;
-}
+/** One episode as the adapters read it (a ViewEpisode, or the parts of one the adapters use). */
+export type ExportEpisode = Pick<ViewEpisode, 'episode_id'> &
+  Partial<Pick<ViewEpisode, 'user_pseudonym' | 'task_label' | 'apps' | 'labels'>> & {
+    readonly steps: readonly ExportStep[];
+  };
 
 /** A screen size in pixels. */
 export interface Screen {
@@ -95,18 +91,13 @@ export class FallbackCounter {
   }
 }
 
-/** A loose integer as a number, or null when absent or not a finite number. */
-export function toInt(v: LooseInt | null | undefined): number | null {
-  if (v === null || v === undefined || v === '') return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? Math.trunc(n) : null;
-}
-
 /** The step's screen size, or null when either side is missing or not positive. */
 export function screenOf(step: ExportStep): Screen | null {
-  const width = toInt(step.screen_width);
-  const height = toInt(step.screen_height);
-  return width !== null && height !== null && width > 0 && height > 0 ? { width, height } : null;
+  const width = step.screen_width ?? 0;
+  const height = step.screen_height ?? 0;
+  return Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0
+    ? { width, height }
+    : null;
 }
 
 const ACTION_KEYS: ReadonlySet<string> = new Set([
@@ -161,7 +152,7 @@ function invalidField(value: unknown): string | null {
  * disagrees with the step's `action_type` column.
  */
 export function parseCanonical(step: ExportStep, position = 0): CanonicalAction {
-  const where = `step ${toInt(step.step_index) ?? position}`;
+  const where = `step ${step.step_index ?? position}`;
   if (typeof step.action !== 'string') throw new CanonicalActionError(`${where}: action is not a string`);
   let value: unknown;
   try {
@@ -177,23 +168,10 @@ export function parseCanonical(step: ExportStep, position = 0): CanonicalAction 
   return action;
 }
 
-/** The episode's steps as objects (steps given as JSON text are parsed). */
-function rawSteps(ep: ExportEpisode): readonly ExportStep[] {
-  if (typeof ep.steps !== 'string') return ep.steps ?? [];
-  let value: unknown;
-  try {
-    value = JSON.parse(ep.steps);
-  } catch {
-    throw new CanonicalActionError('episode: steps is not valid JSON');
-  }
-  if (!Array.isArray(value)) throw new CanonicalActionError('episode: steps is not an array');
-  return value as ExportStep[];
-}
-
 /** The episode's steps in step order, each with its canonical action parsed (throws on a bad one). */
 export function parseSteps(ep: ExportEpisode): ParsedStep[] {
-  return rawSteps(ep)
-    .map((s, i) => ({ s, index: toInt(s.step_index) ?? i, i }))
+  return ep.steps
+    .map((s, i) => ({ s, index: s.step_index ?? i, i }))
     .sort((a, b) => a.index - b.index || a.i - b.i)
     .map(({ s, index, i }) => ({
       index,

@@ -5,56 +5,40 @@
  * whichever engine it came from.
  */
 
+import type { EpisodeRow, StepRow } from '../lake/schema.js';
 import { canonicalActionJson } from '../sequence/action-json.js';
 import type { ActionType } from '../sequence/actions.js';
 
-/** One step of an exported episode (STEP_COLUMNS, values normalised). */
-export interface ViewStep {
-  readonly step_index: number;
-  readonly action_type: string;
-  /** Canonical action JSON (rebuilt from the columns for rows written before the column existed). */
-  readonly action: string;
-  /** Epoch ms. */
-  readonly ts: number;
-  readonly duration_ms: number;
-  readonly x: number | null;
-  readonly y: number | null;
-  readonly to_x: number | null;
-  readonly to_y: number | null;
-  readonly button: string | null;
-  readonly scroll_direction: string | null;
-  readonly scroll_amount: number | null;
-  readonly text: string | null;
-  readonly keys: string | null;
-  readonly repeat: number | null;
-  readonly app_id: string | null;
-  readonly window_title: string | null;
-  readonly element_role: string | null;
-  readonly element_name: string | null;
-  readonly screen_width: number | null;
-  readonly screen_height: number | null;
-}
+/** One step of an exported episode: a STEP_COLUMNS row (core/lake/schema.ts), values normalised. */
+export type ViewStep = StepRow;
 
-/** One exported episode (a training_trajectories row, values normalised). */
-export interface ViewEpisode {
-  readonly episode_id: string;
+/**
+ * One published episode (a training_trajectories row, or an error_recovery_examples row with its recovery
+ * span), values normalised: what the exporters and the episode viewer read.
+ */
+export type ViewEpisode = Pick<
+  EpisodeRow,
+  | 'episode_id'
+  | 'user_pseudonym'
+  | 'start_ts'
+  | 'duration_ms'
+  | 'step_count'
+  | 'apps'
+  | 'labels'
+  | 'task_label'
+  | 'completed'
+  | 'error_recovery'
+  | 'recovery_start_step'
+  | 'recovery_end_step'
+> & {
+  /** Absent from error_recovery_examples rows: null there. */
   readonly session_id: string | null;
-  readonly user_pseudonym: string;
-  /** Epoch ms. */
-  readonly start_ts: number;
-  readonly duration_ms: number;
-  readonly step_count: number;
-  readonly apps: string[];
-  readonly labels: string[];
-  readonly task_label: string | null;
-  readonly completed: boolean;
   readonly cut_reason: string | null;
-  readonly error_recovery: boolean;
-  readonly steps: ViewStep[];
   readonly policy_version: string | null;
   readonly key_version: string | null;
   readonly sequencer_version: string | null;
-}
+  readonly steps: ViewStep[];
+};
 
 /** A number from a number, bigint or numeric string; null for null, undefined or anything else. */
 export function numberOf(v: unknown): number | null {
@@ -113,12 +97,14 @@ export function stepOf(raw: Record<string, unknown>, index: number): ViewStep {
   return { ...step, action };
 }
 
-/** Normalises one training_trajectories (or error_recovery_examples) row. */
+/** Normalises one training_trajectories (or error_recovery_examples, or episodes) row. */
 export function episodeOf(row: Record<string, unknown>): ViewEpisode {
   const steps = (Array.isArray(row.steps) ? (row.steps as Record<string, unknown>[]) : []).map(stepOf);
   return {
     episode_id: String(row.episode_id),
     session_id: str(row.session_id),
+    recovery_start_step: numberOf(row.recovery_start_step),
+    recovery_end_step: numberOf(row.recovery_end_step),
     user_pseudonym: String(row.user_pseudonym),
     start_ts: epochMsOf(row.start_ts) ?? steps[0]?.ts ?? 0,
     duration_ms: numberOf(row.duration_ms) ?? 0,

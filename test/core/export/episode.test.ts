@@ -8,7 +8,7 @@ import {
   taskInstruction,
   toPixel,
 } from '#core/export/episode.js';
-import { episode, step } from './arbitraries.js';
+import { step } from './arbitraries.js';
 
 const SECRET = 'hunter2-SECRET';
 
@@ -55,19 +55,18 @@ describe('parseCanonical', () => {
 });
 
 describe('parseSteps', () => {
-  it('reads DuckDB bigints, Athena strings, steps as JSON text, in step order', () => {
+  it('orders steps by step_index, the array position standing in for a missing one', () => {
     const a = step(
       { action_type: 'wait', duration_ms: 10 },
-      { step_index: 1n, screen_width: '1280', screen_height: 800n },
+      { step_index: 1, screen_width: 1280, screen_height: 800 },
     );
-    const b = step({ action_type: 'key', keys: 'enter' }, { step_index: '0', ts: '2026-01-01 10:00:00.000' });
+    const b = step({ action_type: 'key', keys: 'enter' }, { step_index: 0 });
     const steps = parseSteps({ episode_id: 'e', steps: [a, b] });
     expect(steps.map((s) => s.index)).toEqual([0, 1]);
     expect(steps.map((s) => s.action.action)).toEqual(['key', 'wait']);
     expect(steps[1]?.screen).toEqual({ width: 1280, height: 800 });
-    const text = JSON.stringify([b, { ...a, step_index: 1, screen_height: 800 }]);
-    expect(parseSteps({ episode_id: 'e', steps: text })).toEqual(steps);
-    expect(parseSteps(episode([a, b])).map((s) => s.action.action)).toEqual(['wait', 'key']);
+    const { step_index: _, ...unindexed } = b;
+    expect(parseSteps({ episode_id: 'e', steps: [unindexed, a] }).map((s) => s.index)).toEqual([0, 1]);
   });
 
   it('has no screen when a side is missing or zero', () => {
