@@ -20,6 +20,7 @@ import { defaultKeyFile, LocalKeyFileProvider } from '#adapters/local-key-provid
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { parseEvent } from '#core/contract/validate.js';
 import { ERROR_CODES, WorktraceError } from '#core/errors.js';
+import { episodeOf } from '#core/export/rows.js';
 import { defaultBucketName, ZONES, type Zone } from '#core/lake/schema.js';
 import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/ports.js';
 import type { Policy } from '#core/redact/policy.js';
@@ -604,7 +605,7 @@ async function queryLake(
     const sampleEpisodes = [
       ...(await lake.query(publishedEpisodeSql('t.error_recovery', 1))).rows,
       ...(await lake.query(publishedEpisodeSql('NOT t.error_recovery', 2))).rows,
-    ] as unknown as ViewerEpisode[];
+    ].map(episodeOf);
     return {
       actions: await count('actions'),
       episodes: await count('episodes'),

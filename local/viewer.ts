@@ -7,50 +7,26 @@
  * come from people's screens, scrubbed but not trusted. No pseudonym is printed, only the episode id.
  */
 import { createHash } from 'node:crypto';
+import type { ViewEpisode, ViewStep } from '#core/export/rows.js';
 
-/** A number as the lake readers return it: DuckDB JSON rows carry 64-bit integers as strings. */
-type Numeric = number | string | bigint;
+/** One step, normalised from either engine (core/export/rows.ts): a STEP_COLUMNS row. */
+export type ViewerStep = ViewStep;
 
-/** One step (STEP_COLUMNS), as an episode row or a DuckDB JSON row holds it. */
-export interface ViewerStep {
-  readonly step_index: Numeric | null;
-  readonly action_type: string;
-  readonly action: string;
-  readonly ts: Numeric | Date;
-  readonly duration_ms: Numeric;
-  readonly x: number | null;
-  readonly y: number | null;
-  readonly to_x: number | null;
-  readonly to_y: number | null;
-  readonly button: string | null;
-  readonly scroll_direction: string | null;
-  readonly scroll_amount: number | null;
-  readonly text: string | null;
-  readonly keys: string | null;
-  readonly repeat: Numeric | null;
-  readonly app_id: string | null;
-  readonly window_title: string | null;
-  readonly element_role: string | null;
-  readonly element_name: string | null;
-  readonly screen_width: Numeric | null;
-  readonly screen_height: Numeric | null;
-}
-
-/** One episode: a training_trajectories row with the recovery span of its episodes row. */
-export interface ViewerEpisode {
-  readonly episode_id: string;
-  readonly start_ts?: Numeric | Date | null;
-  readonly duration_ms?: Numeric | null;
-  readonly apps?: readonly string[] | null;
-  readonly labels?: readonly string[] | null;
-  readonly task_label?: string | null;
-  readonly completed?: boolean | null;
-  readonly cut_reason?: string | null;
-  readonly error_recovery?: boolean | null;
-  readonly recovery_start_step?: Numeric | null;
-  readonly recovery_end_step?: Numeric | null;
-  readonly steps: readonly ViewerStep[];
-}
+/** One episode as the training views publish it, with its recovery span, normalised (episodeOf). */
+export type ViewerEpisode = Pick<
+  ViewEpisode,
+  | 'episode_id'
+  | 'start_ts'
+  | 'duration_ms'
+  | 'apps'
+  | 'labels'
+  | 'task_label'
+  | 'completed'
+  | 'cut_reason'
+  | 'error_recovery'
+  | 'recovery_start_step'
+  | 'recovery_end_step'
+> & { readonly steps: readonly ViewStep[] };
 
 /** The shape of an episode id: 32 lower-case hex characters (a truncated SHA-256). */
 export const EPISODE_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -111,25 +87,6 @@ function attr(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** A Numeric as a number (null when absent or not a number). */
-function num(v: Numeric | null | undefined): number | null {
-  if (v === null || v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** Epoch ms of a timestamp: a number, a Date, or a DuckDB text timestamp (UTC, without a zone). */
-function epochMs(v: Numeric | Date | null | undefined): number | null {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'string' && !/^\d+$/.test(v)) {
-    const iso = v.includes('T') ? v : v.replace(' ', 'T');
-    const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
-    return Number.isFinite(t) ? t : null;
-  }
-  return num(v as Numeric);
-}
-
 /** A duration for people: 120 ms, 4.2 s, 3 min 5 s. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -140,23 +97,23 @@ export function formatDuration(ms: number): string {
 
 /** A step's index in its episode (its position when the column is null). */
 function indexOf(step: ViewerStep, position: number): number {
-  return num(step.step_index) ?? position;
+  return step.step_index ?? position;
 }
 
 /** The screen size of the episode: the first step that knows it, else the default. */
 function screenOf(steps: readonly ViewerStep[]): { width: number; height: number } {
   for (const s of steps) {
-    const width = num(s.screen_width);
-    const height = num(s.screen_height);
-    if (width && height && width > 0 && height > 0) return { width, height };
+    const width = s.screen_width ?? 0;
+    const height = s.screen_height ?? 0;
+    if (width > 0 && height > 0) return { width, height };
   }
   return DEFAULT_SCREEN;
 }
 
 /** The inclusive recovery span, or null. */
 function recoveryOf(e: ViewerEpisode): { start: number; end: number } | null {
-  const start = num(e.recovery_start_step);
-  const end = num(e.recovery_end_step);
+  const start = e.recovery_start_step;
+  const end = e.recovery_end_step;
   return start === null || end === null ? null : { start, end };
 }
 
@@ -302,7 +259,7 @@ function typedText(s: ViewerStep): string {
 
 /** What a step did, beyond its type: text, keys, scroll, app or window. */
 function stepDetail(s: ViewerStep): string {
-  const repeat = num(s.repeat);
+  const repeat = s.repeat;
   switch (s.action_type) {
     case 'type':
       return typedText(s);
@@ -343,7 +300,7 @@ function stepItem(
   rec: boolean,
 ): string {
   const i = indexOf(s, position);
-  const ts = epochMs(s.ts);
+  const ts = s.ts;
   const offset = startMs !== null && ts !== null ? `+${formatDuration(ts - startMs)} · ` : '';
   const what = [elementOf(s), stepDetail(s)].filter(Boolean).join(' ');
   const where = whereOf(s);
@@ -352,7 +309,7 @@ function stepItem(
     `<li data-step="${i}" data-type="${attr(s.action_type)}"${rec ? ' class="rec"' : ''}>`,
     `<button type="button" tabindex="${position === 0 ? 0 : -1}"${position === 0 ? ' aria-current="step"' : ''}>`,
     `<span class="i">${i}</span><span><span class="a">${esc(s.action_type)}</span>${rec ? '<span class="tag">recovery</span>' : ''} ${what}</span>`,
-    `<span class="d">${formatDuration(num(s.duration_ms) ?? 0)}</span>`,
+    `<span class="d">${formatDuration(s.duration_ms)}</span>`,
     changed ? `<span class="w">${esc(where)}</span>` : '',
     `<span class="x">${offset}${changed || !where ? '' : `${esc(where)} · `}<code>${esc(s.action)}</code></span>`,
     '</button></li>',
@@ -361,8 +318,8 @@ function stepItem(
 
 /** The header: id, task, facts, labels as badges, recovery span. */
 function header(e: ViewerEpisode, recovery: { start: number; end: number } | null): string {
-  const start = epochMs(e.start_ts);
-  const duration = num(e.duration_ms);
+  const start = e.start_ts;
+  const duration = e.duration_ms;
   const facts = [
     start !== null ? `${new Date(start).toISOString().replace('T', ' ').slice(0, 19)} UTC` : null,
     duration !== null ? formatDuration(duration) : null,
@@ -411,7 +368,7 @@ const hashSource = (text: string): string => `'sha256-${createHash('sha256').upd
 /** Renders one episode as a self-contained HTML page. */
 export function renderEpisode(e: ViewerEpisode): string {
   const recovery = recoveryOf(e);
-  const startMs = epochMs(e.start_ts) ?? epochMs(e.steps[0]?.ts);
+  const startMs = e.start_ts;
   const rec = (i: number) => recovery !== null && i >= recovery.start && i <= recovery.end;
   const items = e.steps.map((s, p) => stepItem(s, p, e.steps[p - 1], startMs, rec(indexOf(s, p)))).join('\n');
   const csp = `default-src 'none'; style-src ${hashSource(CSS)}; script-src ${hashSource(SCRIPT)}; base-uri 'none'; form-action 'none'`;

@@ -6,12 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ERROR_CODES, WorktraceError } from '#core/errors.js';
-import {
-  EPISODE_ID_PATTERN,
-  publishedEpisodeSql,
-  renderEpisode,
-  type ViewerEpisode,
-} from '../../local/viewer.js';
+import { episodeOf } from '#core/export/rows.js';
+import { EPISODE_ID_PATTERN, publishedEpisodeSql, renderEpisode } from '../../local/viewer.js';
 import { withLocalLake } from './local-lake.js';
 import type { ViewOptions } from './view.js';
 
@@ -35,7 +31,7 @@ export async function runView(episodeId: string, opts: ViewOptions): Promise<voi
       `episode ${episodeId} not found in training_trajectories (unknown, opted out, past retention or too short)`,
     );
   }
-  const html = renderEpisode(row as unknown as ViewerEpisode);
+  const html = renderEpisode(episodeOf(row));
   const out = opts.out ?? join(opts.dataDir, 'view', `${episodeId}.html`);
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, html);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { episodeOf } from '#core/export/rows.js';
 import { type DatasheetStats, renderReport, volumeChartSvg } from '../../local/report.js';
 
 const stats: DatasheetStats = {
@@ -58,13 +59,13 @@ describe('datasheet report', () => {
     const id = 'ab'.repeat(16);
     const { html, markdown } = renderReport({
       ...stats,
-      sampleEpisodes: [{ episode_id: id, labels: ['error_recovery'], steps: [] }],
+      sampleEpisodes: [episodeOf({ episode_id: id, labels: ['error_recovery'], steps: [] })],
     });
     expect(html).toContain(`<a href="episodes/${id}.html"><code>${id}</code></a>: 0 steps · error_recovery`);
     expect(markdown).toContain(`- [${id}](episodes/${id}.html): 0 steps · error_recovery`);
-    expect(() => renderReport({ ...stats, sampleEpisodes: [{ episode_id: '../x', steps: [] }] })).toThrow(
-      TypeError,
-    );
+    expect(() =>
+      renderReport({ ...stats, sampleEpisodes: [episodeOf({ episode_id: '../x', steps: [] })] }),
+    ).toThrow(TypeError);
   });
 
   it('draws one bar per minute scaled to the busiest minute', () => {
