@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ViewEpisode, ViewStep } from '#core/export/rows.js';
+import { POINTER_ACTIONS } from '#core/sequence/action-json.js';
 
 /** One step, normalised from either engine (core/export/rows.ts): a STEP_COLUMNS row. */
 export type ViewerStep = ViewStep;
@@ -116,17 +117,6 @@ function recoveryOf(e: ViewerEpisode): { start: number; end: number } | null {
   const end = e.recovery_end_step;
   return start === null || end === null ? null : { start, end };
 }
-
-/** The action types that happen at a point of the screen (the others have no position). */
-const POINTER_ACTIONS: ReadonlySet<string> = new Set([
-  'click',
-  'double_click',
-  'triple_click',
-  'right_click',
-  'middle_click',
-  'drag',
-  'scroll',
-]);
 
 /** True when the step is drawn on the screen: a pointer action with a known position. */
 export function isPositioned(s: ViewerStep): boolean {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ERROR_CODES, WorktraceError } from '../errors.js';
-import type { CanonicalAction } from '../sequence/action-json.js';
+import { CANONICAL_KEYS, type CanonicalAction } from '../sequence/action-json.js';
 import { ACTION_TYPES } from '../sequence/actions.js';
 import type { ViewEpisode, ViewStep } from './rows.js';
 
@@ -100,22 +100,7 @@ export function screenOf(step: ExportStep): Screen | null {
     : null;
 }
 
-const ACTION_KEYS: ReadonlySet<string> = new Set([
-  'action',
-  'x',
-  'y',
-  'to_x',
-  'to_y',
-  'button',
-  'direction',
-  'amount',
-  'keys',
-  'repeat',
-  'text',
-  'duration_ms',
-  'app',
-  'window',
-]);
+const ACTION_KEYS: ReadonlySet<string> = new Set(CANONICAL_KEYS);
 const NUMBER_KEYS = ['x', 'y', 'to_x', 'to_y', 'amount', 'duration_ms'] as const;
 const NAME_KEYS = ['button', 'keys'] as const;
 const TEXT_KEYS = ['app', 'window'] as const;

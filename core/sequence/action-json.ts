@@ -49,6 +49,35 @@ export interface CanonicalAction {
   readonly window?: string;
 }
 
+/** Every key a canonical action can have, in the order they are written. */
+export const CANONICAL_KEYS = [
+  'action',
+  'x',
+  'y',
+  'to_x',
+  'to_y',
+  'button',
+  'direction',
+  'amount',
+  'keys',
+  'repeat',
+  'text',
+  'duration_ms',
+  'app',
+  'window',
+] as const satisfies readonly (keyof CanonicalAction)[];
+
+/** The action types that happen at a point of the screen (they carry x and y). */
+export const POINTER_ACTIONS: ReadonlySet<string> = new Set<ActionType>([
+  'click',
+  'double_click',
+  'triple_click',
+  'right_click',
+  'middle_click',
+  'drag',
+  'scroll',
+]);
+
 /** The action columns the canonical action is built from. */
 export interface ActionFields {
   readonly action_type: ActionType;

@@ -1,24 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatRecord, SFT_SYSTEM_PROMPT } from '#core/export/chat.js';
+import { CANONICAL_KEYS } from '#core/sequence/action-json.js';
 import { ACTION_TYPES } from '#core/sequence/actions.js';
-
-/** The keys core/sequence/action-json.ts can write (CanonicalAction's fields). */
-const CANONICAL_KEYS = [
-  'action',
-  'x',
-  'y',
-  'to_x',
-  'to_y',
-  'button',
-  'direction',
-  'amount',
-  'keys',
-  'repeat',
-  'text',
-  'duration_ms',
-  'app',
-  'window',
-];
 
 describe('SFT_SYSTEM_PROMPT', () => {
   it('names every canonical key and every action type', () => {
