@@ -51,6 +51,7 @@ import {
   episodeScreen,
   type FallbackCounter,
   idStem,
+  noToolEquivalent,
   type ParsedStep,
   parseSteps,
   type Screen,
@@ -346,22 +347,15 @@ export function anthropicAction(
       return scroll(a, display, fallback);
     case 'type':
       if (typeof a.text === 'string') return { kind: 'tool', inputs: [{ action: 'type', text: a.text }] };
-      fallback('type_secure');
-      return {
-        kind: 'text',
-        text: 'Type the secret into the focused secure field (its text was not recorded).',
-      };
+      return noToolEquivalent(a, fallback);
     case 'key':
     case 'hotkey':
       return key(a, fallback);
     case 'wait':
       return { kind: 'tool', inputs: [{ action: 'wait', duration: seconds(a.duration_ms) }] };
     case 'switch_app':
-      fallback('switch_app');
-      return { kind: 'text', text: `Switch to the application "${a.app ?? 'unknown'}".` };
     case 'focus_window':
-      fallback('focus_window');
-      return { kind: 'text', text: `Bring the window "${a.window ?? 'unknown'}" to the front.` };
+      return noToolEquivalent(a, fallback);
   }
 }
 

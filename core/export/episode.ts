@@ -187,6 +187,27 @@ export function taskInstruction(ep: ExportEpisode): string {
     : 'Complete the work task shown in this recording.';
 }
 
+/**
+ * The step in words, for the actions no computer-use tool expresses: switch_app, focus_window, and typing
+ * into a secure field (its text was never kept). Counts the fallback (`switch_app`, `focus_window` or
+ * `type_secure`) and returns the text block an adapter emits instead of a tool call.
+ */
+export function noToolEquivalent(
+  a: CanonicalAction,
+  fallback: (reason: string) => void,
+): { readonly kind: 'text'; readonly text: string } {
+  if (a.action === 'switch_app') {
+    fallback('switch_app');
+    return { kind: 'text', text: `Switch to the application "${a.app ?? 'unknown'}".` };
+  }
+  if (a.action === 'focus_window') {
+    fallback('focus_window');
+    return { kind: 'text', text: `Bring the window "${a.window ?? 'unknown'}" to the front.` };
+  }
+  fallback('type_secure');
+  return { kind: 'text', text: 'Type the secret into the focused secure field (its text was not recorded).' };
+}
+
 /** A short hex digest of the episode id, the stem of the deterministic ids adapters give their items. */
 export function idStem(episodeId: string): string {
   return createHash('sha256').update(episodeId).digest('hex').slice(0, 16);

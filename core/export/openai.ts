@@ -49,6 +49,7 @@ import {
   episodeScreen,
   type FallbackCounter,
   idStem,
+  noToolEquivalent,
   type ParsedStep,
   parseSteps,
   type Screen,
@@ -277,11 +278,7 @@ export function openaiAction(
       return drag(a, display, fallback);
     case 'type':
       if (typeof a.text === 'string') return { kind: 'calls', actions: [{ type: 'type', text: a.text }] };
-      fallback('type_secure');
-      return {
-        kind: 'text',
-        text: 'Type the secret into the focused secure field (its text was not recorded).',
-      };
+      return noToolEquivalent(a, fallback);
     case 'key':
     case 'hotkey':
       return keypress(a, fallback);
@@ -289,11 +286,8 @@ export function openaiAction(
       fallback('wait_duration');
       return { kind: 'calls', actions: [{ type: 'wait' }] };
     case 'switch_app':
-      fallback('switch_app');
-      return { kind: 'text', text: `Switch to the application "${a.app ?? 'unknown'}".` };
     case 'focus_window':
-      fallback('focus_window');
-      return { kind: 'text', text: `Bring the window "${a.window ?? 'unknown'}" to the front.` };
+      return noToolEquivalent(a, fallback);
   }
 }
 
