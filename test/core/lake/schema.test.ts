@@ -72,11 +72,13 @@ describe('engine type names, from one table', () => {
     ).toBe('array(row(action varchar, at timestamp(3)))');
   });
 
-  it('derives the views’ step struct from STEP_COLUMNS, unchanged from the hand-written type', () => {
+  it('derives the views’ step struct from STEP_COLUMNS, the same for every view and the Glue table', () => {
+    // The hand-written type, with the canonical action and the screen size (issue 16) added.
     const before =
-      'array(row(step_index integer, action_type varchar, ts timestamp(3), duration_ms bigint, x double, y double, ' +
-      'to_x double, to_y double, button varchar, scroll_direction varchar, scroll_amount double, text varchar, ' +
-      'keys varchar, repeat integer, app_id varchar, window_title varchar, element_role varchar, element_name varchar))';
+      'array(row(step_index integer, action_type varchar, action varchar, ts timestamp(3), duration_ms bigint, ' +
+      'x double, y double, to_x double, to_y double, button varchar, scroll_direction varchar, scroll_amount double, ' +
+      'text varchar, keys varchar, repeat integer, app_id varchar, window_title varchar, element_role varchar, ' +
+      'element_name varchar, screen_width integer, screen_height integer))';
     const stepTypes = VIEWS.flatMap((v) =>
       v.columns.filter((c) => c.name === 'steps' || c.name === 'recovery_steps').map((c) => c.type),
     );
