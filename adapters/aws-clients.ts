@@ -7,6 +7,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /** Where a client connects. All fields optional: the default is AWS with the ambient credentials. */
@@ -57,4 +58,9 @@ export function athenaClient(target: ClientTarget = {}): AthenaClient {
 /** A Lambda client (the CLI invokes the erase and canary functions). */
 export function lambdaClient(target: ClientTarget = {}): LambdaClient {
   return new LambdaClient(common(target));
+}
+
+/** A Step Functions client (the CLI starts and follows the erase and backfill executions). */
+export function sfnClient(target: ClientTarget = {}): SFNClient {
+  return new SFNClient(common(target));
 }

@@ -68,7 +68,9 @@ export class FileObjectStore implements ObjectStore {
         }
       }
     };
-    await walk(this.root);
+    // Keys under the prefix live under its directory part: walk only that subtree.
+    const dir = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    await walk(dir === '' ? this.root : this.path(dir));
     return out.sort((a, b) => a.key.localeCompare(b.key));
   }
 

@@ -1,6 +1,7 @@
 /** The `worktrace` command tree: one subcommand per module under bin/commands. */
 import { Command } from 'commander';
 import { registerCanary } from './commands/canary.js';
+import { registerCost } from './commands/cost.js';
 import { registerErase } from './commands/erase.js';
 import { registerExport } from './commands/export.js';
 import { registerLocal } from './commands/local.js';
@@ -35,5 +36,6 @@ export function buildProgram(): Command {
   registerReport(program);
   registerCanary(program);
   registerView(program);
+  registerCost(program);
   return program;
 }

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   athena: 'ATHENA_QUERY_FAILED',
   localQuery: 'LOCAL_QUERY_FAILED',
   invoke: 'INVOKE_FAILED',
+  execution: 'EXECUTION_FAILED',
+  sequenceRequest: 'SEQUENCE_REQUEST_INVALID',
   spoolFull: 'SPOOL_FULL',
   flush: 'FLUSH_FAILED',
   pollerKilled: 'POLLER_KILLED',

@@ -77,6 +77,10 @@ export const ConfigSchema = z
     sequenceMaxWindowsPerRun: int(1, 1000, 8),
     sequenceMemoryMb: int(128, 10_240, 1536),
     sequenceTimeoutSeconds: int(3, 900, 300),
+    backfillMaxConcurrency: int(1, 10_000, 16),
+    backfillToleratedFailurePercentage: num(0, 100, 0),
+    eraseMaxConcurrency: int(1, 10_000, 16),
+    eraseToleratedFailurePercentage: num(0, 100, 0),
     policyPath: z.string().min(1).default('config/policy.default.json'),
     alarmEmail: z.email().optional(),
     analystPrincipalArn: z
@@ -102,6 +106,7 @@ export const ConfigSchema = z
     alarmIteratorAgeMinutes: int(1, 10_080, 15),
     alarmQuarantineRatio: num(0, 1, 0.05),
     alarmSequenceStaleMinutes: int(5, 1440, 60),
+    expectedEventsPerDay: int(1, 1_000_000_000_000, 1_000_000),
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

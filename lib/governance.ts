@@ -1,6 +1,7 @@
 /**
  * Governance: the erase function (right to erasure, opt-outs and their follow-up sweeps in AWS) with its
- * sweep schedule and failure alarm, the object-locked audit bucket its receipts go to, the opt-out registry
+ * sweep schedule and failure alarm, the erasure state machine (find, a Distributed Map of rewrites, verify,
+ * receipt) over it, the object-locked audit bucket its receipts go to, the opt-out registry
  * location, and the daily canary with an alarm when it fails.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -28,6 +29,7 @@ import {
   SECURE_BUCKET,
   SECURE_KEY,
 } from './defaults.js';
+import { EraseStateMachine } from './erase-state-machine.js';
 import type { IngestStream } from './ingest-stream.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, logicalIdOf, objectsFinding } from './nag.js';
 import { glueDatabaseName, workgroupName } from './names.js';
@@ -65,6 +67,12 @@ export interface GovernanceProps {
   readonly retiredEncryptedDataKeys?: readonly string[];
   /** How often the erase function runs the follow-up sweeps that are due. @default Duration.hours(1) */
   readonly sweepInterval?: Duration;
+  /** Removal policy of the erasure state machine's log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Objects the erasure state machine rewrites at once. @default 16 */
+  readonly eraseMaxConcurrency?: number;
+  /** Percentage of object rewrites that may fail without failing an erasure round. @default 0 */
+  readonly eraseToleratedFailurePercentage?: number;
 }
 
 /** Erase function, audit bucket, canary function, schedule and alarm. */
@@ -78,6 +86,13 @@ export class Governance extends Construct {
    * its log group and role.
    */
   public readonly erase: PipelineFunction<typeof EraseEnvSchema>;
+  /**
+   * The erasure state machine: start it with `{"subject", "pseudonyms": [{"pseudonym", "keyVersion"}],
+   * "startedAt"}` (pseudonyms only; `worktrace erase --aws --state-machine <arn>`).
+   */
+  public readonly eraseStateMachine: EraseStateMachine;
+  /** Alarm: an erasure execution failed, timed out or was aborted (the subject may still be in the lake). */
+  public readonly eraseExecutionAlarm: cloudwatch.Alarm;
   /** Runs the due follow-up sweeps (`{"action": "sweep"}`) every `sweepInterval`. */
   public readonly sweepRule: events.Rule;
   /** Alarm: an erasure, opt-out or follow-up sweep failed. */
@@ -143,6 +158,8 @@ export class Governance extends Construct {
         PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
         ...(retired.length > 0 ? { PSEUDONYM_RETIRED_DATA_KEYS: retired.join(',') } : {}),
         STREAM_RETENTION_HOURS: String(streamHours),
+        ATHENA_WORKGROUP: workgroupName(props.stage),
+        GLUE_DATABASE: glueDatabaseName(props.stage),
       },
       failedInvocations: {
         withoutQueueBecause:
@@ -179,6 +196,9 @@ export class Governance extends Construct {
     this.auditBucket.grantRead(eraseRole);
     this.auditBucket.grantPut(eraseRole);
     props.pseudonymKey.grantDecrypt(eraseRole);
+    // The find step queries the zones through Athena in the pipeline workgroup only (and writes its results
+    // under that workgroup's prefix); the zones themselves are readable already.
+    grantAthenaQuery(eraseRole, props.stage, lake);
     const zoneBuckets = [...versioned, this.auditBucket];
     acknowledgeFindings(
       eraseRole,
@@ -193,6 +213,37 @@ export class Governance extends Construct {
         'delete query results (every version) in the athena-results zone, and read and add receipts in the ' +
         'audit bucket; scoped to those buckets and their keys only.',
     );
+    this.eraseStateMachine = new EraseStateMachine(this, 'EraseStateMachine', {
+      stage: props.stage,
+      function: this.erase.function,
+      curatedBucket: lake.curatedBucket,
+      athenaResultsBucket: lake.athenaResultsBucket,
+      ...(props.eraseMaxConcurrency === undefined ? {} : { maxConcurrency: props.eraseMaxConcurrency }),
+      ...(props.eraseToleratedFailurePercentage === undefined
+        ? {}
+        : { toleratedFailurePercentage: props.eraseToleratedFailurePercentage }),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+    });
+    const erasures = this.eraseStateMachine.stateMachine;
+    this.eraseExecutionAlarm = new cloudwatch.Alarm(this, 'EraseExecutionFailed', {
+      alarmDescription:
+        'worktrace: an erasure state machine execution failed, timed out or was aborted (rows may remain; rerun it)',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: erasures.metricFailed({ statistic: 'Sum' }),
+          timedOut: erasures.metricTimedOut({ statistic: 'Sum' }),
+          aborted: erasures.metricAborted({ statistic: 'Sum' }),
+        },
+        period: Duration.hours(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.eraseExecutionAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
     this.sweepRule = new events.Rule(this, 'SweepSchedule', {
       description:
         'worktrace: follow-up sweeps of erasures and opt-outs once the stream retention has passed',

@@ -6,6 +6,7 @@ import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AnalystAccess } from './analyst-access.js';
+import { BackfillStateMachine } from './backfill-state-machine.js';
 import type { WorktraceConfig } from './config.js';
 import { DataLake } from './data-lake.js';
 import { dataRemovalPolicy } from './defaults.js';
@@ -37,6 +38,8 @@ export class WorktraceStack extends Stack {
   public readonly redact: RedactFunction;
   /** The sequence function, its schedule and failure queue. */
   public readonly sequence: SequenceFunction;
+  /** The backfill state machine over the sequence function (a Distributed Map over windows). */
+  public readonly backfill: BackfillStateMachine;
   /** Alarm topic, alarms, dashboard. */
   public readonly monitoring: Monitoring;
   /** The analyst role, its workgroup and the views it may query. */
@@ -103,6 +106,16 @@ export class WorktraceStack extends Stack {
       timeout: Duration.seconds(c.sequenceTimeoutSeconds),
       logRetention,
     });
+    this.backfill = new BackfillStateMachine(this, 'Backfill', {
+      stage: c.stage,
+      function: this.sequence.function,
+      curatedBucket: this.lake.curatedBucket,
+      athenaResultsBucket: this.lake.athenaResultsBucket,
+      maxConcurrency: c.backfillMaxConcurrency,
+      toleratedFailurePercentage: c.backfillToleratedFailurePercentage,
+      logRetention,
+      removalPolicy,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage: c.stage,
       ingest: this.ingest,
@@ -146,12 +159,24 @@ export class WorktraceStack extends Stack {
       policyJson: c.policyJson,
       alarmTopic: this.monitoring.topic,
       auditRetentionDays: c.auditRetentionDays,
+      eraseMaxConcurrency: c.eraseMaxConcurrency,
+      eraseToleratedFailurePercentage: c.eraseToleratedFailurePercentage,
       logRetention,
+      removalPolicy,
     });
     new CfnOutput(this, 'EraseFunctionName', {
       value: this.governance.erase.function.functionName,
       description:
         'Erasure and opt-outs: invoke with {"user": "<raw id>"} to erase a subject, or through worktrace erase --aws / optout add --aws',
+    });
+    new CfnOutput(this, 'EraseStateMachineArn', {
+      value: this.governance.eraseStateMachine.stateMachine.stateMachineArn,
+      description:
+        'Erasure at scale: worktrace erase --user <raw id> --aws --function <EraseFunctionName> --state-machine <this>',
+    });
+    new CfnOutput(this, 'BackfillStateMachineArn', {
+      value: this.backfill.stateMachine.stateMachineArn,
+      description: 'Backfill: worktrace sequence --from <dt> --to <dt> --aws --state-machine <this>',
     });
     new CfnOutput(this, 'CanaryFunctionName', {
       value: this.governance.canary.function.functionName,

@@ -1,10 +1,14 @@
 /**
  * `worktrace report`: the training set's datasheet (what is collected, dropped and why, retention per zone,
  * findings per entity type, opt-outs honoured, k-anonymity, key and policy versions; charts of volume per
- * day and findings per type) and a records-of-processing page generated from the deployment configuration
- * (cdk.json context). Pure renderers: counts in, HTML and Markdown out, no row content.
+ * day and findings per type; the estimated monthly AWS cost for `expectedEventsPerDay`) and a
+ * records-of-processing page generated from the deployment configuration (cdk.json context). Pure
+ * renderers: counts in, HTML and Markdown out, no row content.
  */
 import { EVENT_TYPES } from '#core/contract/event-contract.js';
+import { formatQuantity, formatUsd, priceSourcesLine } from '#core/cost/format.js';
+import { COST_COMPONENTS, estimateMonthlyCost } from '#core/cost/model.js';
+import { PRICES } from '#core/cost/prices.js';
 import { ENTITY_TYPES } from '#core/redact/scrub-types.js';
 import type { WorktraceConfig } from '../lib/config.js';
 import { findingsChartSvg, volumeChartSvg } from './report.js';
@@ -99,6 +103,26 @@ export function droppedRows(config: WorktraceConfig, optOuts: number | null): (s
   ];
 }
 
+/** The region whose list prices the datasheet's estimate uses (cdk.json names no region). */
+export const DATASHEET_COST_REGION = 'us-east-1';
+
+/** The monthly AWS estimate for the configured volume, per component, and a line saying what it rests on. */
+export function costSummary(config: WorktraceConfig): { rows: string[][]; note: string } {
+  const estimate = estimateMonthlyCost({
+    eventsPerDay: config.expectedEventsPerDay,
+    region: DATASHEET_COST_REGION,
+    prices: PRICES.regions[DATASHEET_COST_REGION],
+    deployment: config,
+  });
+  return {
+    rows: [
+      ...COST_COMPONENTS.map((c) => [c, formatUsd(estimate.byComponent[c])]),
+      ['total', formatUsd(estimate.totalUsd)],
+    ],
+    note: `For ${formatQuantity(config.expectedEventsPerDay)} events a day (\`expectedEventsPerDay\`), USD a month; ${priceSourcesLine(DATASHEET_COST_REGION)}. Line items and assumptions: \`worktrace cost --events-per-day ${config.expectedEventsPerDay}\` (docs/cost.md).${estimate.warnings.map((w) => ` Warning: ${w}.`).join('')}`,
+  };
+}
+
 /** Renders the datasheet and the records of processing. */
 export function renderGovernanceReport(
   config: WorktraceConfig,
@@ -129,6 +153,8 @@ export function renderGovernanceReport(
     ['day', 'events', 'findings'],
     facts.eventsPerDay.map((d) => [d.dt, d.events, d.findings]),
   );
+  const cost = costSummary(config);
+  const costTable = table(['component', 'USD/month'], cost.rows);
   const title = `worktrace datasheet — stage ${config.stage}`;
   const datasheetSections = [
     { title: 'What is collected', html: collected.html },
@@ -143,6 +169,7 @@ export function renderGovernanceReport(
       html: `${findingsChartSvg(facts.findings)}${findingsTable.html}`,
     },
     { title: 'The training set', html: training.html },
+    { title: 'Estimated AWS cost', html: `${costTable.html}<p>${esc(cost.note)}</p>` },
   ];
   const datasheet = {
     html: page(title, [...datasheetSections, { title: 'Generated', html: `<p>${esc(generatedAt)}</p>` }]),
@@ -168,6 +195,11 @@ export function renderGovernanceReport(
       '',
       '## The training set',
       training.md,
+      '',
+      '## Estimated AWS cost',
+      costTable.md,
+      '',
+      cost.note,
       '',
     ].join('\n'),
   };

@@ -1,9 +1,11 @@
 /** What `worktrace erase` does: erasure on the local lake with a verified receipt, or in AWS. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { LocalLake, localLakeIndex } from '#adapters/duckdb-lake.js';
 import { FileObjectStore } from '#adapters/file-object-store.js';
 import { LocalKeyFileProvider } from '#adapters/local-key-provider.js';
 import {
+  DEFAULT_ERASE_CONCURRENCY,
   eraseSubject,
   runDueSweeps,
   type SubjectPseudonym,
@@ -12,6 +14,7 @@ import {
   subjectPseudonyms,
   verifyReceiptChain,
 } from '#core/governance/erase.js';
+import type { LakeIndex } from '#core/governance/erase-find.js';
 import type { Zone } from '#core/lake/schema.js';
 import type { ObjectStore, PseudonymKey } from '#core/ports.js';
 import type { KeyAndPolicyFlags } from './common.js';
@@ -71,45 +74,58 @@ function printSweeps(done: readonly SweepOutcome[]): void {
     );
 }
 
-/** Erases the subject (after the due sweeps) and prints the receipt's summary (exit code 1 when the chain is broken). */
+/** The worker pool size given on the command line. */
+export function concurrencyOf(opts: { concurrency?: string }): number {
+  const n = Number(opts.concurrency ?? DEFAULT_ERASE_CONCURRENCY);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new Error('--concurrency must be a whole number in 1..256');
+  return n;
+}
+
+/**
+ * Runs `use` with a query index over the local lake: DuckDB over a mirror of the zones answers the find
+ * SQL Athena runs in AWS, so a removal reads only the objects that hold the subject. The mirror is a copy
+ * of the lake: a removal leaves none behind.
+ */
+export async function withLakeIndex<T>(
+  dataDir: string,
+  stores: Record<Zone, ObjectStore>,
+  use: (index: LakeIndex) => Promise<T>,
+): Promise<T> {
+  const cacheDir = join(dataDir, 'cache', 'erase');
+  const lake = await LocalLake.open({ stores, cacheDir });
+  try {
+    return await use(localLakeIndex(lake));
+  } finally {
+    lake.close();
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Erases the subject (after the due sweeps) and prints the receipt's summary (exit code 1 when the chain is
+ * broken). Locally, DuckDB over the local lake finds the objects holding the subject (the same find SQL
+ * Athena runs) and a worker pool rewrites them; with --aws, an execution of the erase state machine.
+ */
 export async function runErase(opts: EraseOptions): Promise<void> {
   if (!opts.user && !opts.sweep) throw new Error('erase needs --user <raw id> or --sweep');
   if (opts.aws) {
-    if (!opts.function) throw new Error('--aws needs --function <EraseFunctionName>');
-    const [{ lambdaClient }, { invokeFunction }] = await Promise.all([
-      import('#adapters/aws-clients.js'),
-      import('#adapters/invoke.js'),
-    ]);
-    const client = lambdaClient();
-    if (opts.sweep) {
-      const r = await invokeFunction<{ sweeps: number; rowsRemoved: number }>(client, opts.function, {
-        action: 'sweep',
-      });
-      console.log(`${r.sweeps} follow-up sweeps run: ${r.rowsRemoved} rows removed`);
-    }
-    if (!opts.user) return;
-    const r = await invokeFunction<{
-      subject: string;
-      rowsRemoved: number;
-      objects: number;
-      receipt: string;
-      sweepDueAt: string | null;
-    }>(client, opts.function, { user: opts.user });
-    console.log(
-      `erased ${r.subject}: ${r.rowsRemoved} rows from ${r.objects} objects; receipt ${r.receipt} in the audit bucket`,
-    );
-    if (r.sweepDueAt) console.log(`follow-up sweep due ${r.sweepDueAt} (the schedule runs it)`);
+    await (await import('./erase-aws.js')).runEraseAws(opts);
     return;
   }
+  const concurrency = concurrencyOf(opts);
   const subject = opts.user ? await localSubject(opts.user, opts) : undefined;
   const streamRetentionMs = streamRetentionMsOf(opts);
   const audit = new FileObjectStore(join(opts.dataDir, 'audit'));
   const { receipt, swept } = await withLocalStores(opts, async (stores) => {
     const zones = { ...localSubjectStores(stores, opts.lakeDir), audit: writeOnce(audit) };
-    // Sweeps that have come due run first, on `--sweep` and on every erase.
-    const swept = await runDueSweeps(zones, { streamRetentionMs });
-    const receipt = subject ? await eraseSubject(zones, subject, { streamRetentionMs }) : undefined;
-    return { receipt, swept };
+    return withLakeIndex(opts.dataDir, stores, async (index) => {
+      const options = { streamRetentionMs, index, concurrency };
+      // Sweeps that have come due run first, on `--sweep` and on every erase.
+      const swept = await runDueSweeps(zones, options);
+      const receipt = subject ? await eraseSubject(zones, subject, options) : undefined;
+      return { receipt, swept };
+    });
   });
   const broken = await verifyReceiptChain(audit);
   if (receipt) {

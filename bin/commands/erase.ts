@@ -1,8 +1,9 @@
 /**
- * `worktrace erase --user <raw id>`: the right to erasure on the local lake (or, with --aws, through the
- * deployed erase function). Prints the receipt's summary; receipts go to <data-dir>/audit/receipts/
- * (write-once: an existing receipt is never overwritten). `worktrace erase --sweep` runs the follow-up
- * sweeps that are due; every erase runs them first too.
+ * `worktrace erase --user <raw id>`: the right to erasure on the local lake (or, with --aws, as an
+ * execution of the deployed erase state machine, planned by the erase function). Prints the receipt's
+ * summary; receipts go to <data-dir>/audit/receipts/ (write-once: an existing receipt is never
+ * overwritten). `worktrace erase --sweep` runs the follow-up sweeps that are due; every erase runs them
+ * first too.
  */
 import type { Command } from 'commander';
 import type { ObjectStore, PutOptions } from '#core/ports.js';
@@ -26,6 +27,9 @@ export type EraseOptions = KeyAndPolicyFlags &
     lakeDir?: string;
     aws?: boolean;
     function?: string;
+    stateMachine?: string;
+    /** Objects rewritten at once (local erasure; commander hands over the text). */
+    concurrency?: string;
   };
 
 /** An audit store that refuses to overwrite or delete what it holds (the local stand-in for object lock). */
@@ -71,8 +75,16 @@ export function registerErase(program: Command): void {
         .option('--sweep', 'run the follow-up sweeps that are due (erase runs them first too)')
         .option('--stage <name>', 'stage of the local bucket names', stageFromEnv())
         .option('--lake-dir <dir>', 'a directory holding the zones instead of the S3 emulator')
-        .option('--aws', 'erase in AWS: invoke the deployed erase function (stack output EraseFunctionName)')
-        .option('--function <name>', 'with --aws: the erase function name'),
+        .option(
+          '--aws',
+          'erase in AWS: plan with the erase function, run the erase state machine and follow it to the receipt',
+        )
+        .option('--function <name>', 'with --aws: the erase function name (stack output EraseFunctionName)')
+        .option('--concurrency <n>', 'local erasure: objects rewritten at once', '8')
+        .option(
+          '--state-machine <arn>',
+          'with --aws --user: the erase state machine (stack output EraseStateMachineArn)',
+        ),
     ),
   ).action(failSoftly(async (opts: EraseOptions) => (await import('./erase-run.js')).runErase(opts)));
 }

@@ -4,7 +4,7 @@
  */
 import { optOutSubject, withdrawOptOut } from '#core/governance/erase.js';
 import { readOptOuts } from '#core/governance/opt-outs.js';
-import { localSubject, localSubjectStores, streamRetentionMsOf } from './erase-run.js';
+import { localSubject, localSubjectStores, streamRetentionMsOf, withLakeIndex } from './erase-run.js';
 import { withLocalStores } from './local-lake.js';
 import type { OptOutOptions } from './optout.js';
 
@@ -67,9 +67,12 @@ export async function changeOptOut(
       const r = await withdrawOptOut(zones, pseudonym);
       return { pseudonym, count: r.count, changed: r.removed };
     }
-    const r = await optOutSubject(zones, subject, {
-      streamRetentionMs: streamRetentionMsOf({ streamRetentionHours: opts.streamRetentionHours ?? '24' }),
-    });
+    const r = await withLakeIndex(opts.dataDir, stores, (index) =>
+      optOutSubject(zones, subject, {
+        streamRetentionMs: streamRetentionMsOf({ streamRetentionHours: opts.streamRetentionHours ?? '24' }),
+        index,
+      }),
+    );
     return {
       pseudonym,
       count: r.registryCount,

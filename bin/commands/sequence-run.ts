@@ -1,24 +1,22 @@
 /**
  * What `worktrace sequence` does: a file redacted as the Lambda would, then reduced and cut; or every
- * window of a date range of the lake re-sequenced.
+ * window of a date range of the lake re-sequenced, by a local worker pool or, with --aws, by the backfill
+ * state machine (a Distributed Map that invokes the sequence function per window).
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SingleBar } from 'cli-progress';
 import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { EventRow } from '#core/lake/schema.js';
 import { ACTION_TYPES, type Anomalies, addAnomalies, emptyAnomalies } from '#core/sequence/actions.js';
+import { backfillWindows, runBackfill } from '#core/sequence/backfill.js';
 import { dedupeByEventId } from '#core/sequence/dedupe.js';
 import { EPISODE_LABELS, type Episode, type PlacedAction } from '#core/sequence/episodes.js';
-import {
-  DEFAULT_DECODED_CACHE_ROWS,
-  DecodedFileCache,
-  sequenceRows,
-  sequenceWindow,
-  type WindowResult,
-} from '#core/sequence/sequencer.js';
+import { sequenceRows, type WindowResult } from '#core/sequence/sequencer.js';
 import { s3TargetFromEnv } from '../../local/cli-env.js';
+import type { FollowSettings } from './aws-execution.js';
 import type { KeyAndPolicyFlags } from './common.js';
 import { redactFile } from './redact-run.js';
 import type { SequenceOptions } from './sequence.js';
@@ -119,24 +117,53 @@ export async function sequenceFile(
 const DT = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
-/** Range mode: every window of [from 00:00, to 24:00) UTC, oldest first; the watermark is left alone. */
+/** [from 00:00, to 24:00) UTC of a day range given on the command line, checked, with its windows. */
+export function rangeWindows(
+  from: string,
+  to: string,
+  windowMinutes: number,
+): { start: number; end: number; windows: { from: number; to: number }[] } {
+  if (!DT.test(from) || !DT.test(to)) throw new SequenceUsageError('--from and --to take YYYY-MM-DD');
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS;
+  if (!Number.isFinite(start) || !Number.isFinite(end)) {
+    throw new SequenceUsageError('--from and --to take YYYY-MM-DD');
+  }
+  if (!(end > start)) throw new SequenceUsageError('--to must not be before --from');
+  if (!Number.isInteger(windowMinutes) || windowMinutes <= 0 || DAY_MS % (windowMinutes * 60_000) !== 0) {
+    throw new SequenceUsageError('--window-minutes must divide a day (5, 15, 30, 60...)');
+  }
+  return { start, end, windows: backfillWindows(start, end, windowMinutes) };
+}
+
+/** The local pool's size from the command line. */
+function concurrencyOf(text: string | number | undefined): number {
+  const n = Number(text ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new SequenceUsageError('--concurrency must be a whole number from 1 to 64');
+  }
+  return n;
+}
+
+/**
+ * Range mode: every window of [from 00:00, to 24:00) UTC, run by a worker pool of `concurrency` windows
+ * (the curated objects are the same, byte for byte, whatever the concurrency); the watermark is left alone.
+ */
 export async function sequenceRange(opts: {
   from: string;
   to: string;
   windowMinutes: number;
   eventsBucket: string;
   curatedBucket: string;
+  /** Windows in flight at most. @default 1 */
+  concurrency?: number;
+  /** Called once with the number of windows, before the first runs. */
+  onPlan?: (windows: number) => void;
+  /** Called as each window finishes (finishing order). */
   onWindow?: (r: WindowResult) => void;
 }): Promise<SequenceSummary> {
-  if (!DT.test(opts.from) || !DT.test(opts.to))
-    throw new SequenceUsageError('--from and --to take YYYY-MM-DD');
-  const start = Date.parse(`${opts.from}T00:00:00Z`);
-  const end = Date.parse(`${opts.to}T00:00:00Z`) + DAY_MS;
-  if (!(end > start)) throw new SequenceUsageError('--to must not be before --from');
-  const size = opts.windowMinutes * 60_000;
-  if (!Number.isInteger(opts.windowMinutes) || opts.windowMinutes <= 0 || DAY_MS % size !== 0) {
-    throw new SequenceUsageError('--window-minutes must divide a day (5, 15, 30, 60...)');
-  }
+  const { windows } = rangeWindows(opts.from, opts.to, opts.windowMinutes);
+  const concurrency = concurrencyOf(opts.concurrency);
   const [{ s3Client }, { S3ObjectStore }] = await Promise.all([
     import('#adapters/aws-clients.js'),
     import('#adapters/s3-object-store.js'),
@@ -144,24 +171,65 @@ export async function sequenceRange(opts: {
   const client = s3Client(s3TargetFromEnv());
   const eventsStore = new S3ObjectStore(client, opts.eventsBucket);
   const curatedStore = new S3ObjectStore(client, opts.curatedBucket);
+  opts.onPlan?.(windows.length);
+  const results = await runBackfill({
+    eventsStore,
+    curatedStore,
+    windows,
+    concurrency,
+    ...(opts.onWindow ? { onWindow: opts.onWindow } : {}),
+  });
   let events = 0;
   let sessions = 0;
   const actionTypes: Record<string, number> = {};
   let actions = 0;
   let episodes = 0;
   const anomalies = emptyAnomalies();
-  // Consecutive windows read nearly the same look-back: decode each file once for the whole range.
-  const cache = new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
-  for (let from = start; from < end; from += size) {
-    const r = await sequenceWindow({ eventsStore, curatedStore, from, to: from + size, cache });
+  // Summed in plan order, so the summary does not depend on which window finished first.
+  for (const r of results) {
     events += r.events;
     sessions += r.sessions;
     actions += r.actions;
     episodes += r.episodes;
     addAnomalies(anomalies, r.anomalies);
-    opts.onWindow?.(r);
   }
   return { events, sessions, actions, actionTypes, episodes, labels: {}, anomalies };
+}
+
+/**
+ * Range mode in AWS: starts the backfill state machine with `{from, to, windowMinutes}` (ISO instants,
+ * `to` exclusive) and follows it, the map's windows as progress; the watermark is left alone.
+ */
+export async function runBackfillAws(opts: SequenceOptions, follow: FollowSettings = {}): Promise<void> {
+  if (!opts.from || !opts.to) throw new SequenceUsageError('--aws backfills a range: give --from and --to');
+  if (!opts.stateMachine) {
+    throw new SequenceUsageError('--aws needs --state-machine <BackfillStateMachineArn>');
+  }
+  const windowMinutes = Number(opts.windowMinutes);
+  const { start, end, windows } = rangeWindows(opts.from, opts.to, windowMinutes);
+  const [{ sfnClient }, { ExecutionError, executionName, runExecution }] = await Promise.all([
+    import('#adapters/aws-clients.js'),
+    import('./aws-execution.js'),
+  ]);
+  const run = await runExecution({
+    ...follow,
+    sfn: sfnClient(),
+    stateMachineArn: opts.stateMachine,
+    name: executionName('backfill', [opts.from, opts.to, `w${windowMinutes}`]),
+    input: { from: new Date(start).toISOString(), to: new Date(end).toISOString(), windowMinutes },
+    label: 'backfill',
+    unit: 'windows',
+  });
+  const items = run.items;
+  if (items && items.failed > 0) {
+    throw new ExecutionError(
+      `execution ${run.name} SUCCEEDED but ${items.failed} of ${items.total} windows failed; run the range again`,
+    );
+  }
+  const done = items ? `${items.succeeded}/${items.total}` : `0/${windows.length}`;
+  console.log(
+    `backfill ${run.name} SUCCEEDED in ${run.seconds} s: ${done} windows of ${opts.from}..${opts.to} re-sequenced by the sequence function (outputs overwritten, watermark untouched)`,
+  );
 }
 
 function printSummary(s: SequenceSummary): void {
@@ -176,26 +244,42 @@ function printSummary(s: SequenceSummary): void {
   console.log(`anomalies handled: ${nonZero(s.anomalies)}`);
 }
 
-/** File mode or range mode, as the options say; prints the summary. */
+/** File mode or range mode (local pool or --aws), as the options say; prints the summary. */
 export async function runSequence(file: string | undefined, opts: SequenceOptions): Promise<void> {
   if (file !== undefined) {
+    if (opts.aws) throw new SequenceUsageError('--aws backfills a range (--from/--to), not a file');
     if (!opts.out) throw new SequenceUsageError('file mode needs --out <dir>');
     printSummary(await sequenceFile(file, opts.out, opts));
     console.log(`wrote actions.ndjson, episodes.ndjson and summary.json under ${opts.out}`);
     return;
   }
+  if (opts.aws) return runBackfillAws(opts);
   if (!opts.from || !opts.to) throw new SequenceUsageError('give a file and --out, or --from and --to');
+  const concurrency = concurrencyOf(opts.concurrency);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'windows [{bar}] {value}/{total} | {concurrency} at once', hideCursor: true })
+    : undefined;
   let windows = 0;
-  const s = await sequenceRange({
-    from: opts.from,
-    to: opts.to,
-    windowMinutes: Number(opts.windowMinutes),
-    eventsBucket: opts.eventsBucket,
-    curatedBucket: opts.curatedBucket,
-    onWindow: () => {
-      windows += 1;
-    },
-  });
+  let s: SequenceSummary;
+  try {
+    s = await sequenceRange({
+      from: opts.from,
+      to: opts.to,
+      windowMinutes: Number(opts.windowMinutes),
+      eventsBucket: opts.eventsBucket,
+      curatedBucket: opts.curatedBucket,
+      concurrency,
+      onPlan: (total) => bar?.start(total, 0, { concurrency }),
+      onWindow: () => {
+        windows += 1;
+        bar?.update(windows);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
   printSummary(s);
-  console.log(`re-sequenced ${windows} windows into s3://${opts.curatedBucket} (outputs overwritten)`);
+  console.log(
+    `re-sequenced ${windows} windows into s3://${opts.curatedBucket} by ${concurrency} workers (outputs overwritten, watermark untouched)`,
+  );
 }

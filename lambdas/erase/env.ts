@@ -34,6 +34,13 @@ export const EraseEnvSchema = z.object({
         .map((k) => k.trim())
         .filter((k) => k !== ''),
     ),
+  /**
+   * Athena workgroup the find queries run in: the stage's pipeline workgroup. Required: a function that
+   * lacks it must fail at cold start, not query another stage's lake.
+   */
+  ATHENA_WORKGROUP: z.string().min(1),
+  /** Glue database of the lake tables the find queries read (required, as the workgroup). */
+  GLUE_DATABASE: z.string().min(1),
   /** Retention of the ingest stream, hours: the follow-up sweep runs once it has passed. @default 24 */
   STREAM_RETENTION_HOURS: z.coerce.number().int().min(1).max(8760).default(24),
 });

@@ -1,4 +1,7 @@
-/** Lambda entry point of the sequence function (EventBridge schedule): configuration and ports at cold start. */
+/**
+ * Lambda entry point of the sequence function (EventBridge schedule, and the backfill state machine's
+ * `plan-backfill` and `window` actions): configuration and ports at cold start.
+ */
 import { s3Client } from '#adapters/aws-clients.js';
 import { readEnv } from '#adapters/lambda-env.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
@@ -14,11 +17,15 @@ const s3 = tracer.captureAWSv3Client(s3Client(env.S3_ENDPOINT ? { endpoint: env.
 const app = createSequenceHandler({
   eventsStore: new S3ObjectStore(s3, env.EVENTS_BUCKET),
   curatedStore: new S3ObjectStore(s3, env.CURATED_BUCKET),
+  curatedBucket: env.CURATED_BUCKET,
   clock: systemClock,
   config: env,
   logger,
   metrics,
 });
 
-/** The sequence function: sequences every closed window after the watermark. */
+/**
+ * The sequence function: a scheduled event sequences every closed window after the watermark;
+ * `{"action": "plan-backfill", from, to, windowMinutes}` and `{"action": "window", from, to}` serve a backfill.
+ */
 export const handler = withTelemetry(app, { logger, metrics, tracer });

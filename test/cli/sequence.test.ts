@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,20 @@ import { sequenceRows } from '#core/sequence/sequencer.js';
 import { sequenceRange } from '../../bin/commands/sequence-run.js';
 import { LOCAL_ENV } from '../../local/cli-env.js';
 import { EMULATOR_CREDENTIALS, type RunningEmulator, startS3Emulator } from '../../local/emulators.js';
+import { objectBytes, writeBackfillEvents, writeBackfillOptOuts } from '../fixtures/backfill-lake.js';
 import { desktopRecording } from '../fixtures/desktop-recording.js';
 import { ROW_BASE_TS, SessionScript } from '../fixtures/event-rows.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wt-cli-seq-'));
 const cli = (args: string[]) =>
   spawnSync(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+/** The CLI without blocking this process, which serves the S3 emulator the CLI talks to. */
+const cliAsync = (args: string[]) =>
+  new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['bin/worktrace.mjs', ...args, '--data-dir', dataDir], (err, stdout, stderr) =>
+      resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 const readLines = (f: string) =>
   readFileSync(f, 'utf8')
     .trim()
@@ -75,7 +83,9 @@ describe('worktrace sequence --from --to (backfill over the lake)', () => {
   let s3: RunningEmulator;
   const saved = { ...process.env };
   beforeAll(async () => {
-    s3 = await startS3Emulator({ buckets: ['bf-events', 'bf-curated'] });
+    s3 = await startS3Emulator({
+      buckets: ['bf-events', 'bf-curated', 'pool-events', 'pool-curated-1', 'pool-curated-4'],
+    });
     process.env[LOCAL_ENV.s3Endpoint] = s3.endpoint;
     process.env.AWS_ACCESS_KEY_ID = EMULATOR_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = EMULATOR_CREDENTIALS.secretAccessKey;
@@ -120,6 +130,44 @@ describe('worktrace sequence --from --to (backfill over the lake)', () => {
       episodes += decodeParquet((await curated.get(k)) as Uint8Array).length;
     }
     expect(episodes).toBe(expected.episodes.length);
+  });
+
+  it('the worker pool (--concurrency 4) writes byte-identical curated objects to a one-window-at-a-time run', async () => {
+    const client = s3Client({ endpoint: s3.endpoint, credentials: EMULATOR_CREDENTIALS });
+    await writeBackfillEvents(new S3ObjectStore(client, 'pool-events'));
+    const curated = (n: number) => new S3ObjectStore(client, `pool-curated-${n}`);
+    for (const n of [1, 4]) await writeBackfillOptOuts(curated(n));
+    const range = { from: '2026-11-02', to: '2026-11-02', windowMinutes: 60, eventsBucket: 'pool-events' };
+    const sequential = await sequenceRange({ ...range, curatedBucket: 'pool-curated-1', concurrency: 1 });
+    const run = await cliAsync([
+      'sequence',
+      '--from',
+      '2026-11-02',
+      '--to',
+      '2026-11-02',
+      '--window-minutes',
+      '60',
+      '--events-bucket',
+      'pool-events',
+      '--curated-bucket',
+      'pool-curated-4',
+      '--concurrency',
+      '4',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      `events ${sequential.events} in ${sequential.sessions} sessions -> ${sequential.actions} actions, ${sequential.episodes} episodes`,
+    );
+    expect(run.stdout).toContain(
+      're-sequenced 24 windows into s3://pool-curated-4 by 4 workers (outputs overwritten, watermark untouched)',
+    );
+    const one = await objectBytes(curated(1));
+    const four = await objectBytes(curated(4));
+    expect(sequential.episodes).toBeGreaterThan(3);
+    expect([...four.keys()]).toEqual([...one.keys()]);
+    expect(one.size).toBe(2 * 24 + 1); // actions and episodes per window, and the opt-out registry
+    for (const [key, body] of one) expect(four.get(key), key).toBe(body);
   });
 
   it('rejects a bad range in one line', async () => {

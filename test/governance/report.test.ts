@@ -27,6 +27,12 @@ describe('worktrace report', () => {
     expect(md).toContain('| EMAIL | 13 |'); // 12 in events + 1 in quarantine
     expect(md).toContain(`| k-anonymity of published statistics | ${context.kAnonymity} |`);
     expect(md).toContain('| policy versions in the data | policy-1 |');
+    expect(md).toContain('## Estimated AWS cost');
+    expect(md).toMatch(/^\| Kinesis \| [\d,.]+ \|$/m);
+    expect(md).toMatch(/^\| total \| [\d,.]+ \|$/m);
+    expect(md).toContain(
+      `For ${context.expectedEventsPerDay.toLocaleString('en-US')} events a day (\`expectedEventsPerDay\`), USD a month; prices: us-east-1 AWS list prices as of`,
+    );
     const html = readFileSync(join(dataDir, 'report', 'datasheet.html'), 'utf8');
     expect(html.match(/<svg /g)).toHaveLength(2); // volume per day, findings per type
     expect(html).not.toMatch(/<script|(src|href)="https?:/); // self-contained: no external assets

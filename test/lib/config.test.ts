@@ -80,6 +80,10 @@ describe('parseConfig rejects a bad configuration naming the key', () => {
     [{ allowDestroy: 'yes' }, 'allowDestroy:'],
     [{ kAnonymity: 1 }, 'kAnonymity:'],
     [{ bytesScannedCutoffPerQuery: 1000 }, 'bytesScannedCutoffPerQuery:'],
+    [{ eraseMaxConcurrency: 0 }, 'eraseMaxConcurrency:'],
+    [{ backfillMaxConcurrency: 10_001 }, 'backfillMaxConcurrency:'],
+    [{ eraseToleratedFailurePercentage: 101 }, 'eraseToleratedFailurePercentage:'],
+    [{ backfillToleratedFailurePercentage: -1 }, 'backfillToleratedFailurePercentage:'],
   ])('%j fails with %s', (context, path) => {
     expect(failure(context)).toContain(path);
   });

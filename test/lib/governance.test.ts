@@ -59,11 +59,16 @@ describe('governance: erase function permissions', () => {
     expect(audit.some((a) => a.startsWith('s3:Delete'))).toBe(false);
   });
 
-  it('may only list and delete on the athena-results zone (erasure purges cached results), and may use the pseudonym key', () => {
+  it("may only list and delete on the athena-results zone (erasure purges cached results) beyond its own queries' results, and may use the pseudonym key", () => {
     const results = statements.filter((s) => s.resource.includes(id('AWS::S3::Bucket', 'LakeAthenaResults')));
     expect(results.length).toBeGreaterThan(0);
-    for (const a of results.flatMap((s) => s.actions))
-      expect(a, `${a} on athena-results`).toMatch(/^s3:(List\w*|DeleteObject\w*)\*?$/);
+    // The find step's Athena queries write and read their results under the pipeline workgroup's prefix only.
+    const ownQueries = results.filter((s) => s.resource.includes('"/worktrace-dev/*"'));
+    expect(ownQueries.flatMap((s) => s.actions)).toEqual(
+      expect.arrayContaining(['s3:GetObject', 's3:PutObject']),
+    );
+    for (const a of results.filter((s) => !ownQueries.includes(s)).flatMap((s) => s.actions))
+      expect(a, `${a} on athena-results`).toMatch(/^s3:(List\w*|DeleteObject\w*|GetBucketLocation)\*?$/);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({ PSEUDONYM_DATA_KEY: Match.anyValue(), AUDIT_BUCKET: Match.anyValue() }),

@@ -1,0 +1,84 @@
+/**
+ * Backfill as a Step Functions job over the sequence function: plan the windows of a date range (a JSON
+ * manifest in the curated zone under `_state/backfill/`), then sequence each window in a Distributed Map.
+ * Each window overwrites its own outputs; the watermark is never read or moved, so the schedule carries on.
+ */
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { BACKFILL_PLAN_PREFIX } from '#core/sequence/backfill.js';
+import { DistributedMapJob } from './distributed-map-job.js';
+
+/** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
+export const BACKFILL_RESULTS_PREFIX = '_backfill/results/';
+
+/** Props of BackfillStateMachine. */
+export interface BackfillStateMachineProps {
+  /** Stage (names the state machine and its log group `worktrace-<stage>-…`). @default (required) */
+  readonly stage: string;
+  /** The sequence function (actions plan-backfill and window). @default (required) */
+  readonly function: lambda.IFunction;
+  /** The curated zone's bucket: the manifests. @default (required) */
+  readonly curatedBucket: s3.IBucket;
+  /** The athena-results zone's bucket: the map runs' results. @default (required) */
+  readonly athenaResultsBucket: s3.IBucket;
+  /** Windows sequenced at once. @default 16 */
+  readonly maxConcurrency?: number;
+  /** Percentage of windows that may fail without failing the backfill. @default 0 */
+  readonly toleratedFailurePercentage?: number;
+  /** Longest execution. @default Duration.hours(24) */
+  readonly timeout?: Duration;
+  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Removal policy of the log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The backfill state machine (plan, Distributed Map of windows). */
+export class BackfillStateMachine extends Construct {
+  /** The job: state machine, role, log group. */
+  public readonly job: DistributedMapJob;
+  /** The state machine; start it with `{"from": "<iso>", "to": "<iso>", "windowMinutes": n}`. */
+  public readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: BackfillStateMachineProps) {
+    super(scope, id);
+    this.job = new DistributedMapJob(this, 'Job', {
+      description: 'sequence every window of a date range again (backfill)',
+      name: `worktrace-${props.stage}-backfill`,
+      function: props.function,
+      manifests: { bucket: props.curatedBucket, prefix: BACKFILL_PLAN_PREFIX },
+      manifestKeyPath: '$.plan.key',
+      mapStateName: 'SequenceWindows',
+      itemStateName: 'SequenceWindow',
+      itemSelector: {
+        action: 'window',
+        'from.$': '$$.Map.Item.Value.from',
+        'to.$': '$$.Map.Item.Value.to',
+      },
+      results: { bucket: props.athenaResultsBucket, prefix: BACKFILL_RESULTS_PREFIX },
+      ...(props.maxConcurrency === undefined ? {} : { maxConcurrency: props.maxConcurrency }),
+      ...(props.toleratedFailurePercentage === undefined
+        ? {}
+        : { toleratedFailurePercentage: props.toleratedFailurePercentage }),
+      ...(props.timeout ? { timeout: props.timeout } : {}),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      definition: ({ map, invoke }) =>
+        invoke(
+          'PlanWindows',
+          {
+            action: 'plan-backfill',
+            'from.$': '$.from',
+            'to.$': '$.to',
+            'windowMinutes.$': '$.windowMinutes',
+          },
+          '$.plan',
+        ).next(map),
+    });
+    this.stateMachine = this.job.stateMachine;
+  }
+}
