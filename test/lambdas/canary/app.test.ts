@@ -14,6 +14,7 @@ import type { WorktraceEventInput } from '#core/contract/event-contract.js';
 import { CANARY_STATE_KEY, type CanaryValue } from '#core/governance/canary.js';
 import { VIEWS } from '#core/views/registry.js';
 import { CanaryError, type CanaryStores, createCanaryHandler } from '../../../lambdas/canary/app.js';
+import { logCapture } from '../../fixtures/log-capture.js';
 
 const athenaMock = mockClient(AthenaClient);
 afterEach(() => athenaMock.reset());
@@ -60,15 +61,6 @@ function pipeline(zones: CanaryStores, mode: 'scrubs' | 'leaks' | 'writes nothin
     return events.length;
   };
   return { send, sent };
-}
-
-function logCapture() {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, ...extra: Record<string, unknown>[]) =>
-      lines.push(JSON.stringify({ level, message, ...Object.assign({}, ...extra) }));
-  return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
 }
 
 const config = { WAIT_SECONDS: 120, ATHENA_WORKGROUP: 'worktrace-test', GLUE_DATABASE: 'worktrace_test' };

@@ -17,6 +17,7 @@ import {
   type SweepResponse,
 } from '../../../lambdas/erase/app.js';
 import { ROW_BASE_TS, SessionScript } from '../../fixtures/event-rows.js';
+import { logCapture } from '../../fixtures/log-capture.js';
 import { TEST_KEY } from '../../fixtures/redact.js';
 
 const RAW_USER = 'alice.subject@corp.example';
@@ -42,15 +43,6 @@ async function zones() {
   ];
   await stores.events.put(EVENTS_KEY, encodeParquet(EVENTS_TABLE.columns, rows as unknown as LakeRow[]));
   return { stores, subjectRows: theirs.rows.length, otherRows: others.rows.length };
-}
-
-function logCapture() {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, ...extra: Record<string, unknown>[]) =>
-      lines.push(JSON.stringify({ level, message, ...Object.assign({}, ...extra) }));
-  return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
 }
 
 describe('erase handler over file stores', () => {

@@ -33,6 +33,7 @@ import {
   type VerifyResponse,
 } from '../../../lambdas/erase/app.js';
 import { ROW_BASE_TS, SessionScript } from '../../fixtures/event-rows.js';
+import { logCapture } from '../../fixtures/log-capture.js';
 import { TEST_KEY } from '../../fixtures/redact.js';
 
 const RAW_USER = 'bob.subject@corp.example';
@@ -118,15 +119,6 @@ function athenaOver(stores: Awaited<ReturnType<typeof zones>>['stores'], sqls: s
     };
   });
   return new AthenaClient({ region: 'eu-west-1' });
-}
-
-function logCapture() {
-  const lines: string[] = [];
-  const log =
-    (level: string) =>
-    (message: string, ...extra: Record<string, unknown>[]) =>
-      lines.push(JSON.stringify({ level, message, ...Object.assign({}, ...extra) }));
-  return { lines, logger: { info: log('info'), warn: log('warn'), error: log('error') } };
 }
 
 async function setup() {
