@@ -3,39 +3,16 @@
  * manifest in the curated zone under `_state/backfill/`), then sequence each window in a Distributed Map.
  * Each window overwrites its own outputs; the watermark is never read or moved, so the schedule carries on.
  */
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BACKFILL_PLAN_PREFIX } from '#core/sequence/backfill.js';
-import { DistributedMapJob } from './distributed-map-job.js';
+import { DistributedMapJob, type MapJobSettings } from './distributed-map-job.js';
 
 /** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
 export const BACKFILL_RESULTS_PREFIX = '_backfill/results/';
 
-/** Props of BackfillStateMachine. */
-export interface BackfillStateMachineProps {
-  /** Stage (names the state machine and its log group `worktrace-<stage>-…`). @default (required) */
-  readonly stage: string;
-  /** The sequence function (actions plan-backfill and window). @default (required) */
-  readonly function: lambda.IFunction;
-  /** The curated zone's bucket: the manifests. @default (required) */
-  readonly curatedBucket: s3.IBucket;
-  /** The athena-results zone's bucket: the map runs' results. @default (required) */
-  readonly athenaResultsBucket: s3.IBucket;
-  /** Windows sequenced at once. @default 16 */
-  readonly maxConcurrency?: number;
-  /** Percentage of windows that may fail without failing the backfill. @default 0 */
-  readonly toleratedFailurePercentage?: number;
-  /** Longest execution. @default Duration.hours(24) */
-  readonly timeout?: Duration;
-  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** Removal policy of the log group and its key. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
-}
+/** Props of BackfillStateMachine: the job settings; its function is the sequence function, its items windows. */
+export type BackfillStateMachineProps = MapJobSettings;
 
 /** The backfill state machine (plan, Distributed Map of windows). */
 export class BackfillStateMachine extends Construct {

@@ -63,6 +63,31 @@ export interface DistributedMapJobSteps {
   invoke(id: string, payload: Record<string, unknown>, resultPath?: string): sfn.TaskStateBase;
 }
 
+/**
+ * What every job built on DistributedMapJob takes from the stack: its stage, function, the curated bucket
+ * its manifests live in, the athena-results bucket its map results go to, and its limits.
+ */
+export interface MapJobSettings {
+  /** Stage (names the state machine and its log group `worktrace-<stage>-…`). @default (required) */
+  readonly stage: string;
+  /** The function the map invokes per item. @default (required) */
+  readonly function: lambda.IFunction;
+  /** The curated zone's bucket: the manifests. @default (required) */
+  readonly curatedBucket: s3.IBucket;
+  /** The athena-results zone's bucket: the map runs' results. @default (required) */
+  readonly athenaResultsBucket: s3.IBucket;
+  /** Items processed at once. @default 16 */
+  readonly maxConcurrency?: number;
+  /** Percentage of items that may fail (after their retries) without failing the map. @default 0 */
+  readonly toleratedFailurePercentage?: number;
+  /** Longest execution. @default Duration.hours(24) */
+  readonly timeout?: Duration;
+  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Removal policy of the log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
 /** Props of DistributedMapJob. */
 export interface DistributedMapJobProps {
   /** What the job does (state machine comment, log group and key descriptions). @default (required) */

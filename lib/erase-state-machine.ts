@@ -5,40 +5,21 @@
  * repeat find → rewrite → verify while rows remain, up to `maxRounds`; then the receipt and the opt-out
  * (`finish`). The execution input carries pseudonyms only: `worktrace erase --aws` plans the subject itself.
  */
-import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PLANS_PREFIX } from '#core/governance/erase-plan.js';
-import { DistributedMapJob } from './distributed-map-job.js';
+import { DistributedMapJob, type MapJobSettings } from './distributed-map-job.js';
 
 /** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
 export const ERASE_RESULTS_PREFIX = '_erase/results/';
 
-/** Props of EraseStateMachine. */
-export interface EraseStateMachineProps {
-  /** Stage (names the state machine and its log group `worktrace-<stage>-…`). @default (required) */
-  readonly stage: string;
-  /** The erase function (actions find, rewrite, verify, finish). @default (required) */
-  readonly function: lambda.IFunction;
-  /** The curated zone's bucket: the manifests. @default (required) */
-  readonly curatedBucket: s3.IBucket;
-  /** The athena-results zone's bucket: the map runs' results. @default (required) */
-  readonly athenaResultsBucket: s3.IBucket;
-  /** Objects rewritten at once. @default 16 */
-  readonly maxConcurrency?: number;
-  /** Percentage of objects whose rewrite may fail without failing the round (verify still checks). @default 0 */
-  readonly toleratedFailurePercentage?: number;
+/**
+ * Props of EraseStateMachine: the job settings (its function is the erase function, its items objects; verify
+ * still checks after a tolerated failure), and the rounds.
+ */
+export interface EraseStateMachineProps extends MapJobSettings {
   /** Find → rewrite → verify rounds before the execution fails. @default 3 */
   readonly maxRounds?: number;
-  /** Longest execution. @default Duration.hours(24) */
-  readonly timeout?: Duration;
-  /** Log retention. @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
-  /** Removal policy of the log group and its key. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** The erasure state machine (find, Distributed Map of rewrites, verify loop, finish). */
