@@ -6,7 +6,7 @@
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BACKFILL_PLAN_PREFIX } from '#core/sequence/backfill.js';
-import { DistributedMapJob, type MapJobSettings } from './distributed-map-job.js';
+import { DistributedMapJob, type MapJobSettings, mapJobLimits } from './distributed-map-job.js';
 
 /** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
 export const BACKFILL_RESULTS_PREFIX = '_backfill/results/';
@@ -37,13 +37,7 @@ export class BackfillStateMachine extends Construct {
         'to.$': '$$.Map.Item.Value.to',
       },
       results: { bucket: props.athenaResultsBucket, prefix: BACKFILL_RESULTS_PREFIX },
-      ...(props.maxConcurrency === undefined ? {} : { maxConcurrency: props.maxConcurrency }),
-      ...(props.toleratedFailurePercentage === undefined
-        ? {}
-        : { toleratedFailurePercentage: props.toleratedFailurePercentage }),
-      ...(props.timeout ? { timeout: props.timeout } : {}),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      ...mapJobLimits(props),
       definition: ({ map, invoke }) =>
         invoke(
           'PlanWindows',

@@ -88,6 +88,23 @@ export interface MapJobSettings {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The limits and lifecycle settings a job passes on to DistributedMapJob (only those it sets). */
+export function mapJobLimits(
+  settings: MapJobSettings,
+): Pick<
+  MapJobSettings,
+  'maxConcurrency' | 'toleratedFailurePercentage' | 'timeout' | 'logRetention' | 'removalPolicy'
+> {
+  const { maxConcurrency, toleratedFailurePercentage, timeout, logRetention, removalPolicy } = settings;
+  return {
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
+    ...(toleratedFailurePercentage === undefined ? {} : { toleratedFailurePercentage }),
+    ...(timeout ? { timeout } : {}),
+    ...(logRetention ? { logRetention } : {}),
+    ...(removalPolicy ? { removalPolicy } : {}),
+  };
+}
+
 /** Props of DistributedMapJob. */
 export interface DistributedMapJobProps {
   /** What the job does (state machine comment, log group and key descriptions). @default (required) */

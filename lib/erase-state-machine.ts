@@ -8,7 +8,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { PLANS_PREFIX } from '#core/governance/erase-plan.js';
-import { DistributedMapJob, type MapJobSettings } from './distributed-map-job.js';
+import { DistributedMapJob, type MapJobSettings, mapJobLimits } from './distributed-map-job.js';
 
 /** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
 export const ERASE_RESULTS_PREFIX = '_erase/results/';
@@ -49,13 +49,7 @@ export class EraseStateMachine extends Construct {
       },
       results: { bucket: props.athenaResultsBucket, prefix: ERASE_RESULTS_PREFIX },
       mapResultPath: sfn.JsonPath.DISCARD,
-      ...(props.maxConcurrency === undefined ? {} : { maxConcurrency: props.maxConcurrency }),
-      ...(props.toleratedFailurePercentage === undefined
-        ? {}
-        : { toleratedFailurePercentage: props.toleratedFailurePercentage }),
-      ...(props.timeout ? { timeout: props.timeout } : {}),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      ...mapJobLimits(props),
       definition: ({ map, invoke }) => {
         // Only what the contract names travels on (never a raw id, whatever else the input holds).
         const start = new sfn.Pass(this, 'Start', {
