@@ -182,10 +182,16 @@ function tableDdl(table: TableDef, cacheDir: string, files: number, pathPrefix: 
       `CREATE VIEW ${paths} AS SELECT *, CAST(NULL AS VARCHAR) AS "$path" FROM main.${table.name}`,
     ];
   const dir = join(cacheDir, table.name);
-  const hive =
-    table.partitionKeys.length > 0 ? ', hive_partitioning = true, hive_types_autocast = false' : '';
+  // Partition values come from the file's path, not from DuckDB's hive_partitioning: that refuses files at
+  // different depths, and the events zone holds both `dt=/hour=/shard=/` objects and flat `dt=/hour=/` ones
+  // written before shards (their `shard` is NULL here; Athena's projection does not see them at all).
+  const hive = ', hive_partitioning = false';
+  const under = `substr(filename, ${dir.length + 1})`;
+  const partitions = table.partitionKeys.map(
+    (k) => `NULLIF(regexp_extract(${under}, '/${k}=([^/]+)/', 1), '') AS "${k}", `,
+  );
   // The file name's part under the table's directory is the object key's part under the table's prefix.
-  const path = `${quote(pathPrefix)} || substr(filename, ${dir.length + 2}) AS "$path"`;
+  const path = `${partitions.join('')}${quote(pathPrefix)} || substr(filename, ${dir.length + 2}) AS "$path"`;
   let source: string;
   if (table.name === 'quarantine' || table.name === 'opt_outs') {
     const spec = table.columns.map((c) => `${c.name}: ${quote(duckTypeOf(c.type))}`).join(', ');

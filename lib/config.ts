@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '#core/errors.js';
 import { type Policy, parsePolicy } from '#core/redact/policy.js';
+import { SEQUENCE_SHARDS_DEFAULT, SEQUENCE_SHARDS_MAX, SEQUENCE_SHARDS_MIN } from '#core/sequence/shards.js';
 
 /** Lambda environment variables share a 4 KB budget; the policy must leave room for the others. */
 export const MAX_POLICY_JSON_BYTES = 3072;
@@ -75,6 +76,7 @@ export const ConfigSchema = z
     sequenceLookBackMinutes: int(0, 10_080, 360),
     sequenceMaxEpisodeMinutes: int(1, 1440, 30),
     sequenceMaxWindowsPerRun: int(1, 1000, 8),
+    sequenceShards: int(SEQUENCE_SHARDS_MIN, SEQUENCE_SHARDS_MAX, SEQUENCE_SHARDS_DEFAULT),
     sequenceMemoryMb: int(128, 10_240, 1536),
     sequenceTimeoutSeconds: int(3, 900, 300),
     backfillMaxConcurrency: int(1, 10_000, 16),

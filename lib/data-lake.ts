@@ -76,7 +76,7 @@ export interface DataLakeProps {
 export class DataLake extends Construct {
   /** Scrubbed invalid records with their reason. */
   public readonly quarantineBucket: s3.Bucket;
-  /** Redacted events (Parquet, dt=/hour= partitions). */
+  /** Redacted events (Parquet, dt=/hour=/shard= partitions). */
   public readonly eventsBucket: s3.Bucket;
   /** Actions and episodes (Parquet) and the sequencer watermark. */
   public readonly curatedBucket: s3.Bucket;

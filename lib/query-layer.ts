@@ -13,6 +13,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { glueTypeOf, LAKE_TABLES, TABLE_LOCATIONS, type TableDef } from '#core/lake/schema.js';
+import { SEQUENCE_SHARDS_MAX } from '#core/sequence/shards.js';
 import { bindViewParams, type ViewParams } from '#core/views/dialect.js';
 import { VIEWS, viewSql } from '#core/views/registry.js';
 import { analystWorkgroupName, glueDatabaseName, workgroupName } from './names.js';
@@ -151,6 +152,16 @@ export class QueryLayer extends Construct {
             'projection.hour.type': 'integer',
             'projection.hour.range': '0,23',
             'projection.hour.digits': '2',
+          });
+        }
+        // The sequence shard of the events zone (`shard=00`..`shard=63`, core/sequence/shards.ts). Objects
+        // written before shards (no shard= level) are outside this template: Athena no longer sees them, and
+        // they age out with the events zone's retention (docs/sequencing.md, "Shards").
+        if (table.partitionKeys.includes('shard')) {
+          Object.assign(projection, {
+            'projection.shard.type': 'integer',
+            'projection.shard.range': `0,${SEQUENCE_SHARDS_MAX - 1}`,
+            'projection.shard.digits': '2',
           });
         }
       }

@@ -11,6 +11,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { OPT_OUT_REGISTRY_KEY } from '#core/governance/opt-outs.js';
+import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { RedactEnvSchema } from '../lambdas/redact/env.js';
 import type { DataLake } from './data-lake.js';
 import { kinesisEventSource } from './defaults.js';
@@ -31,6 +32,8 @@ export interface RedactFunctionProps {
   readonly policyJson: string;
   /** How long the function caches the opt-out registry, seconds. @default 60 */
   readonly optOutTtlSeconds?: number;
+  /** Sequence shards: each event lands under its session's `shard=NN/` partition (1..64). @default 4 */
+  readonly sequenceShards?: number;
   /** Records per invocation. @default KINESIS_EVENT_SOURCE_DEFAULTS.batchSize (100) */
   readonly batchSize?: number;
   /** Longest wait to fill a batch. @default KINESIS_EVENT_SOURCE_DEFAULTS.maxBatchingWindow (5 s) */
@@ -69,6 +72,7 @@ export class RedactFunction extends PipelineFunction<typeof RedactEnvSchema> {
         PSEUDONYM_DATA_KEY: props.pseudonymKey.encryptedDataKey,
         POLICY_JSON: props.policyJson,
         OPT_OUT_TTL_SECONDS: String(props.optOutTtlSeconds ?? 60),
+        SEQUENCE_SHARDS: String(props.sequenceShards ?? SEQUENCE_SHARDS_DEFAULT),
       },
       failureQueue: 'sqs-managed-key',
       failedInvocations: {

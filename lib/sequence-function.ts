@@ -11,6 +11,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { SequenceEnvSchema } from '../lambdas/sequence/env.js';
 import type { DataLake } from './data-lake.js';
 import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
@@ -32,6 +33,8 @@ export interface SequenceFunctionProps {
   readonly maxEpisode?: Duration;
   /** Windows processed per invocation at most. @default 8 */
   readonly maxWindowsPerRun?: number;
+  /** Sequence shards of the events zone; must be the redact function's. @default 4 */
+  readonly sequenceShards?: number;
   /** Memory, MB. @default 1536 */
   readonly memorySize?: number;
   /** Timeout. @default Duration.minutes(5) */
@@ -64,6 +67,7 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
         LOOK_BACK_MS: ms(props.lookBack ?? Duration.hours(6)),
         MAX_EPISODE_MS: ms(props.maxEpisode ?? Duration.minutes(30)),
         MAX_WINDOWS_PER_RUN: String(props.maxWindowsPerRun ?? 8),
+        SEQUENCE_SHARDS: String(props.sequenceShards ?? SEQUENCE_SHARDS_DEFAULT),
       },
       // EventBridge cannot send to a queue under the AWS-managed SQS key: a key of its own that it may use.
       failureQueue: 'own-key',

@@ -343,6 +343,8 @@ export interface SequencerSettings {
   readonly lateArrivalMs?: number;
   readonly lookBackMs?: number;
   readonly maxEpisodeMs?: number;
+  /** Sequence shards of the events zone (where the redact function writes each session's events). @default 4 */
+  readonly sequenceShards?: number;
 }
 
 /** The deployment settings local mode mirrors: the event source mapping and the sequencer. */
@@ -371,6 +373,7 @@ export function settingsFromConfig(config: WorktraceConfig): {
       lateArrivalMs: config.sequenceLateArrivalMinutes * 60_000,
       lookBackMs: config.sequenceLookBackMinutes * 60_000,
       maxEpisodeMs: config.sequenceMaxEpisodeMinutes * 60_000,
+      sequenceShards: config.sequenceShards,
     },
     shards: config.streamShards,
   };
@@ -411,6 +414,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     keyProvider,
     policy: options.policy,
     optOuts: staticOptOutRegistry((options.serverOptOutUsers ?? []).map((u) => pseudonymizer.of('user', u))),
+    sequenceShards: options.sequencer?.sequenceShards,
     onBatch: (r: BatchReport) => {
       if (r.failed) return;
       totals.written += r.counts.written;

@@ -5,6 +5,7 @@ import { exportCase } from './export.js';
 import { produceCase } from './produce.js';
 import { redactHandlerCase, redactTransformCase } from './redact.js';
 import { redactionEvalCase } from './redaction-eval.js';
+import { scalingCase } from './scaling.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { sequenceCase } from './sequence.js';
 import { startupCase } from './startup.js';
@@ -24,4 +25,5 @@ export const CASES: readonly BenchCase[] = [
   endToEndCase,
   exportCase,
   startupCase,
+  scalingCase,
 ];

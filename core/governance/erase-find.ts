@@ -4,7 +4,10 @@
  * column), so erasure's cost grows with the objects that hold the subject, not with the lake. The SQL text
  * lives here once and runs unchanged on both engines; the engines are behind an `SqlRunner` port.
  */
+import { decodeParquet } from '../lake/parquet.js';
 import { TABLE_LOCATIONS } from '../lake/schema.js';
+import type { ObjectStore } from '../ports.js';
+import { shardOfKey } from '../sequence/shards.js';
 import {
   EraseError,
   type EraseZone,
@@ -134,6 +137,36 @@ export function listingIndex(stores: SubjectStores): LakeIndex {
           out.push({ zone: t.zone, key: o.key, ...(o.etag ? { etag: o.etag } : {}) });
       }
       return out;
+    },
+  };
+}
+
+/**
+ * Adds to a query engine's finder the events objects it cannot see: those written before sequence shards
+ * (flat under `events/dt=/hour=/`), which Glue's projection template (`.../shard=${shard}/`) leaves out.
+ * Each is read and named only when it holds the subject, so `verify` still counts what remains. Costs a
+ * listing of the events zone and a read of each flat object, until the events retention has expired them
+ * all (docs/sequencing.md, "Shards").
+ */
+export function withPreShardEvents(index: LakeIndex, events: ObjectStore): LakeIndex {
+  const prefix = TABLE_LOCATIONS.events.prefix;
+  return {
+    ...index,
+    async find(tables, pseudonyms) {
+      const found = await index.find(tables, pseudonyms);
+      if (!tables.includes('events')) return found;
+      const wanted = new Set(pseudonyms);
+      const named = new Set(found.filter((o) => o.zone === 'events').map((o) => o.key));
+      const extra: FoundObject[] = [];
+      for (const o of await events.list(prefix)) {
+        if (!o.key.endsWith('.parquet') || shardOfKey(o.key) !== undefined || named.has(o.key)) continue;
+        const body = await events.get(o.key);
+        if (!body) continue;
+        const rows = decodeParquet(body) as readonly { user_pseudonym?: unknown }[];
+        if (rows.some((r) => typeof r.user_pseudonym === 'string' && wanted.has(r.user_pseudonym)))
+          extra.push({ zone: 'events', key: o.key, ...(o.etag ? { etag: o.etag } : {}) });
+      }
+      return extra.length === 0 ? found : sortObjects([...found, ...extra]);
     },
   };
 }

@@ -77,7 +77,7 @@ export type SparseRowOf<Cols extends readonly ColumnDef[]> = {
  */
 export const EVENTS_TABLE = {
   name: 'events',
-  partitionKeys: ['dt', 'hour'],
+  partitionKeys: ['dt', 'hour', 'shard'],
   columns: [
     notNull(
       'event_id',
@@ -327,7 +327,9 @@ export type Zone = (typeof ZONES)[number];
 /**
  * Object key layout per table (Hive-style partitions, so Glue partition projection and DuckDB
  * `hive_partitioning` both read them):
- *   events bucket:     events/dt=YYYY-MM-DD/hour=HH/<shardId>-<firstSeq>-<lastSeq>.parquet
+ *   events bucket:     events/dt=YYYY-MM-DD/hour=HH/shard=NN/<shardId>-<firstSeq>-<lastSeq>.parquet
+ *                      (NN: the session's sequence shard, core/sequence/shards.ts; objects written before
+ *                      shards sit at events/dt=/hour=/<file> and age out with the events retention)
  *   quarantine bucket: quarantine/dt=YYYY-MM-DD/hour=HH/<shardId>-<firstSeq>-<lastSeq>.jsonl
  *   curated bucket:    actions/dt=YYYY-MM-DD/<file>.parquet and episodes/dt=YYYY-MM-DD/<file>.parquet
  */

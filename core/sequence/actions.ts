@@ -151,6 +151,84 @@ function inSeqOrder(rows: readonly EventRow[]): readonly EventRow[] {
   return rows;
 }
 
+/** Orders actions as the reducer outputs them: by first seq, a wait before the action it precedes. */
+function byFirstSeq(a: Action, b: Action): number {
+  return a.first_seq - b.first_seq || (a.action_type === 'wait' ? -1 : b.action_type === 'wait' ? 1 : 0);
+}
+
+/** The fields of a row an action is stamped with (all a press keeps of the row that opened its seq). */
+type RowStamp = Pick<EventRow, 'session_id' | 'seq' | 'policy_version' | 'key_version'>;
+
+/** The pseudonymous identity every action of a session carries. */
+type SessionIdentity = Pick<EventRow, 'session_id' | 'user_pseudonym' | 'device_pseudonym'>;
+
+function stampOf(row: RowStamp): RowStamp {
+  return {
+    session_id: row.session_id,
+    seq: row.seq,
+    policy_version: row.policy_version,
+    key_version: row.key_version,
+  };
+}
+
+/** A time that may be -Infinity (never happened) as JSON, and back. */
+const timeOut = (t: number): number | null => (Number.isFinite(t) ? t : null);
+const timeIn = (t: number | null): number => t ?? Number.NEGATIVE_INFINITY;
+
+/** A held button as a checkpoint holds it. */
+export interface PressCheckpoint {
+  readonly button: string;
+  readonly x: number;
+  readonly y: number;
+  readonly ts: number;
+  readonly seq: number;
+  readonly seqRow: RowStamp;
+  readonly maxDist: number;
+  readonly events: number;
+  readonly element: { readonly role: string | null; readonly name: string | null } | null;
+}
+
+/**
+ * A SessionReducer's complete state between two rows, as plain JSON data (`-Infinity` times as null).
+ * `actions` are the actions not yet drained as final: those later rows may still change or precede.
+ * Strings it carries beyond pseudonyms and versions are those the rows already held: the typed text of
+ * an open type action, app/window/url context, element role and name, task ids and labels, key names.
+ */
+export interface ReducerCheckpoint {
+  readonly identity: SessionIdentity | null;
+  readonly anomalies: Anomalies;
+  readonly actions: Action[];
+  readonly appId: string | null;
+  readonly processName: string | null;
+  readonly windowTitle: string | null;
+  readonly url: string | null;
+  readonly screenW: number;
+  readonly screenH: number;
+  readonly element: { readonly role: string | null; readonly name: string | null } | null;
+  readonly afterDialog: boolean;
+  readonly taskStart: { readonly id: string | null; readonly label: string | null } | null;
+  readonly px: number | null;
+  readonly py: number | null;
+  readonly movePath: number;
+  readonly moveStart: number;
+  readonly moveEnd: number;
+  readonly presses: PressCheckpoint[];
+  readonly held: string[];
+  readonly lastTs: number | null;
+  readonly lastSeq: number;
+  readonly firstOfSeq: RowStamp | null;
+  readonly lastInputTs: number | null;
+  readonly lastWheelTs: number | null;
+  readonly scrollX: number;
+  readonly scrollY: number;
+  readonly lastKeyTs: number | null;
+  readonly lastTextEnd: number | null;
+  readonly lastClickUpTs: number | null;
+  readonly lastSeqOfClick: number;
+  readonly lastClickX: number;
+  readonly lastClickY: number;
+}
+
 /** The UI element last reported under the pointer. */
 interface ElementRef {
   readonly role: string | null;
@@ -165,7 +243,7 @@ interface PendingPress {
   readonly ts: number;
   readonly seq: number;
   /** The first row of the press's seq: it stamps the click if the session ends with the button still down. */
-  readonly seqRow: EventRow;
+  readonly seqRow: RowStamp;
   maxDist: number;
   events: number;
   readonly element: ElementRef | null;
@@ -178,9 +256,9 @@ interface PendingPress {
  * merge into (double clicks, scroll bursts, typing runs, key repeats).
  */
 export class SessionReducer {
-  private readonly anomalies: Anomalies = emptyAnomalies();
-  private readonly actions: Action[] = [];
-  private first: EventRow | undefined;
+  private anomalies: Anomalies = emptyAnomalies();
+  private actions: Action[] = [];
+  private first: SessionIdentity | undefined;
 
   // Context carried onto every action.
   private appId: string | null = null;
@@ -206,7 +284,7 @@ export class SessionReducer {
   // Timing and ordering checks.
   private lastTs = Number.NEGATIVE_INFINITY;
   private lastSeq = -1;
-  private firstOfSeq: EventRow | undefined;
+  private firstOfSeq: RowStamp | undefined;
   private lastInputTs = Number.NEGATIVE_INFINITY;
   // Merge windows: scroll, type and key actions stay open to merges until another action is emitted.
   private lastWheelTs = Number.NEGATIVE_INFINITY;
@@ -296,13 +374,140 @@ export class SessionReducer {
     this.presses.clear();
     this.anomalies.key_never_released += this.held.size;
     this.held.clear();
-    this.actions.sort(
-      (a, b) =>
-        a.first_seq - b.first_seq || (a.action_type === 'wait' ? -1 : b.action_type === 'wait' ? 1 : 0),
-    );
+    this.actions.sort(byFirstSeq);
     // Merges may change an action until the session ends: its canonical JSON is written last.
     for (const a of this.actions) a.action = canonicalActionJson(a);
     return { actions: this.actions, anomalies: this.anomalies };
+  }
+
+  /**
+   * Removes and returns, in output order, the actions no later row can change or precede: every action
+   * before the first one that is still open to merges (the last action, and the last non-wait one, which
+   * a task end marks), or that a later action may sort before (from the lowest held press's seq, or the
+   * last seq, which a later row may repeat). Concatenating the drains and `finish()` gives exactly what
+   * `finish()` alone would return.
+   */
+  drainFinal(): Action[] {
+    let bound = this.lastSeq;
+    for (const p of this.presses.values()) if (p.seq < bound) bound = p.seq;
+    const open = new Set<Action>();
+    const last = this.last();
+    if (last) open.add(last);
+    const lastStep = this.actions.findLast((a) => a.action_type !== 'wait');
+    if (lastStep) open.add(lastStep);
+    const out: Action[] = [];
+    for (const a of [...this.actions].sort(byFirstSeq)) {
+      if (a.first_seq >= bound || open.has(a)) break;
+      out.push(a);
+    }
+    if (out.length === 0) return out;
+    const done = new Set(out);
+    this.actions = this.actions.filter((a) => !done.has(a));
+    for (const a of out) a.action = canonicalActionJson(a);
+    return out;
+  }
+
+  /** A copy of the anomalies counted so far. */
+  get anomalyCounts(): Anomalies {
+    return { ...this.anomalies };
+  }
+
+  /** Time of the last row fed (clamped), or null before any row. */
+  get lastRowTs(): number | null {
+    return timeOut(this.lastTs);
+  }
+
+  /** The reducer's state as plain JSON data; `fromCheckpoint` continues from it exactly. */
+  toCheckpoint(): ReducerCheckpoint {
+    return structuredClone({
+      identity: this.first
+        ? {
+            session_id: this.first.session_id,
+            user_pseudonym: this.first.user_pseudonym,
+            device_pseudonym: this.first.device_pseudonym,
+          }
+        : null,
+      anomalies: this.anomalies,
+      actions: this.actions,
+      appId: this.appId,
+      processName: this.processName,
+      windowTitle: this.windowTitle,
+      url: this.url,
+      screenW: this.screenW,
+      screenH: this.screenH,
+      element: this.element,
+      afterDialog: this.afterDialog,
+      taskStart: this.taskStart,
+      px: this.px,
+      py: this.py,
+      movePath: this.movePath,
+      moveStart: this.moveStart,
+      moveEnd: this.moveEnd,
+      presses: [...this.presses.values()].map((p) => ({
+        button: p.button,
+        x: p.x,
+        y: p.y,
+        ts: p.ts,
+        seq: p.seq,
+        seqRow: stampOf(p.seqRow),
+        maxDist: p.maxDist,
+        events: p.events,
+        element: p.element,
+      })),
+      held: [...this.held],
+      lastTs: timeOut(this.lastTs),
+      lastSeq: this.lastSeq,
+      firstOfSeq: this.firstOfSeq ? stampOf(this.firstOfSeq) : null,
+      lastInputTs: timeOut(this.lastInputTs),
+      lastWheelTs: timeOut(this.lastWheelTs),
+      scrollX: this.scrollX,
+      scrollY: this.scrollY,
+      lastKeyTs: timeOut(this.lastKeyTs),
+      lastTextEnd: timeOut(this.lastTextEnd),
+      lastClickUpTs: timeOut(this.lastClickUpTs),
+      lastSeqOfClick: this.lastSeqOfClick,
+      lastClickX: this.lastClickX,
+      lastClickY: this.lastClickY,
+    });
+  }
+
+  /** A reducer continuing from a checkpoint (the checkpoint is copied, never shared). */
+  static fromCheckpoint(checkpoint: ReducerCheckpoint, config: Partial<ReduceConfig> = {}): SessionReducer {
+    const cp = structuredClone(checkpoint);
+    const r = new SessionReducer(config);
+    r.first = cp.identity ?? undefined;
+    r.anomalies = { ...emptyAnomalies(), ...cp.anomalies };
+    r.actions = cp.actions;
+    r.appId = cp.appId;
+    r.processName = cp.processName;
+    r.windowTitle = cp.windowTitle;
+    r.url = cp.url;
+    r.screenW = cp.screenW;
+    r.screenH = cp.screenH;
+    r.element = cp.element;
+    r.afterDialog = cp.afterDialog;
+    r.taskStart = cp.taskStart;
+    r.px = cp.px;
+    r.py = cp.py;
+    r.movePath = cp.movePath;
+    r.moveStart = cp.moveStart;
+    r.moveEnd = cp.moveEnd;
+    for (const p of cp.presses) r.presses.set(p.button, { ...p });
+    for (const k of cp.held) r.held.add(k);
+    r.lastTs = timeIn(cp.lastTs);
+    r.lastSeq = cp.lastSeq;
+    r.firstOfSeq = cp.firstOfSeq ?? undefined;
+    r.lastInputTs = timeIn(cp.lastInputTs);
+    r.lastWheelTs = timeIn(cp.lastWheelTs);
+    r.scrollX = cp.scrollX;
+    r.scrollY = cp.scrollY;
+    r.lastKeyTs = timeIn(cp.lastKeyTs);
+    r.lastTextEnd = timeIn(cp.lastTextEnd);
+    r.lastClickUpTs = timeIn(cp.lastClickUpTs);
+    r.lastSeqOfClick = cp.lastSeqOfClick;
+    r.lastClickX = cp.lastClickX;
+    r.lastClickY = cp.lastClickY;
+    return r;
   }
 
   /** Counts seq and clock anomalies; returns the row's time clamped so it never runs backwards. */
@@ -551,7 +756,7 @@ export class SessionReducer {
   }
 
   /** Turns a released (or abandoned) press into a drag, a click, or the next step of a double click. */
-  private finishPress(p: PendingPress, row: EventRow, upX: number, upY: number, upTs: number): void {
+  private finishPress(p: PendingPress, row: RowStamp, upX: number, upY: number, upTs: number): void {
     const saved = this.element;
     this.element = p.element;
     this.ensureScreen();
@@ -611,8 +816,8 @@ export class SessionReducer {
    * Appends an action stamped with the session, the focus context and `row`'s seq and versions. Every
    * action but a wait also takes the pending element, move summary, dialog and task-start flags.
    */
-  private emit(row: EventRow, type: ActionType, ts: number, fields: Partial<Action>): Action {
-    const base = this.first as EventRow;
+  private emit(row: RowStamp, type: ActionType, ts: number, fields: Partial<Action>): Action {
+    const base = this.first as SessionIdentity;
     const a: Action = {
       action_id: stableId(base.session_id, type, row.seq),
       session_id: base.session_id,
@@ -679,7 +884,7 @@ export class SessionReducer {
   }
 
   /** Merges `row` into the open action `prev`: it now ends at `ts` and covers one more event. */
-  private extend(prev: Action, row: EventRow, ts: number): void {
+  private extend(prev: Action, row: RowStamp, ts: number): void {
     prev.duration_ms = ts - prev.ts;
     prev.last_seq = row.seq;
     prev.event_count += 1;

@@ -98,58 +98,96 @@ const STEP_NAMES: readonly string[] = STEP_COLUMNS.map((c) => c.name);
 
 const end = (a: Action): number => a.ts + a.duration_ms;
 
+/** The state an EpisodeCutter carries between actions, as plain JSON data. */
+export interface CutterCheckpoint {
+  /** The open episode's actions so far (final actions, canonical JSON set). */
+  readonly current: Action[];
+  /** True inside a marked task (task start seen, task end not yet). */
+  readonly inTask: boolean;
+}
+
+/**
+ * Cuts a session's actions, fed one at a time in reducer order, into episodes: each action is placed
+ * (episode id and step index) as it arrives, each episode is emitted as it closes. `cutEpisodes` is this
+ * run to the end, so the incremental and the single-pass cut agree by construction.
+ */
+export class EpisodeCutter {
+  private current: Action[] = [];
+  private inTask = false;
+  private readonly cfg: EpisodeConfig;
+
+  constructor(config: Partial<EpisodeConfig> = {}) {
+    this.cfg = { ...EPISODE_DEFAULTS, ...config };
+  }
+
+  /** A cutter continuing from a checkpoint (the checkpoint is copied, never shared). */
+  static fromCheckpoint(checkpoint: CutterCheckpoint, config: Partial<EpisodeConfig> = {}): EpisodeCutter {
+    const cutter = new EpisodeCutter(config);
+    const cp = structuredClone(checkpoint);
+    cutter.current = cp.current;
+    cutter.inTask = cp.inTask;
+    return cutter;
+  }
+
+  /** The cutter's state as plain JSON data. */
+  toCheckpoint(): CutterCheckpoint {
+    return structuredClone({ current: this.current, inTask: this.inTask });
+  }
+
+  /** Places the next action; episodes it closes are appended to `out.episodes`, the action to `out.actions`. */
+  push(a: Action, out: Cut): void {
+    const cfg = this.cfg;
+    if (a.action_type === 'wait' && a.duration_ms >= cfg.idleCutMs && !this.inTask) {
+      this.close('idle', out);
+      out.actions.push(placed(a, null, null));
+      return;
+    }
+    if (this.current.length > 0) {
+      const startTs = (this.current[0] as Action).ts;
+      const prev = this.current[this.current.length - 1] as Action;
+      if (a.task_start) this.close('task_start', out);
+      else if (end(a) - startTs > cfg.maxDurationMs) this.close('max_duration', out);
+      else if (!this.inTask && a.ts - end(prev) >= cfg.idleCutMs) this.close('idle', out);
+      else if (!this.inTask && cfg.cutOnAppSwitch && a.action_type === 'switch_app')
+        this.close('context_change', out);
+    }
+    if (a.task_start) this.inTask = true;
+    this.current.push(a);
+    out.actions.push(placed(a, episodeIdOf(this.current[0] as Action), this.current.length - 1));
+    if (a.task_end) {
+      this.inTask = false;
+      this.close('task_end', out);
+    }
+  }
+
+  /** Ends the session: the open episode, if any, closes with `session_end`. */
+  end(out: Cut): void {
+    this.close('session_end', out);
+  }
+
+  private close(reason: CutReason, out: Cut): void {
+    if (this.current.length > 0) out.episodes.push(buildEpisode(this.current, reason, this.cfg));
+    this.current = [];
+  }
+}
+
+/** An action with its place in an episode (or none, for a wait between episodes). */
+function placed(a: Action, episodeId: string | null, index: number | null): PlacedAction {
+  return { ...a, episode_id: episodeId, step_index: index, sequencer_version: SEQUENCER_VERSION };
+}
+
+/** Deterministic episode id: session and first action. */
+function episodeIdOf(head: Action): string {
+  return stableId(head.session_id, 'episode', head.action_id);
+}
+
 /** Splits a session's actions (reducer order) into episodes; long idle waits stay outside any episode. */
 export function cutEpisodes(actions: readonly Action[], config: Partial<EpisodeConfig> = {}): Cut {
-  const cfg: EpisodeConfig = { ...EPISODE_DEFAULTS, ...config };
-  const groups: { actions: Action[]; reason: CutReason }[] = [];
-  const placed: PlacedAction[] = [];
-  let current: Action[] = [];
-  let inTask = false;
-  const close = (reason: CutReason): void => {
-    if (current.length > 0) groups.push({ actions: current, reason });
-    current = [];
-  };
-
-  for (const a of actions) {
-    if (a.action_type === 'wait' && a.duration_ms >= cfg.idleCutMs && !inTask) {
-      close('idle');
-      continue;
-    }
-    if (current.length > 0) {
-      const startTs = (current[0] as Action).ts;
-      const prev = current[current.length - 1] as Action;
-      if (a.task_start) close('task_start');
-      else if (end(a) - startTs > cfg.maxDurationMs) close('max_duration');
-      else if (!inTask && a.ts - end(prev) >= cfg.idleCutMs) close('idle');
-      else if (!inTask && cfg.cutOnAppSwitch && a.action_type === 'switch_app') close('context_change');
-    }
-    if (a.task_start) inTask = true;
-    current.push(a);
-    if (a.task_end) {
-      inTask = false;
-      close('task_end');
-    }
-  }
-  close('session_end');
-
-  const member = new Map<Action, { id: string; index: number }>();
-  const episodes = groups.map((g) => {
-    const ep = buildEpisode(g.actions, g.reason, cfg);
-    g.actions.forEach((a, i) => {
-      member.set(a, { id: ep.episode_id, index: i });
-    });
-    return ep;
-  });
-  for (const a of actions) {
-    const m = member.get(a);
-    placed.push({
-      ...a,
-      episode_id: m?.id ?? null,
-      step_index: m?.index ?? null,
-      sequencer_version: SEQUENCER_VERSION,
-    });
-  }
-  return { episodes, actions: placed };
+  const cutter = new EpisodeCutter(config);
+  const out: Cut = { episodes: [], actions: [] };
+  for (const a of actions) cutter.push(a, out);
+  cutter.end(out);
+  return out;
 }
 
 /** The compact step copy of an action. */
@@ -255,7 +293,7 @@ function buildEpisode(steps: readonly Action[], reason: CutReason, cfg: EpisodeC
   if (contextSwitches >= cfg.contextSwitchLabelMin) labels.push('context_switching');
   if (completed) labels.push('completed');
   return {
-    episode_id: stableId(head.session_id, 'episode', head.action_id),
+    episode_id: episodeIdOf(head),
     session_id: head.session_id,
     user_pseudonym: head.user_pseudonym,
     device_pseudonym: head.device_pseudonym,

@@ -27,6 +27,7 @@ import {
   type EpisodeConfig,
   type PlacedAction,
 } from './episodes.js';
+import { checkShardSpec, type ShardSpec, sessionShard, shardOfKey, shardValue } from './shards.js';
 
 /** A window that cannot be processed as asked (misaligned, crosses a day). */
 export class WindowError extends WorktraceError {
@@ -70,6 +71,13 @@ export interface SequenceWindowInput {
    * read for this window
    */
   readonly optedOut?: ReadonlySet<string>;
+  /**
+   * One shard job of the window (docs/sequencing.md, "Shards"): only the sessions whose `sessionShard` is
+   * `index` of `count` are sequenced; of the events zone it reads only `shard=NN/` objects of its own
+   * shard, and objects written before shards (no shard= level), whose rows it filters by session. Outputs
+   * go to the window's per-shard keys (`windowKeys(from, to, index)`). @default every session, one job
+   */
+  readonly shard?: ShardSpec;
 }
 
 /**
@@ -148,16 +156,23 @@ function stamp(ms: number): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
 
-/** Deterministic curated object keys of a window (reprocessing overwrites them). */
-export function windowKeys(from: number, to: number): { actions: string; episodes: string } {
-  const file = `dt=${dtOf(from)}/window-${stamp(from)}-${stamp(to)}.parquet`;
+/**
+ * Deterministic curated object keys of a window (reprocessing overwrites them); a shard job's keys end in
+ * `-shard-NN` (`window-<from>-<to>-shard-07.parquet`).
+ */
+export function windowKeys(from: number, to: number, shard?: number): { actions: string; episodes: string } {
+  const suffix = shard === undefined ? '' : `-shard-${shardValue(shard)}`;
+  const file = `dt=${dtOf(from)}/window-${stamp(from)}-${stamp(to)}${suffix}.parquet`;
   return {
     actions: `${TABLE_LOCATIONS.actions.prefix}${file}`,
     episodes: `${TABLE_LOCATIONS.episodes.prefix}${file}`,
   };
 }
 
-/** Event partition prefixes (events/dt=/hour=/) overlapping [from, to). */
+/**
+ * Event partition prefixes (events/dt=/hour=/) overlapping [from, to). Listing one gives both its
+ * `shard=NN/` objects and the flat objects written there before shards.
+ */
 export function eventPartitions(from: number, to: number): string[] {
   const out: string[] = [];
   for (let h = Math.floor(from / HOUR_MS) * HOUR_MS; h < to; h += HOUR_MS) {
@@ -207,17 +222,25 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   // Read before the events: a subject registered meanwhile is caught by the next window or erasure's sweep.
   const optedOut = input.optedOut ?? new Set(await readOptOutTable(input.curatedStore));
 
+  const shard = input.shard === undefined ? undefined : checkShardSpec(input.shard);
+  const inShard = shard === undefined ? undefined : sessionFilter(shard);
+
   // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
   let filesRead = 0;
   const read: EventRow[] = [];
   for (const prefix of eventPartitions(readFrom, readTo + late)) {
-    const objects = (await input.eventsStore.list(prefix)).filter((o) => o.key.endsWith('.parquet'));
+    const objects = (await input.eventsStore.list(prefix)).filter(
+      (o) => o.key.endsWith('.parquet') && (shard === undefined || isShardObject(o.key, shard.index)),
+    );
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const o of objects) {
       const decoded = await cache.rowsOf(input.eventsStore, o);
       if (!decoded) continue;
       filesRead += 1;
-      for (const row of decoded) if (row.ts >= readFrom && row.ts < readTo) read.push(row);
+      for (const row of decoded) {
+        if (row.ts >= readFrom && row.ts < readTo && (inShard === undefined || inShard(row.session_id)))
+          read.push(row);
+      }
     }
   }
   // Opted-out subjects are removed physically, not hidden by the views: none of their rows is written.
@@ -238,7 +261,7 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     .filter((a) => (a.episode_id === null ? a.ts >= from && a.ts < to : owned.has(a.episode_id)))
     .sort(compareActions);
 
-  const keys = windowKeys(from, to);
+  const keys = windowKeys(from, to, shard?.index);
   await input.curatedStore.put(keys.actions, encodeParquet(ACTIONS_TABLE.columns, actions), {
     contentType: 'application/vnd.apache.parquet',
   });
@@ -257,6 +280,28 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     anomalies: seq.anomalies,
     actionKey: keys.actions,
     episodeKey: keys.episodes,
+  };
+}
+
+/**
+ * Whether a shard job reads an events object: its own `shard=NN/` objects, and the flat objects written
+ * before shards (every shard job reads those, keeping only its sessions' rows, until they expire).
+ */
+function isShardObject(key: string, index: number): boolean {
+  const of = shardOfKey(key);
+  return of === undefined || of === index;
+}
+
+/** Tells whether a session belongs to a shard job; hashes each session id once. */
+function sessionFilter(shard: ShardSpec): (sessionId: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (sessionId) => {
+    let mine = seen.get(sessionId);
+    if (mine === undefined) {
+      mine = sessionShard(sessionId, shard.count) === shard.index;
+      seen.set(sessionId, mine);
+    }
+    return mine;
   };
 }
 

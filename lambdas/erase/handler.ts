@@ -5,7 +5,7 @@ import { KmsKeyProvider } from '#adapters/kms-key-provider.js';
 import { readEnv } from '#adapters/lambda-env.js';
 import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { telemetry, withTelemetry } from '#adapters/telemetry.js';
-import { queryIndex } from '#core/governance/erase-find.js';
+import { queryIndex, withPreShardEvents } from '#core/governance/erase-find.js';
 import { systemClock } from '#core/ports.js';
 import { createEraseHandler } from './app.js';
 import { EraseEnvSchema } from './env.js';
@@ -30,12 +30,16 @@ const app = createEraseHandler({
   keyProvider: new KmsKeyProvider(kms, env.PSEUDONYM_DATA_KEY, env.PSEUDONYM_KEY_ARN),
   retiredKeys: env.PSEUDONYM_RETIRED_DATA_KEYS.map((k) => new KmsKeyProvider(kms, k, env.PSEUDONYM_KEY_ARN)),
   streamRetentionMs: env.STREAM_RETENTION_HOURS * 3_600_000,
-  // One find query per table in the pipeline workgroup; `$path` names the zone buckets.
-  index: queryIndex(async (sql) => (await queryAthena(athena, sql, where)).rows, {
-    events: env.EVENTS_BUCKET,
-    quarantine: env.QUARANTINE_BUCKET,
-    curated: env.CURATED_BUCKET,
-  }),
+  // One find query per table in the pipeline workgroup; `$path` names the zone buckets. Events objects
+  // written before sequence shards are outside the Glue projection: found by listing until they expire.
+  index: withPreShardEvents(
+    queryIndex(async (sql) => (await queryAthena(athena, sql, where)).rows, {
+      events: env.EVENTS_BUCKET,
+      quarantine: env.QUARANTINE_BUCKET,
+      curated: env.CURATED_BUCKET,
+    }),
+    store(env.EVENTS_BUCKET, env.EVENTS_KMS_KEY_ARN),
+  ),
   clock: systemClock,
   logger,
   metrics,

@@ -45,6 +45,8 @@ export interface RedactDeps {
   readonly keyProvider: KeyProvider;
   readonly policy: Policy;
   readonly optOuts?: OptOutRegistry;
+  /** Sequence shards the events zone is split into (`SEQUENCE_SHARDS`). @default 4 */
+  readonly sequenceShards?: number;
   /** Messages and fields never carry event content. */
   readonly logger?: LogSink;
   readonly metrics?: Metrics;
@@ -110,7 +112,9 @@ export function createRedactHandler(deps: RedactDeps) {
     if (!first || sources.length === 0) return response;
 
     const outcome = await redactBatch(sources, redact);
-    const written = await writeRedacted(outcome, sources, deps.stores);
+    const written = await writeRedacted(outcome, sources, deps.stores, {
+      sequenceShards: deps.sequenceShards,
+    });
     // Fail closed: the container's session state moves on only with a written batch; after a failed
     // write the retry starts from the state this attempt started from.
     if (written.ok) outcome.commit();

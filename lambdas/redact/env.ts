@@ -1,5 +1,6 @@
 /** Environment of the redact function; the stack's RedactFunction types its `environment` against it. */
 import { z } from 'zod';
+import { SEQUENCE_SHARDS_DEFAULT, SEQUENCE_SHARDS_MAX, SEQUENCE_SHARDS_MIN } from '#core/sequence/shards.js';
 
 /** What the redact function reads at cold start. */
 export const RedactEnvSchema = z.object({
@@ -19,6 +20,13 @@ export const RedactEnvSchema = z.object({
   POLICY_JSON: z.string().min(2),
   /** Opt-out registry cache TTL, seconds. @default 60 */
   OPT_OUT_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Sequence shards: events land under `shard=NN/` of their session's shard (1..64). @default 4 */
+  SEQUENCE_SHARDS: z.coerce
+    .number()
+    .int()
+    .min(SEQUENCE_SHARDS_MIN)
+    .max(SEQUENCE_SHARDS_MAX)
+    .default(SEQUENCE_SHARDS_DEFAULT),
 });
 /** The redact function's configuration. */
 export type RedactEnv = z.infer<typeof RedactEnvSchema>;

@@ -26,6 +26,7 @@ const app = createRedactHandler({
     env.PSEUDONYM_KEY_ARN,
   ),
   policy: parsePolicy(JSON.parse(env.POLICY_JSON)),
+  sequenceShards: env.SEQUENCE_SHARDS,
   logger,
   metrics,
 });

@@ -21,6 +21,7 @@ import {
   WindowError,
   type WindowResult,
 } from '#core/sequence/sequencer.js';
+import { SEQUENCE_SHARDS_DEFAULT, SEQUENCE_SHARDS_MAX } from '#core/sequence/shards.js';
 import type { SequenceEnv } from './env.js';
 
 /** An instant as the state machine passes it, e.g. 2026-11-02T09:15:00.000Z (UTC only). */
@@ -34,7 +35,18 @@ export const SequenceRequestSchema = z.discriminatedUnion('action', [
     to: instant,
     windowMinutes: z.number().int().positive(),
   }),
-  z.strictObject({ action: z.literal('window'), from: instant, to: instant }),
+  z.strictObject({
+    action: z.literal('window'),
+    from: instant,
+    to: instant,
+    /** One shard job of the window (0..SEQUENCE_SHARDS-1); absent: every shard in one job. */
+    shard: z
+      .number()
+      .int()
+      .min(0)
+      .max(SEQUENCE_SHARDS_MAX - 1)
+      .optional(),
+  }),
 ]);
 /** One backfill request. */
 export type SequenceRequest = z.infer<typeof SequenceRequestSchema>;
@@ -73,7 +85,8 @@ export interface SequenceDeps {
   readonly config: Pick<
     SequenceEnv,
     'WINDOW_MINUTES' | 'LATE_ARRIVAL_MS' | 'LOOK_BACK_MS' | 'MAX_EPISODE_MS' | 'MAX_WINDOWS_PER_RUN'
-  >;
+  > &
+    Partial<Pick<SequenceEnv, 'SEQUENCE_SHARDS'>>;
   /** Name of the curated bucket, which `plan-backfill` answers with. @default curatedStore.name */
   readonly curatedBucket?: string;
   readonly logger?: LogSink;
@@ -161,6 +174,9 @@ export function createSequenceHandler(deps: SequenceDeps): {
       lookBackMs: config.LOOK_BACK_MS,
       episodes: { maxDurationMs: config.MAX_EPISODE_MS },
       cache,
+      ...(req.shard === undefined
+        ? {}
+        : { shard: { index: req.shard, count: config.SEQUENCE_SHARDS ?? SEQUENCE_SHARDS_DEFAULT } }),
     });
     onWindow(r);
     metrics?.addMetric('backfillWindows', MetricUnit.Count, 1);

@@ -1,5 +1,6 @@
 /** Environment of the sequence function; the stack's SequenceFunction types its `environment` against it. */
 import { z } from 'zod';
+import { SEQUENCE_SHARDS_DEFAULT, SEQUENCE_SHARDS_MAX, SEQUENCE_SHARDS_MIN } from '#core/sequence/shards.js';
 
 /** What the sequence function reads at cold start. */
 export const SequenceEnvSchema = z.object({
@@ -17,6 +18,13 @@ export const SequenceEnvSchema = z.object({
   MAX_EPISODE_MS: z.coerce.number().int().positive().default(1_800_000),
   /** Windows processed per invocation at most. @default 8 */
   MAX_WINDOWS_PER_RUN: z.coerce.number().int().positive().default(8),
+  /** Sequence shards of the events zone (the redact function's SEQUENCE_SHARDS; 1..64). @default 4 */
+  SEQUENCE_SHARDS: z.coerce
+    .number()
+    .int()
+    .min(SEQUENCE_SHARDS_MIN)
+    .max(SEQUENCE_SHARDS_MAX)
+    .default(SEQUENCE_SHARDS_DEFAULT),
   /** S3 endpoint override (emulator); unset means AWS. */
   S3_ENDPOINT: z.string().url().optional(),
 });

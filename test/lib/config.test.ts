@@ -106,6 +106,11 @@ describe('parseConfig rejects a bad configuration naming the key', () => {
     expect(failure({ sequenceWindowMinutes: 7 })).toContain('sequenceWindowMinutes:');
   });
 
+  it('bounds the sequence shards to 1..64', () => {
+    expect(failure({ sequenceShards: 0 })).toContain('sequenceShards:');
+    expect(failure({ sequenceShards: 65 })).toContain('sequenceShards:');
+  });
+
   it('rejects a max record age beyond the stream retention', () => {
     expect(failure({ redactMaxRecordAgeSeconds: 90_000 })).toContain('redactMaxRecordAgeSeconds:');
   });

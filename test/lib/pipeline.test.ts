@@ -134,7 +134,14 @@ describe('pipeline with the default configuration', () => {
       LOOK_BACK_MS: '21600000',
       MAX_EPISODE_MS: '1800000',
       MAX_WINDOWS_PER_RUN: '8',
+      SEQUENCE_SHARDS: '4',
     } satisfies Partial<Record<keyof SequenceEnv, unknown>>);
+  });
+
+  it('gives the redact and sequence functions the same shard count (sequenceShards)', () => {
+    const redact = fn(logicalId(template, 'AWS::Lambda::Function', 'RedactFunction'));
+    expect(redact?.Environment.Variables.SEQUENCE_SHARDS).toBe('4');
+    expect(fn(sequenceFn)?.Environment.Variables.SEQUENCE_SHARDS).toBe('4');
   });
 
   it.each([

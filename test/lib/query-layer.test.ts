@@ -26,7 +26,7 @@ describe('query layer: Glue tables', () => {
     }
   });
 
-  it('uses partition projection on dt (and hour for events), no crawler', () => {
+  it('uses partition projection on dt (and hour and shard for events), no crawler', () => {
     const events = byName(EVENTS_TABLE.name);
     expect(events.Parameters).toMatchObject({
       'projection.enabled': 'true',
@@ -35,12 +35,17 @@ describe('query layer: Glue tables', () => {
       'projection.hour.type': 'integer',
       'projection.hour.range': '0,23',
       'projection.hour.digits': '2',
+      'projection.shard.type': 'integer',
+      'projection.shard.range': '0,63',
+      'projection.shard.digits': '2',
     });
     // Glue's projection template is literally `${dt}`: built here so no string holds a placeholder.
     const placeholder = (k: string) => `$\{${k}}`;
     expect(JSON.stringify(events.Parameters['storage.location.template'])).toContain(
-      `/events/dt=${placeholder('dt')}/hour=${placeholder('hour')}/`,
+      `/events/dt=${placeholder('dt')}/hour=${placeholder('hour')}/shard=${placeholder('shard')}/`,
     );
+    expect(events.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['dt', 'hour', 'shard']);
+    expect(byName('quarantine').Parameters['projection.shard.type']).toBeUndefined();
     for (const t of [ACTIONS_TABLE, EPISODES_TABLE]) {
       expect(byName(t.name).Parameters['projection.dt.type']).toBe('date');
       expect(byName(t.name).Parameters['projection.hour.type']).toBeUndefined();

@@ -94,7 +94,9 @@ describe('redact handler on s3rver', () => {
 
     const keys = (await events.list('events/')).map((o) => o.key);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^events\/dt=2026-11-02\/hour=09\/shardId-000000000000-\d+-\d+\.parquet$/);
+    expect(keys[0]).toMatch(
+      /^events\/dt=2026-11-02\/hour=09\/shard=\d{2}\/shardId-000000000000-\d+-\d+\.parquet$/,
+    );
     const local = join(dir, 'batch.parquet');
     writeFileSync(local, (await events.get(keys[0] as string)) ?? new Uint8Array());
     const rows = await readParquetRows([local]);

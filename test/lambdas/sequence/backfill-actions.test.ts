@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '#adapters/file-object-store.js';
 import { sequenceWindow, WATERMARK_KEY, WindowError, writeWatermark } from '#core/sequence/sequencer.js';
+import { ShardError } from '#core/sequence/shards.js';
 import {
   type BackfillPlanResponse,
   createSequenceHandler,
@@ -113,6 +114,28 @@ describe('sequence function: window', () => {
     expect([...written.keys()]).toEqual([...expected.keys()]);
     for (const [k, b] of expected) expect(written.get(k), k).toBe(b);
     expect(await objectBytes(curated, 'actions/')).toEqual(await objectBytes(reference, 'actions/'));
+  });
+
+  it('runs one shard job of a window when asked (shard of SEQUENCE_SHARDS), under its own keys', async () => {
+    const sharded = new FileObjectStore(join(root, 'sharded'));
+    await writeBackfillOptOuts(sharded);
+    const shardHandler = createSequenceHandler({
+      eventsStore: events,
+      curatedStore: sharded,
+      clock: { now: () => ROW_BASE_TS },
+      config: { ...config, SEQUENCE_SHARDS: 2 },
+    });
+    const window = { action: 'window' as const, from: iso(ROW_BASE_TS), to: iso(ROW_BASE_TS + 15 * MIN) };
+    const whole = (await handler(window)) as WindowResponse;
+    const parts = [];
+    for (const shard of [0, 1]) parts.push((await shardHandler({ ...window, shard })) as WindowResponse);
+    expect(parts.reduce((n, p) => n + p.episodes, 0)).toBe(whole.episodes);
+    expect(parts.reduce((n, p) => n + p.actions, 0)).toBe(whole.actions);
+    expect([...(await objectBytes(sharded, 'episodes/')).keys()]).toEqual([
+      'episodes/dt=2026-11-02/window-20261102T0900-20261102T0915-shard-00.parquet',
+      'episodes/dt=2026-11-02/window-20261102T0900-20261102T0915-shard-01.parquet',
+    ]);
+    await expect(shardHandler({ ...window, shard: 2 })).rejects.toThrow(ShardError);
   });
 
   it('refuses a window that is misaligned or of another size than WINDOW_MINUTES', async () => {
