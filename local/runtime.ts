@@ -460,7 +460,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
-  // One decoded-file cache for the run, as a warm Lambda container keeps one across invocations.
+  // Windows are read incrementally; the decoded-file cache only serves a window seeded from the look-back.
   const decoded = new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const sequence = (now: number) =>
     measure(stages.sequence, () =>

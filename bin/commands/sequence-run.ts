@@ -147,7 +147,8 @@ function concurrencyOf(text: string | number | undefined): number {
 
 /**
  * Range mode: every window of [from 00:00, to 24:00) UTC, run by a worker pool of `concurrency` windows
- * (the curated objects are the same, byte for byte, whatever the concurrency); the watermark is left alone.
+ * (the curated objects are the same, byte for byte, whatever the concurrency: every window reads its
+ * look-back, as the AWS backfill's parallel map does); the watermark is left alone.
  */
 export async function sequenceRange(opts: {
   from: string;
@@ -177,6 +178,7 @@ export async function sequenceRange(opts: {
     curatedStore,
     windows,
     concurrency,
+    mode: 'look-back',
     ...(opts.onWindow ? { onWindow: opts.onWindow } : {}),
   });
   let events = 0;

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../ports.js';
 import {
   DEFAULT_DECODED_CACHE_ROWS,
   DecodedFileCache,
+  type SequenceMode,
   type SequenceWindowInput,
   sequenceWindow,
   WindowError,
@@ -75,7 +76,10 @@ export function backfillPlanKey(from: number, to: number, windowMinutes: number)
 
 /** A backfill's stores and window settings. */
 export interface BackfillInput
-  extends Pick<SequenceWindowInput, 'lateArrivalMs' | 'lookBackMs' | 'lookAheadMs' | 'reduce' | 'episodes'> {
+  extends Pick<
+    SequenceWindowInput,
+    'lateArrivalMs' | 'lookBackMs' | 'lookAheadMs' | 'reduce' | 'episodes' | 'endIdleSessionsAfterMs'
+  > {
   readonly eventsStore: ObjectStore;
   readonly curatedStore: ObjectStore;
   readonly windows: readonly BackfillWindow[];
@@ -83,16 +87,25 @@ export interface BackfillInput
   readonly concurrency?: number;
   /** Decoded rows kept across windows, shared out among the workers. @default DEFAULT_DECODED_CACHE_ROWS */
   readonly cacheRows?: number;
+  /**
+   * How windows are read. Incremental windows continue from the one before, so they run one at a time
+   * (concurrency 1); with more in flight each window reads its look-back. @default 'incremental' at
+   * concurrency 1, else 'look-back'
+   */
+  readonly mode?: SequenceMode;
   /** Called as each window finishes (in finishing order); receives counts only. */
   readonly onWindow?: (result: WindowResult) => void;
 }
 
 /**
  * Runs every window of the plan with at most `concurrency` in flight; results in plan order. The curated
- * objects written are the same, byte for byte, whatever the concurrency.
+ * objects written in look-back mode are the same, byte for byte, whatever the concurrency; incremental mode
+ * (the default at concurrency 1) runs one window at a time.
  */
 export async function runBackfill(input: BackfillInput): Promise<WindowResult[]> {
-  const concurrency = input.concurrency ?? 1;
+  const mode = input.mode ?? ((input.concurrency ?? 1) <= 1 ? 'incremental' : 'look-back');
+  // A window continues from the checkpoint of the one before: incremental windows go one at a time.
+  const concurrency = mode === 'incremental' ? 1 : (input.concurrency ?? 1);
   // One cache per worker: consecutive windows a worker takes read nearly the same look-back.
   const rows = Math.ceil((input.cacheRows ?? DEFAULT_DECODED_CACHE_ROWS) / Math.max(1, concurrency));
   const caches = Array.from({ length: Math.max(1, concurrency) }, () => new DecodedFileCache(rows));
@@ -108,6 +121,10 @@ export async function runBackfill(input: BackfillInput): Promise<WindowResult[]>
       reduce: input.reduce,
       episodes: input.episodes,
       cache: caches[worker],
+      mode,
+      ...(input.endIdleSessionsAfterMs === undefined
+        ? {}
+        : { endIdleSessionsAfterMs: input.endIdleSessionsAfterMs }),
     });
     input.onWindow?.(result);
     return result;

@@ -2,7 +2,9 @@
  * Sequencer: turns one closed time window of the events zone into curated actions and episodes.
  * Pure orchestration over ObjectStore ports (no AWS SDK): the Lambda, the CLI backfill and local mode run
  * it alike. Window semantics (docs/sequencing.md): an episode belongs to the window containing its start;
- * its actions go with it; idle waits between episodes belong to the window containing their start.
+ * its actions go with it; idle waits between episodes belong to the window containing their start. In
+ * incremental mode a window writes what became final in it instead (docs/sequencing.md, "Incremental
+ * windows").
  */
 
 import { ERROR_CODES, WorktraceError } from '../errors.js';
@@ -27,6 +29,13 @@ import {
   type EpisodeConfig,
   type PlacedAction,
 } from './episodes.js';
+import {
+  CHECKPOINT_VERSION,
+  type CheckpointDocument,
+  CheckpointError,
+  type IncrementsOptions,
+  sequenceIncrements,
+} from './incremental.js';
 import { checkShardSpec, type ShardSpec, sessionShard, shardOfKey, shardValue } from './shards.js';
 
 /** A window that cannot be processed as asked (misaligned, crosses a day). */
@@ -62,7 +71,7 @@ export interface SequenceWindowInput {
   readonly episodes?: Partial<EpisodeConfig>;
   /**
    * Decoded events files reused across windows; the caller owns it (a Lambda keeps one from its cold start
-   * so that warm invocations reuse it). @default a cache for this call only
+   * so that warm invocations reuse it). @default look-back: a cache for this call only; incremental: none
    */
   readonly cache?: DecodedFileCache;
   /**
@@ -78,7 +87,22 @@ export interface SequenceWindowInput {
    * go to the window's per-shard keys (`windowKeys(from, to, index)`). @default every session, one job
    */
   readonly shard?: ShardSpec;
+  /**
+   * `incremental` continues from the previous window's checkpoint (`checkpointKey`) and reads only this
+   * window's events and the live sessions' tails; without that checkpoint it falls back to the look-back
+   * read for this window and seeds one (`seeded: true`). `look-back` re-reads `lookBackMs` before the
+   * window and writes no checkpoint. @default 'look-back'
+   */
+  readonly mode?: SequenceMode;
+  /**
+   * Incremental mode: a live session whose last row lies this long before the horizon is ended (its open
+   * episode closes with `session_end`, as the look-back read ends it). @default lookAheadMs
+   */
+  readonly endIdleSessionsAfterMs?: number;
 }
+
+/** How a window is read: the look-back re-read, or incrementally from the previous window's checkpoint. */
+export type SequenceMode = 'incremental' | 'look-back';
 
 /**
  * Decoded events-zone files, reused by later windows: consecutive windows read nearly the same look-back,
@@ -143,6 +167,10 @@ export interface WindowResult {
   readonly anomalies: Anomalies;
   readonly actionKey: string;
   readonly episodeKey: string;
+  /** How the window was read. */
+  readonly mode: SequenceMode;
+  /** Incremental mode found no usable checkpoint of the previous window and read the look-back instead. */
+  readonly seeded: boolean;
 }
 
 /** UTC date (YYYY-MM-DD) of an epoch ms. */
@@ -158,11 +186,17 @@ function stamp(ms: number): string {
 
 /**
  * Deterministic curated object keys of a window (reprocessing overwrites them); a shard job's keys end in
- * `-shard-NN` (`window-<from>-<to>-shard-07.parquet`).
+ * `-shard-NN` (`window-<from>-<to>-shard-07.parquet`). `dt` is the partition: the window's day, or in
+ * incremental mode the start day of the episodes a file holds (an episode closed after midnight).
  */
-export function windowKeys(from: number, to: number, shard?: number): { actions: string; episodes: string } {
+export function windowKeys(
+  from: number,
+  to: number,
+  shard?: number,
+  dt: string = dtOf(from),
+): { actions: string; episodes: string } {
   const suffix = shard === undefined ? '' : `-shard-${shardValue(shard)}`;
-  const file = `dt=${dtOf(from)}/window-${stamp(from)}-${stamp(to)}${suffix}.parquet`;
+  const file = `dt=${dt}/window-${stamp(from)}-${stamp(to)}${suffix}.parquet`;
   return {
     actions: `${TABLE_LOCATIONS.actions.prefix}${file}`,
     episodes: `${TABLE_LOCATIONS.episodes.prefix}${file}`,
@@ -212,35 +246,109 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   if (!(to > from) || dtOf(from) !== dtOf(to - 1)) {
     throw new WindowError('a window must be non-empty and lie inside one UTC day');
   }
-  const maxDuration = input.episodes?.maxDurationMs ?? EPISODE_DEFAULTS.maxDurationMs;
-  const lookBack = input.lookBackMs ?? DEFAULT_LOOK_BACK_MS;
-  const lookAhead = input.lookAheadMs ?? maxDuration + 60_000;
-  const late = input.lateArrivalMs ?? 600_000;
-  const readFrom = from - lookBack;
-  const readTo = to + lookAhead;
-  const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
-  // Read before the events: a subject registered meanwhile is caught by the next window or erasure's sweep.
-  const optedOut = input.optedOut ?? new Set(await readOptOutTable(input.curatedStore));
+  const ctx = windowContext(input);
+  if (input.mode !== 'incremental') return (await lookBackWindow(input, ctx)).result;
+  const previous = await readWindowCheckpoint(input.curatedStore, from - (to - from), ctx.shard?.index);
+  if (previous === undefined) {
+    const seeded = await lookBackWindow(input, ctx);
+    // The look-back wrote this window's rows; the checkpoint picks up from its horizon.
+    const next = sequenceIncrements(null, seeded.rows, incrementOptions(input, ctx));
+    await writeWindowCheckpoint(input.curatedStore, from, ctx.shard?.index, {
+      version: WINDOW_CHECKPOINT_VERSION,
+      horizonTs: to - ctx.late,
+      ownedBeforeTs: to,
+      state: next.document,
+    });
+    return { ...seeded.result, mode: 'incremental', seeded: true };
+  }
+  return incrementalWindow(input, ctx, previous);
+}
 
+/** Settings of one window run, resolved once. */
+interface WindowContext {
+  readonly late: number;
+  readonly lookBack: number;
+  readonly lookAhead: number;
+  readonly shard: ShardSpec | undefined;
+  readonly inShard: ((sessionId: string) => boolean) | undefined;
+}
+
+/** Resolves a window's defaults and shard filter. */
+function windowContext(input: SequenceWindowInput): WindowContext {
+  const maxDuration = input.episodes?.maxDurationMs ?? EPISODE_DEFAULTS.maxDurationMs;
   const shard = input.shard === undefined ? undefined : checkShardSpec(input.shard);
-  const inShard = shard === undefined ? undefined : sessionFilter(shard);
+  return {
+    late: input.lateArrivalMs ?? 600_000,
+    lookBack: input.lookBackMs ?? DEFAULT_LOOK_BACK_MS,
+    lookAhead: input.lookAheadMs ?? maxDuration + 60_000,
+    shard,
+    inShard: shard === undefined ? undefined : sessionFilter(shard),
+  };
+}
+
+/** Opt-out registry of the window, read before the events. */
+async function optedOutOf(input: SequenceWindowInput): Promise<ReadonlySet<string>> {
+  // Read before the events: a subject registered meanwhile is caught by the next window or erasure's sweep.
+  return input.optedOut ?? new Set(await readOptOutTable(input.curatedStore));
+}
+
+/** The increment of a window: fed up to its horizon, held-back rows re-read from the events zone. */
+function incrementOptions(input: SequenceWindowInput, ctx: WindowContext): IncrementsOptions {
+  return {
+    horizonTs: input.to - ctx.late,
+    pending: 'reread' as const,
+    endIdleSessionsAfterMs: input.endIdleSessionsAfterMs ?? ctx.lookAhead,
+    ...(input.reduce ? { reduce: input.reduce } : {}),
+    ...(input.episodes ? { episodes: input.episodes } : {}),
+  };
+}
+
+/** Lists the parquet objects of the given partitions this job reads, in key order. */
+async function listEventObjects(
+  store: ObjectStore,
+  prefixes: readonly string[],
+  shard: ShardSpec | undefined,
+): Promise<ObjectInfo[]> {
+  const out: ObjectInfo[] = [];
+  for (const prefix of prefixes) {
+    const objects = (await store.list(prefix)).filter(
+      (o) => o.key.endsWith('.parquet') && (shard === undefined || isShardObject(o.key, shard.index)),
+    );
+    objects.sort((a, b) => (a.key < b.key ? -1 : 1));
+    out.push(...objects);
+  }
+  return out;
+}
+
+/**
+ * The look-back read of a window (the default mode, and incremental mode's fallback): returns the window's
+ * result and the deduplicated, permitted rows read (every session), from which a checkpoint is seeded.
+ */
+async function lookBackWindow(
+  input: SequenceWindowInput,
+  base: WindowContext,
+): Promise<{ result: WindowResult; rows: readonly EventRow[] }> {
+  const { from, to } = input;
+  const { late, shard, inShard } = base;
+  const readFrom = from - base.lookBack;
+  const readTo = to + base.lookAhead;
+  const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
+  const optedOut = await optedOutOf(input);
 
   // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
   let filesRead = 0;
   const read: EventRow[] = [];
-  for (const prefix of eventPartitions(readFrom, readTo + late)) {
-    const objects = (await input.eventsStore.list(prefix)).filter(
-      (o) => o.key.endsWith('.parquet') && (shard === undefined || isShardObject(o.key, shard.index)),
-    );
-    objects.sort((a, b) => (a.key < b.key ? -1 : 1));
-    for (const o of objects) {
-      const decoded = await cache.rowsOf(input.eventsStore, o);
-      if (!decoded) continue;
-      filesRead += 1;
-      for (const row of decoded) {
-        if (row.ts >= readFrom && row.ts < readTo && (inShard === undefined || inShard(row.session_id)))
-          read.push(row);
-      }
+  for (const o of await listEventObjects(
+    input.eventsStore,
+    eventPartitions(readFrom, readTo + late),
+    shard,
+  )) {
+    const decoded = await cache.rowsOf(input.eventsStore, o);
+    if (!decoded) continue;
+    filesRead += 1;
+    for (const row of decoded) {
+      if (row.ts >= readFrom && row.ts < readTo && (inShard === undefined || inShard(row.session_id)))
+        read.push(row);
     }
   }
   // Opted-out subjects are removed physically, not hidden by the views: none of their rows is written.
@@ -262,25 +370,220 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
     .sort(compareActions);
 
   const keys = windowKeys(from, to, shard?.index);
-  await input.curatedStore.put(keys.actions, encodeParquet(ACTIONS_TABLE.columns, actions), {
+  await writeCurated(input.curatedStore, keys, actions, episodes);
+  return {
+    result: {
+      from,
+      to,
+      filesRead,
+      events: rows.length,
+      optedOutEvents: read.length - permitted.length,
+      sessions: seq.sessions,
+      actions: actions.length,
+      episodes: episodes.length,
+      anomalies: seq.anomalies,
+      actionKey: keys.actions,
+      episodeKey: keys.episodes,
+      mode: 'look-back',
+      seeded: false,
+    },
+    rows: unique,
+  };
+}
+
+/** The rows of one events object, decoded for this call only. */
+async function decodeObject(store: ObjectStore, key: string): Promise<readonly EventRow[] | undefined> {
+  const bytes = await store.get(key);
+  return bytes ? (decodeParquet(bytes) as unknown as EventRow[]) : undefined;
+}
+
+/** Overwrites one pair of curated files (actions, episodes). */
+async function writeCurated(
+  store: ObjectStore,
+  keys: { actions: string; episodes: string },
+  actions: readonly PlacedAction[],
+  episodes: readonly Episode[],
+): Promise<void> {
+  await store.put(keys.actions, encodeParquet(ACTIONS_TABLE.columns, actions), {
     contentType: 'application/vnd.apache.parquet',
   });
-  await input.curatedStore.put(keys.episodes, encodeParquet(EPISODES_TABLE.columns, episodes), {
+  await store.put(keys.episodes, encodeParquet(EPISODES_TABLE.columns, episodes), {
     contentType: 'application/vnd.apache.parquet',
+  });
+}
+
+/**
+ * One incremental window: the rows since the previous horizon (and each live session's tail from its
+ * `reread_from_ts`) are fed to the checkpointed sessions; what becomes final is written in this window's
+ * files, one pair per start day of the episodes (docs/sequencing.md, "Incremental sequencing").
+ */
+async function incrementalWindow(
+  input: SequenceWindowInput,
+  base: WindowContext,
+  previous: WindowCheckpoint,
+): Promise<WindowResult> {
+  const { from, to } = input;
+  const { shard, inShard } = base;
+  const optedOut = await optedOutOf(input);
+  const live = new Map(previous.state.sessions.map((s) => [s.session_id, s]));
+  let readFrom = previous.horizonTs;
+  for (const s of live.values())
+    if (s.reread_from_ts !== null) readFrom = Math.min(readFrom, s.reread_from_ts);
+
+  // Rows before `to` land by `to` + allowance at the latest; those not yet fed are before `to`.
+  let filesRead = 0;
+  let optedOutEvents = 0;
+  const rows: EventRow[] = [];
+  const optedOutSessions = new Set<string>();
+  for (const o of await listEventObjects(
+    input.eventsStore,
+    eventPartitions(readFrom, to + base.late),
+    shard,
+  )) {
+    // Hour partitions are coarser than windows: a caller's cache saves decoding one file per window.
+    const decoded = input.cache
+      ? await input.cache.rowsOf(input.eventsStore, o)
+      : await decodeObject(input.eventsStore, o.key);
+    if (!decoded) continue;
+    filesRead += 1;
+    for (const row of decoded) {
+      if (row.ts >= to || row.ts < readFrom) continue;
+      if (inShard !== undefined && !inShard(row.session_id)) continue;
+      // A live session needs its tail; any other session only rows after the previous horizon (earlier
+      // ones were fed before it ended).
+      const since = live.get(row.session_id)?.reread_from_ts ?? previous.horizonTs;
+      if (row.ts < since) continue;
+      if (optedOut.has(row.user_pseudonym)) {
+        optedOutEvents += 1;
+        optedOutSessions.add(row.session_id);
+        continue;
+      }
+      rows.push(row);
+    }
+  }
+  // Opted-out subjects leave the checkpoint as well as the feed: nothing of theirs is carried on (a session
+  // known by its identity, or, before any row of it was fed, by a row of it read now).
+  const state: CheckpointDocument = {
+    version: previous.state.version,
+    sessions: previous.state.sessions.filter(
+      (s) => !optedOut.has(s.reducer.identity?.user_pseudonym ?? '') && !optedOutSessions.has(s.session_id),
+    ),
+  };
+  const out = sequenceIncrements(state, rows, incrementOptions(input, base));
+
+  // Start of each episode an emitted action belongs to: its head in this increment, or the open episode
+  // the session carried in.
+  const starts = new Map<string, number>();
+  for (const a of out.actions)
+    if (a.episode_id !== null && a.step_index === 0) starts.set(a.episode_id, a.ts);
+  const openStart = new Map<string, number>();
+  for (const s of state.sessions) {
+    const tsAt = s.episode.actions.columns.indexOf('ts');
+    const head = s.episode.actions.rows[0];
+    if (head !== undefined && tsAt >= 0) openStart.set(s.session_id, head[tsAt] as number);
+  }
+  const startOf = (a: PlacedAction): number =>
+    a.episode_id === null ? a.ts : (starts.get(a.episode_id) ?? openStart.get(a.session_id) ?? a.ts);
+  // Rows before the seed's boundary were written by the look-back windows.
+  const episodes = out.episodes.filter((e) => e.start_ts >= previous.ownedBeforeTs);
+  const actions = out.actions.filter((a) => startOf(a) >= previous.ownedBeforeTs);
+
+  const primary = windowKeys(from, to, shard?.index);
+  const days = new Set([
+    dtOf(from),
+    ...episodes.map((e) => dtOf(e.start_ts)),
+    ...actions.map((a) => dtOf(startOf(a))),
+  ]);
+  for (const dt of [...days].sort()) {
+    await writeCurated(
+      input.curatedStore,
+      windowKeys(from, to, shard?.index, dt),
+      actions.filter((a) => dtOf(startOf(a)) === dt).sort(compareActions),
+      episodes.filter((e) => dtOf(e.start_ts) === dt).sort(compareEpisodes),
+    );
+  }
+  await writeWindowCheckpoint(input.curatedStore, from, shard?.index, {
+    version: WINDOW_CHECKPOINT_VERSION,
+    horizonTs: to - base.late,
+    ownedBeforeTs: previous.ownedBeforeTs,
+    state: out.document,
   });
   return {
     from,
     to,
     filesRead,
     events: rows.length,
-    optedOutEvents: read.length - permitted.length,
-    sessions: seq.sessions,
+    optedOutEvents,
+    sessions: out.document.sessions.length + out.endedSessions,
     actions: actions.length,
     episodes: episodes.length,
-    anomalies: seq.anomalies,
-    actionKey: keys.actions,
-    episodeKey: keys.episodes,
+    anomalies: out.anomalies,
+    actionKey: primary.actions,
+    episodeKey: primary.episodes,
+    mode: 'incremental',
+    seeded: false,
   };
+}
+
+/** Prefix of the per-window checkpoints in the curated bucket (beside the watermark, never expired). */
+export const CHECKPOINT_PREFIX = '_state/checkpoints/';
+
+/** Layout version of a window checkpoint object. */
+export const WINDOW_CHECKPOINT_VERSION = 1;
+
+/** What a window leaves for the next one (`_state/checkpoints/<from ISO>[-shard-NN].json`). */
+export interface WindowCheckpoint {
+  readonly version: typeof WINDOW_CHECKPOINT_VERSION;
+  /** Every row with an earlier `ts` was fed, or belongs to a session that ended. */
+  readonly horizonTs: number;
+  /** Episodes starting before this, and waits before it, were written by look-back windows (the seed). */
+  readonly ownedBeforeTs: number;
+  /** The live sessions (`sequenceIncrements`' document). */
+  readonly state: CheckpointDocument;
+}
+
+/** Deterministic key of the checkpoint written by the window starting at `from` (of one shard job). */
+export function checkpointKey(from: number, shard?: number): string {
+  const suffix = shard === undefined ? '' : `-shard-${shardValue(shard)}`;
+  return `${CHECKPOINT_PREFIX}${new Date(from).toISOString()}${suffix}.json`;
+}
+
+/**
+ * The checkpoint written by the window starting at `from`; undefined when there is none, or it was written
+ * by another sequencer or layout version (the caller then seeds from the look-back).
+ */
+export async function readWindowCheckpoint(
+  store: ObjectStore,
+  from: number,
+  shard?: number,
+): Promise<WindowCheckpoint | undefined> {
+  const bytes = await store.get(checkpointKey(from, shard));
+  if (!bytes) return undefined;
+  try {
+    const cp = JSON.parse(Buffer.from(bytes).toString('utf8')) as WindowCheckpoint;
+    if (cp.version !== WINDOW_CHECKPOINT_VERSION || cp.state?.version !== CHECKPOINT_VERSION)
+      return undefined;
+    return cp;
+  } catch (err) {
+    if (err instanceof SyntaxError || err instanceof CheckpointError) return undefined;
+    throw err;
+  }
+}
+
+/** Writes a window's checkpoint as canonical JSON (the same state always gives the same bytes). */
+async function writeWindowCheckpoint(
+  store: ObjectStore,
+  from: number,
+  shard: number | undefined,
+  cp: WindowCheckpoint,
+): Promise<void> {
+  const body = JSON.stringify({
+    version: cp.version,
+    horizonTs: cp.horizonTs,
+    ownedBeforeTs: cp.ownedBeforeTs,
+    state: cp.state,
+  });
+  await store.put(checkpointKey(from, shard), body, { contentType: 'application/json' });
 }
 
 /**
@@ -396,6 +699,9 @@ export interface DueWindowsInput {
   readonly cache?: DecodedFileCache;
   /** Called after each window (metrics, logs); receives counts only. */
   readonly onWindow?: (result: WindowResult) => void;
+  /** How each window is read (`SequenceWindowInput.mode`). @default 'incremental' */
+  readonly mode?: SequenceMode;
+  readonly endIdleSessionsAfterMs?: number;
 }
 
 /**
@@ -416,7 +722,13 @@ export async function runDueWindows(input: DueWindowsInput): Promise<WindowResul
   const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const results: WindowResult[] = [];
   for (const w of windows) {
-    const result = await sequenceWindow({ ...input, ...w, lookAheadMs, cache });
+    const result = await sequenceWindow({
+      ...input,
+      ...w,
+      lookAheadMs,
+      cache,
+      mode: input.mode ?? 'incremental',
+    });
     await writeWatermark(input.curatedStore, w.to);
     input.onWindow?.(result);
     results.push(result);

@@ -124,7 +124,7 @@ export function createSequenceHandler(deps: SequenceDeps): {
   (event?: unknown): Promise<SequenceResponse | BackfillPlanResponse | WindowResponse>;
 } {
   const { config, logger, metrics } = deps;
-  // Built once per container: consecutive windows and scheduled runs read nearly the same look-back.
+  // Built once per container: backfill windows (and a seeded scheduled window) read nearly the same look-back.
   const cache = deps.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const anomaliesOf = (r: WindowResult) => ANOMALY_KINDS.reduce((n, k) => n + r.anomalies[k], 0);
   const onWindow = (r: WindowResult): void => {

@@ -110,6 +110,7 @@ describe('backfill in a worker pool', () => {
         curatedStore: curated,
         windows,
         concurrency,
+        mode: 'look-back',
         onWindow: (r) => finished.push(r.from),
       });
       expect(results.map((r) => r.from)).toEqual(windows.map((w) => w.from));

@@ -220,6 +220,7 @@ describe('decoded events files, reused across windows', () => {
         lateArrivalMs: 0,
         lookAheadMs: 0,
         maxWindows: 1,
+        mode: 'look-back',
         ...(cache ? { cache } : {}),
       });
     await writeWatermark(curated, T0);

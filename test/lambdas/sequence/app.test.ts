@@ -62,13 +62,15 @@ async function curatedRows(table: 'actions' | 'episodes'): Promise<Record<string
 
 describe('sequence handler on s3rver', () => {
   it('processes the closed windows after the watermark and writes curated Parquet that DuckDB reads', async () => {
-    // 10:30: windows up to 09:30 are closed (30 min look-ahead + 1 min + 10 min late arrival = 41 min).
+    // 11:30: windows up to 10:45 are closed (30 min look-ahead + 1 min + 10 min late arrival = 41 min).
+    // The first is seeded from the look-back; later ones continue incrementally, and sess-c's episode is
+    // written once the session has been idle for the look-ahead before a window's horizon (10:15 window).
     await writeWatermark(curated, ROW_BASE_TS);
-    const res = await handlerAt(ROW_BASE_TS + 90 * MIN)();
-    expect(res.windows).toBe(3); // 09:00, 09:15, 09:30 (closes at 10:26)
+    const res = await handlerAt(ROW_BASE_TS + 150 * MIN)();
+    expect(res.windows).toBe(7); // 09:00 to 10:30 (closes at 11:26)
     expect(res.episodes).toBe(3);
     expect(res.actions).toBe(6);
-    expect(await readWatermark(curated)).toBe(ROW_BASE_TS + 45 * MIN);
+    expect(await readWatermark(curated)).toBe(ROW_BASE_TS + 105 * MIN);
     const episodes = await curatedRows('episodes');
     expect(episodes.map((e) => e.session_id)).toEqual(['sess-a', 'sess-b', 'sess-c']);
     const actions = await curatedRows('actions');
@@ -85,7 +87,7 @@ describe('sequence handler on s3rver', () => {
   });
 
   it('does nothing until the next window closes', async () => {
-    const res = await handlerAt(ROW_BASE_TS + 90 * MIN)();
+    const res = await handlerAt(ROW_BASE_TS + 150 * MIN)();
     expect(res).toMatchObject({ windows: 0, watermark: null });
   });
 
@@ -95,7 +97,7 @@ describe('sequence handler on s3rver', () => {
     for (const o of before)
       bodies.set(o.key, Buffer.from((await curated.get(o.key)) ?? []).toString('base64'));
     await writeWatermark(curated, ROW_BASE_TS);
-    await handlerAt(ROW_BASE_TS + 90 * MIN)();
+    await handlerAt(ROW_BASE_TS + 150 * MIN)();
     const after = await curated.list('');
     expect(after.map((o) => o.key).sort()).toEqual(before.map((o) => o.key).sort());
     for (const o of after) {
