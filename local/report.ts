@@ -31,6 +31,13 @@ export interface DatasheetStats {
   readonly onFailure: number;
   readonly findings: Readonly<Record<string, number>>;
   readonly windows: number;
+  /** Sequence shards each window was split into (one job per window × shard). */
+  readonly sequenceShards: number;
+  /**
+   * Events that landed after the window × shard that should have fed them was sequenced; each such
+   * window × shard was queued and re-sequenced with the windows after it (docs/sequencing.md).
+   */
+  readonly lateEvents: number;
   readonly actions: number;
   readonly episodes: number;
   readonly actionTypes: Readonly<Record<string, number>>;
@@ -143,6 +150,13 @@ function outcomes(s: DatasheetStats): [string, number][] {
   ];
 }
 
+/** The late-event sentence of the curated-zone section. */
+function lateLine(s: DatasheetStats): string {
+  return s.lateEvents === 0
+    ? 'Late events: none (no event landed after its window was sequenced).'
+    : `Late events: ${s.lateEvents} landed after their window was sequenced; their windows were re-sequenced.`;
+}
+
 function reconciles(s: DatasheetStats): boolean {
   return s.sent === s.written + s.coalesced + s.quarantined + sum(s.dropped) + s.onFailure;
 }
@@ -192,7 +206,7 @@ export function renderReport(s: DatasheetStats): RenderedReport {
     '',
     '## Curated zone',
     '',
-    `${s.windows} sequencer windows, ${s.actions} actions, ${s.episodes} episodes.`,
+    `${s.windows} sequencer windows × ${s.sequenceShards} shards, ${s.actions} actions, ${s.episodes} episodes. ${lateLine(s)}`,
     '',
     '| action type | count |',
     '| --- | ---: |',
@@ -249,7 +263,7 @@ ${table(['kept on the device', 'events'], [...sorted(s.droppedOnDevice), ['rejec
 <h2>Where every event sent went</h2>${table(['outcome', 'events'], [['sent', s.sent], ...outcomes(s)])}
 <p class="${reconciles(s) ? 'ok' : 'bad'}">Accounting: ${recon} (sent = written + coalesced + quarantined + dropped + on-failure).</p>
 <h2>Findings per entity type</h2>${findingsChartSvg(s.findings)}
-<h2>Curated zone</h2><p>${s.windows} sequencer windows, ${s.actions} actions, ${s.episodes} episodes.</p>
+<h2>Curated zone</h2><p>${s.windows} sequencer windows × ${s.sequenceShards} shards, ${s.actions} actions, ${s.episodes} episodes. ${esc(lateLine(s))}</p>
 ${table(['action type', 'count'], sorted(s.actionTypes))}
 <h2>Training-set views</h2>${table(['view', 'rows'], Object.entries(s.views))}
 <h2>Sample sft_examples rows (scrubbed, pseudonymised)</h2>${

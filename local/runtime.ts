@@ -26,13 +26,9 @@ import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/
 import type { Policy } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type DropReason, emptyCounts } from '#core/redact/transform.js';
-import {
-  DEFAULT_DECODED_CACHE_ROWS,
-  DecodedFileCache,
-  runDueWindows,
-  type WindowResult,
-  writeWatermark,
-} from '#core/sequence/sequencer.js';
+import { runDueWindows } from '#core/sequence/runs.js';
+import { type WindowResult, writeWatermark } from '#core/sequence/sequencer.js';
+import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import type { ViewParams } from '#core/views/dialect.js';
 import { VIEWS } from '#core/views/registry.js';
 import { WorktraceProducer } from '../agent/producer.js';
@@ -405,7 +401,7 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     query: { wallMs: 0, cpuMs: 0 },
   };
   const keyProvider = options.keyProvider ?? new LocalKeyFileProvider(defaultKeyFile(stack.dataDir));
-  const totals = { written: 0, coalesced: 0, quarantined: 0, dropped: zeroDropped() };
+  const totals = { written: 0, coalesced: 0, quarantined: 0, late: 0, dropped: zeroDropped() };
   const findings: Record<string, number> = {};
   let minuteFindings = 0;
   const pseudonymizer = new Pseudonymizer(await keyProvider.getKey());
@@ -415,11 +411,17 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     policy: options.policy,
     optOuts: staticOptOutRegistry((options.serverOptOutUsers ?? []).map((u) => pseudonymizer.of('user', u))),
     sequenceShards: options.sequencer?.sequenceShards,
+    lateEvents: {
+      curated: stack.stores.curated,
+      windowMinutes: options.sequencer?.windowMinutes ?? 15,
+      lateArrivalMs: options.sequencer?.lateArrivalMs ?? 10 * 60_000,
+    },
     onBatch: (r: BatchReport) => {
       if (r.failed) return;
       totals.written += r.counts.written;
       totals.coalesced += r.counts.coalesced;
       totals.quarantined += r.counts.quarantined;
+      totals.late += r.lateEvents;
       for (const [k, n] of Object.entries(r.counts.dropped)) totals.dropped[k as DropReason] += n;
       for (const [k, n] of Object.entries(r.findings)) {
         findings[k] = (findings[k] ?? 0) + n;
@@ -456,12 +458,11 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     }
   };
   const windowMinutes = options.sequencer?.windowMinutes ?? 15;
+  const sequenceShards = options.sequencer?.sequenceShards ?? SEQUENCE_SHARDS_DEFAULT;
   const maxEpisodeMs = options.sequencer?.maxEpisodeMs;
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
-  // Windows are read incrementally; the decoded-file cache only serves a window seeded from the look-back.
-  const decoded = new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const sequence = (now: number) =>
     measure(stages.sequence, () =>
       runDueWindows({
@@ -473,7 +474,9 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
         ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
         maxWindows: 96,
-        cache: decoded,
+        // One job per shard, side by side, as the sequencing state machine's map runs them.
+        shards: sequenceShards,
+        concurrency: sequenceShards,
         onWindow: (w) => windows.push(w),
       }),
     );
@@ -526,7 +529,9 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     dropped: totals.dropped,
     onFailure,
     findings,
-    windows: windows.length,
+    windows: new Set(windows.map((w) => w.from)).size,
+    sequenceShards,
+    lateEvents: totals.late,
     actions: lake.actions,
     episodes: lake.episodes,
     actionTypes: lake.actionTypes,

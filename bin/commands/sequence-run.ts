@@ -15,6 +15,7 @@ import { backfillWindows, runBackfill } from '#core/sequence/backfill.js';
 import { dedupeByEventId } from '#core/sequence/dedupe.js';
 import { EPISODE_LABELS, type Episode, type PlacedAction } from '#core/sequence/episodes.js';
 import { sequenceRows, type WindowResult } from '#core/sequence/sequencer.js';
+import { checkShardCount, SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { s3TargetFromEnv } from '../../local/cli-env.js';
 import type { FollowSettings } from './aws-execution.js';
 import type { KeyAndPolicyFlags } from './common.js';
@@ -137,6 +138,14 @@ export function rangeWindows(
 }
 
 /** The local pool's size from the command line. */
+function shardsOf(text: string | undefined): number {
+  const n = Number(text ?? SEQUENCE_SHARDS_DEFAULT);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new SequenceUsageError('--shards must be a whole number from 1 to 64');
+  }
+  return n;
+}
+
 function concurrencyOf(text: string | number | undefined): number {
   const n = Number(text ?? 1);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
@@ -146,9 +155,9 @@ function concurrencyOf(text: string | number | undefined): number {
 }
 
 /**
- * Range mode: every window of [from 00:00, to 24:00) UTC, run by a worker pool of `concurrency` windows
- * (the curated objects are the same, byte for byte, whatever the concurrency: every window reads its
- * look-back, as the AWS backfill's parallel map does); the watermark is left alone.
+ * Range mode: every window of [from 00:00, to 24:00) UTC, as one job per shard running its windows in
+ * order (recomputing their checkpoints), `concurrency` jobs at once, as the AWS backfill's map does (the
+ * curated objects are the same, byte for byte, whatever the concurrency); the watermark is left alone.
  */
 export async function sequenceRange(opts: {
   from: string;
@@ -156,9 +165,11 @@ export async function sequenceRange(opts: {
   windowMinutes: number;
   eventsBucket: string;
   curatedBucket: string;
-  /** Windows in flight at most. @default 1 */
+  /** Shard jobs in flight at most. @default 1 */
   concurrency?: number;
-  /** Called once with the number of windows, before the first runs. */
+  /** Sequence shards of the lake. @default SEQUENCE_SHARDS_DEFAULT */
+  shards?: number;
+  /** Called once with the number of window × shard jobs, before the first runs. */
   onPlan?: (windows: number) => void;
   /** Called as each window finishes (finishing order). */
   onWindow?: (r: WindowResult) => void;
@@ -172,13 +183,14 @@ export async function sequenceRange(opts: {
   const client = s3Client(s3TargetFromEnv());
   const eventsStore = new S3ObjectStore(client, opts.eventsBucket);
   const curatedStore = new S3ObjectStore(client, opts.curatedBucket);
-  opts.onPlan?.(windows.length);
+  const shards = checkShardCount(opts.shards ?? SEQUENCE_SHARDS_DEFAULT);
+  opts.onPlan?.(windows.length * shards);
   const results = await runBackfill({
     eventsStore,
     curatedStore,
     windows,
     concurrency,
-    mode: 'look-back',
+    shards,
     ...(opts.onWindow ? { onWindow: opts.onWindow } : {}),
   });
   let events = 0;
@@ -259,7 +271,10 @@ export async function runSequence(file: string | undefined, opts: SequenceOption
   if (!opts.from || !opts.to) throw new SequenceUsageError('give a file and --out, or --from and --to');
   const concurrency = concurrencyOf(opts.concurrency);
   const bar = process.stderr.isTTY
-    ? new SingleBar({ format: 'windows [{bar}] {value}/{total} | {concurrency} at once', hideCursor: true })
+    ? new SingleBar({
+        format: 'window × shard [{bar}] {value}/{total} | {concurrency} shard jobs at once',
+        hideCursor: true,
+      })
     : undefined;
   let windows = 0;
   let s: SequenceSummary;
@@ -271,6 +286,7 @@ export async function runSequence(file: string | undefined, opts: SequenceOption
       eventsBucket: opts.eventsBucket,
       curatedBucket: opts.curatedBucket,
       concurrency,
+      shards: shardsOf(opts.shards),
       onPlan: (total) => bar?.start(total, 0, { concurrency }),
       onWindow: () => {
         windows += 1;
@@ -282,6 +298,6 @@ export async function runSequence(file: string | undefined, opts: SequenceOption
   }
   printSummary(s);
   console.log(
-    `re-sequenced ${windows} windows into s3://${opts.curatedBucket} by ${concurrency} workers (outputs overwritten, watermark untouched)`,
+    `re-sequenced ${windows} window × shard jobs into s3://${opts.curatedBucket} by ${concurrency} workers (outputs and checkpoints overwritten, watermark untouched)`,
   );
 }

@@ -2,11 +2,13 @@
  * `worktrace sequence`: turns events into actions and episodes.
  *   worktrace sequence <events.ndjson> --out <dir>     a file, no AWS (contract events are redacted first)
  *   worktrace sequence --from <dt> --to <dt>           re-runs every window of a date range over the lake
- *                                                      (a worker pool of --concurrency windows)
+ *                                                      (one job per shard, its windows in order; a
+ *                                                      worker pool of --concurrency shard jobs)
  *   worktrace sequence --from <dt> --to <dt> --aws     the same range as a Step Functions execution
  */
 import type { Command } from 'commander';
 import { defaultBucketName } from '#core/lake/schema.js';
+import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { stageFromEnv } from '../../local/cli-env.js';
 import { failSoftly, type KeyAndPolicyFlags, withKeyAndPolicy } from './common.js';
 
@@ -18,13 +20,15 @@ export interface SequenceOptions extends KeyAndPolicyFlags {
   windowMinutes: string;
   eventsBucket: string;
   curatedBucket: string;
-  /** Windows in flight in the local worker pool (commander hands over the text). */
+  /** Shard jobs in flight in the local worker pool (commander hands over the text). */
   concurrency: string;
+  /** Sequence shards of the lake (the deployment's `sequenceShards`). */
+  shards?: string;
   aws?: boolean;
   stateMachine?: string;
 }
 
-/** Windows the local backfill runs at once unless told otherwise. */
+/** Shard jobs the local backfill runs at once unless told otherwise. */
 export const DEFAULT_BACKFILL_CONCURRENCY = 4;
 
 /** Registers the command. */
@@ -45,12 +49,17 @@ export function registerSequence(program: Command): void {
       .option('--curated-bucket <name>', 'range mode: curated bucket', defaultBucketName(stage, 'curated'))
       .option(
         '--concurrency <n>',
-        'range mode: windows sequenced at once by the local worker pool',
+        'range mode: shard jobs run at once by the local worker pool',
         String(DEFAULT_BACKFILL_CONCURRENCY),
       )
       .option(
+        '--shards <n>',
+        "range mode: sequence shards of the lake (cdk.json's sequenceShards)",
+        String(SEQUENCE_SHARDS_DEFAULT),
+      )
+      .option(
         '--aws',
-        'range mode in AWS: run the backfill state machine (a Distributed Map invoking the sequence function per window) and follow it',
+        'range mode in AWS: run the backfill state machine (a Distributed Map invoking the sequence function per shard job) and follow it',
       )
       .option(
         '--state-machine <arn>',

@@ -12,10 +12,18 @@ export interface ShardedPartition extends Partition {
   readonly shard: string;
 }
 
+/** Event times (epoch ms) of the rows an events object holds: the earliest and the latest. */
+export interface TsRange {
+  readonly min: number;
+  readonly max: number;
+}
+
 /**
  * Key of one batch's object in one partition (events: `dt=/hour=/shard=/`; quarantine: `dt=/hour=/`).
- * Derived only from the partition, the Kinesis shard and the batch's first and last sequence numbers, so
- * a retried batch overwrites its objects instead of adding new ones.
+ * Derived only from the partition, the Kinesis shard, the batch's first and last sequence numbers and, for
+ * events, the range of its rows' event times (`..._ts<min>-<max>.parquet`), so a retried batch overwrites
+ * its objects instead of adding new ones. The range lets the sequencer skip, from the listing alone, the
+ * objects of an hour partition that hold no row of its window (`tsRangeOfKey`).
  */
 export function lakeKeyFor(
   table: 'events' | 'quarantine',
@@ -23,8 +31,20 @@ export function lakeKeyFor(
   shardId: string,
   firstSequence: string,
   lastSequence: string,
+  tsRange?: TsRange,
 ): string {
   const ext = table === 'events' ? 'parquet' : 'jsonl';
   const shard = 'shard' in partition ? `shard=${partition.shard}/` : '';
-  return `${TABLE_LOCATIONS[table].prefix}dt=${partition.dt}/hour=${partition.hour}/${shard}${shardId}-${firstSequence}-${lastSequence}.${ext}`;
+  const range = tsRange === undefined ? '' : `_ts${tsRange.min}-${tsRange.max}`;
+  return `${TABLE_LOCATIONS[table].prefix}dt=${partition.dt}/hour=${partition.hour}/${shard}${shardId}-${firstSequence}-${lastSequence}${range}.${ext}`;
+}
+
+/**
+ * The event-time range an events object's key names, or undefined for an object written before keys
+ * carried one (it may hold any time of its hour). An erasure rewrite keeps the key: the range then still
+ * covers the rows left.
+ */
+export function tsRangeOfKey(key: string): TsRange | undefined {
+  const m = /_ts(\d+)-(\d+)\.parquet$/.exec(key);
+  return m ? { min: Number(m[1]), max: Number(m[2]) } : undefined;
 }

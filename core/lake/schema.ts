@@ -327,7 +327,8 @@ export type Zone = (typeof ZONES)[number];
 /**
  * Object key layout per table (Hive-style partitions, so Glue partition projection and DuckDB
  * `hive_partitioning` both read them):
- *   events bucket:     events/dt=YYYY-MM-DD/hour=HH/shard=NN/<shardId>-<firstSeq>-<lastSeq>.parquet
+ *   events bucket:     events/dt=YYYY-MM-DD/hour=HH/shard=NN/<shardId>-<firstSeq>-<lastSeq>_ts<min>-<max>.parquet
+ *                      (min, max: the event-time range of its rows, epoch ms, core/lake/keys.ts)
  *                      (NN: the session's sequence shard, core/sequence/shards.ts; objects written before
  *                      shards sit at events/dt=/hour=/<file> and age out with the events retention)
  *   quarantine bucket: quarantine/dt=YYYY-MM-DD/hour=HH/<shardId>-<firstSeq>-<lastSeq>.jsonl

@@ -75,7 +75,16 @@ export async function writeRedacted(
       shard: shardOfSession(r.session_id),
     }));
     for (const { partition, items } of events.values()) {
-      const key = lakeKeyFor('events', partition, shard, first.sequenceNumber, last.sequenceNumber);
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const r of items) {
+        if (r.ts < min) min = r.ts;
+        if (r.ts > max) max = r.ts;
+      }
+      const key = lakeKeyFor('events', partition, shard, first.sequenceNumber, last.sequenceNumber, {
+        min,
+        max,
+      });
       const body = encodeParquet(EVENTS_TABLE.columns, items);
       await stores.events.put(key, body, { contentType: 'application/vnd.apache.parquet' });
       keys.push(key);

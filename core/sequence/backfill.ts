@@ -1,12 +1,14 @@
 /**
- * Backfill: re-sequencing a range of windows after a reducer change. The plan is a list of windows, each
- * independent of the others (a window reads the events zone and overwrites only its own curated files),
- * so it runs the same one window at a time, in a local worker pool, or as a Step Functions Distributed Map
- * that invokes the sequence function per window. The watermark is never read or moved.
+ * Backfill: re-sequencing a range of windows after a reducer change. The plan is one job per shard, each
+ * running the range's windows in order from the checkpoint before the range (recomputing every checkpoint
+ * in it), shards independent of one another: in a local worker pool, or as a Step Functions Distributed Map
+ * that invokes the sequence function per shard job (`shard-windows`). Each window overwrites only its own
+ * curated files and checkpoint; the watermark is never read or moved.
  */
 
 import { runPool } from '../pool.js';
 import type { ObjectStore } from '../ports.js';
+import { keyStamp, runShardJob } from './runs.js';
 import {
   DEFAULT_DECODED_CACHE_ROWS,
   DecodedFileCache,
@@ -54,21 +56,6 @@ export function backfillWindows(from: number, to: number, windowMinutes: number)
   return out;
 }
 
-/** A plan's window list as the Distributed Map reads it: `[{"from": ISO, "to": ISO}, …]`. */
-export function backfillPlanJson(windows: readonly BackfillWindow[]): string {
-  return JSON.stringify(
-    windows.map((w) => ({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() })),
-  );
-}
-
-/** Compact UTC stamp for keys, e.g. 20261102T091500Z. */
-function keyStamp(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** Deterministic key of a plan's window list (re-planning the same range overwrites it). */
 export function backfillPlanKey(from: number, to: number, windowMinutes: number): string {
   return `${BACKFILL_PLAN_PREFIX}${keyStamp(from)}_${keyStamp(to)}_${windowMinutes}.json`;
@@ -82,15 +69,21 @@ export interface BackfillInput
   > {
   readonly eventsStore: ObjectStore;
   readonly curatedStore: ObjectStore;
+  /** Consecutive windows of one size. */
   readonly windows: readonly BackfillWindow[];
-  /** Windows in flight at most. @default 1 */
+  /** Jobs (incremental: shards; look-back: windows) in flight at most. @default 1 */
   readonly concurrency?: number;
-  /** Decoded rows kept across windows, shared out among the workers. @default DEFAULT_DECODED_CACHE_ROWS */
+  /**
+   * Sequence shards of the events zone (the deployment's `sequenceShards`): incremental mode runs one job
+   * per shard, its windows in order. @default one job over every session
+   */
+  readonly shards?: number;
+  /** Decoded rows kept across windows in look-back mode, shared out among the workers. @default DEFAULT_DECODED_CACHE_ROWS */
   readonly cacheRows?: number;
   /**
-   * How windows are read. Incremental windows continue from the one before, so they run one at a time
-   * (concurrency 1); with more in flight each window reads its look-back. @default 'incremental' at
-   * concurrency 1, else 'look-back'
+   * How windows are read. Incremental windows continue from the one before, so each shard's windows run in
+   * order (recomputing every checkpoint), shards side by side; in look-back mode each window reads its
+   * look-back and windows run side by side. @default 'incremental'
    */
   readonly mode?: SequenceMode;
   /** Called as each window finishes (in finishing order); receives counts only. */
@@ -98,33 +91,58 @@ export interface BackfillInput
 }
 
 /**
- * Runs every window of the plan with at most `concurrency` in flight; results in plan order. The curated
- * objects written in look-back mode are the same, byte for byte, whatever the concurrency; incremental mode
- * (the default at concurrency 1) runs one window at a time.
+ * Runs every window of the plan; results in window order (then shard). Incremental mode runs a job per
+ * shard through `runShardJob`, as the backfill state machine does; look-back mode runs windows in a pool.
+ * Either way the curated objects are the same, byte for byte, whatever the concurrency.
  */
 export async function runBackfill(input: BackfillInput): Promise<WindowResult[]> {
-  const mode = input.mode ?? ((input.concurrency ?? 1) <= 1 ? 'incremental' : 'look-back');
-  // A window continues from the checkpoint of the one before: incremental windows go one at a time.
-  const concurrency = mode === 'incremental' ? 1 : (input.concurrency ?? 1);
+  const mode = input.mode ?? 'incremental';
+  const concurrency = input.concurrency ?? 1;
+  const first = input.windows[0];
+  const last = input.windows.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const settings = {
+    lateArrivalMs: input.lateArrivalMs,
+    lookBackMs: input.lookBackMs,
+    lookAheadMs: input.lookAheadMs,
+    reduce: input.reduce,
+    episodes: input.episodes,
+    ...(input.endIdleSessionsAfterMs === undefined
+      ? {}
+      : { endIdleSessionsAfterMs: input.endIdleSessionsAfterMs }),
+  };
+  if (mode === 'incremental') {
+    const windowMs = first.to - first.from;
+    const lanes =
+      input.shards === undefined ? [undefined] : Array.from({ length: input.shards }, (_, i) => i);
+    const jobs = await runPool(lanes, concurrency, (shard) =>
+      runShardJob({
+        eventsStore: input.eventsStore,
+        curatedStore: input.curatedStore,
+        ...settings,
+        job: { shard, from: first.from, to: last.to },
+        shards: input.shards,
+        windowMs,
+        mode,
+        ...(input.onWindow ? { onWindow: input.onWindow } : {}),
+      }),
+    );
+    return jobs
+      .flatMap((j) => j.results)
+      .sort((a, b) => a.from - b.from || (a.actionKey < b.actionKey ? -1 : 1));
+  }
   // One cache per worker: consecutive windows a worker takes read nearly the same look-back.
-  const rows = Math.ceil((input.cacheRows ?? DEFAULT_DECODED_CACHE_ROWS) / Math.max(1, concurrency));
-  const caches = Array.from({ length: Math.max(1, concurrency) }, () => new DecodedFileCache(rows));
+  const rows = Math.ceil((input.cacheRows ?? DEFAULT_DECODED_CACHE_ROWS) / concurrency);
+  const caches = Array.from({ length: concurrency }, () => new DecodedFileCache(rows));
   return runPool(input.windows, concurrency, async (w, _index, worker) => {
     const result = await sequenceWindow({
       eventsStore: input.eventsStore,
       curatedStore: input.curatedStore,
       from: w.from,
       to: w.to,
-      lateArrivalMs: input.lateArrivalMs,
-      lookBackMs: input.lookBackMs,
-      lookAheadMs: input.lookAheadMs,
-      reduce: input.reduce,
-      episodes: input.episodes,
+      ...settings,
       cache: caches[worker],
       mode,
-      ...(input.endIdleSessionsAfterMs === undefined
-        ? {}
-        : { endIdleSessionsAfterMs: input.endIdleSessionsAfterMs }),
     });
     input.onWindow?.(result);
     return result;

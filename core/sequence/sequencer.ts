@@ -9,6 +9,7 @@
 
 import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { readOptOutTable } from '../governance/opt-outs.js';
+import { tsRangeOfKey } from '../lake/keys.js';
 import { decodeParquet, encodeParquet } from '../lake/parquet.js';
 import { ACTIONS_TABLE, EPISODES_TABLE, type EventRow, TABLE_LOCATIONS } from '../lake/schema.js';
 import type { ObjectInfo, ObjectStore } from '../ports.js';
@@ -33,9 +34,12 @@ import {
   CHECKPOINT_VERSION,
   type CheckpointDocument,
   CheckpointError,
+  emptyCheckpointDocument,
   type IncrementsOptions,
+  type IncrementsResult,
   sequenceIncrements,
 } from './incremental.js';
+import { readProgress, writeProgress } from './late.js';
 import { checkShardSpec, type ShardSpec, sessionShard, shardOfKey, shardValue } from './shards.js';
 
 /** A window that cannot be processed as asked (misaligned, crosses a day). */
@@ -47,8 +51,7 @@ export class WindowError extends WorktraceError {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Key of the watermark object in the curated bucket. */
-export const WATERMARK_KEY = '_state/sequencer.json';
+export { WATERMARK_KEY } from './late.js';
 
 /** Default look-back: how far before a window the sequencer reads, so sessions get their context. */
 export const DEFAULT_LOOK_BACK_MS = 6 * HOUR_MS;
@@ -61,7 +64,7 @@ export interface SequenceWindowInput {
   readonly from: number;
   /** Window end, epoch ms (exclusive); the window must lie inside one UTC day. */
   readonly to: number;
-  /** How long after an event's hour its row may still land (arrival-time partitions), ms. @default 600000 */
+  /** How long after its event time a row may still land in the events zone, ms. @default 600000 */
   readonly lateArrivalMs?: number;
   /** Events read before the window (session context, episode starts), ms. @default 6 h */
   readonly lookBackMs?: number;
@@ -250,18 +253,31 @@ export async function sequenceWindow(input: SequenceWindowInput): Promise<Window
   if (input.mode !== 'incremental') return (await lookBackWindow(input, ctx)).result;
   const previous = await readWindowCheckpoint(input.curatedStore, from - (to - from), ctx.shard?.index);
   if (previous === undefined) {
-    const seeded = await lookBackWindow(input, ctx);
-    // The look-back wrote this window's rows; the checkpoint picks up from its horizon.
-    const next = sequenceIncrements(null, seeded.rows, incrementOptions(input, ctx));
-    await writeWindowCheckpoint(input.curatedStore, from, ctx.shard?.index, {
-      version: WINDOW_CHECKPOINT_VERSION,
-      horizonTs: to - ctx.late,
-      ownedBeforeTs: to,
-      state: next.document,
-    });
-    return { ...seeded.result, mode: 'incremental', seeded: true };
+    return { ...(await incrementalWindow(input, ctx, await warmUp(input, ctx))), seeded: true };
   }
   return incrementalWindow(input, ctx, previous);
+}
+
+/**
+ * The state a window starts from when the one before left no checkpoint (the first run, a gap, another
+ * sequencer version): the look-back before the window, fed window by window from an empty state, one
+ * window's rows in memory at a time, its outputs discarded. Every episode starting before the window was
+ * written by earlier runs, so the seed owns only what starts at or after the window (`ownedBeforeTs`).
+ */
+async function warmUp(input: SequenceWindowInput, ctx: WindowContext): Promise<WindowCheckpoint> {
+  const size = input.to - input.from;
+  const start = Math.floor((input.from - ctx.lookBack) / size) * size;
+  let state: WindowCheckpoint = {
+    version: WINDOW_CHECKPOINT_VERSION,
+    horizonTs: start,
+    ownedBeforeTs: input.from,
+    state: emptyCheckpointDocument(),
+  };
+  for (let from = start; from < input.from; from += size) {
+    const step = await advance({ ...input, from, to: from + size }, ctx, state);
+    state = step.checkpoint;
+  }
+  return state;
 }
 
 /** Settings of one window run, resolved once. */
@@ -303,16 +319,28 @@ function incrementOptions(input: SequenceWindowInput, ctx: WindowContext): Incre
   };
 }
 
-/** Lists the parquet objects of the given partitions this job reads, in key order. */
+/**
+ * Lists the parquet objects this job reads, in key order: those of the event-time hour partitions
+ * overlapping [from, to), of its shard, and whose key's event-time range overlaps [from, to)
+ * (objects without a range are read).
+ */
 async function listEventObjects(
   store: ObjectStore,
-  prefixes: readonly string[],
+  from: number,
+  to: number,
   shard: ShardSpec | undefined,
 ): Promise<ObjectInfo[]> {
   const out: ObjectInfo[] = [];
-  for (const prefix of prefixes) {
+  const overlaps = (key: string): boolean => {
+    const range = tsRangeOfKey(key);
+    return range === undefined || (range.max >= from && range.min < to);
+  };
+  for (const prefix of eventPartitions(from, to)) {
     const objects = (await store.list(prefix)).filter(
-      (o) => o.key.endsWith('.parquet') && (shard === undefined || isShardObject(o.key, shard.index)),
+      (o) =>
+        o.key.endsWith('.parquet') &&
+        (shard === undefined || isShardObject(o.key, shard.index)) &&
+        overlaps(o.key),
     );
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     out.push(...objects);
@@ -329,20 +357,16 @@ async function lookBackWindow(
   base: WindowContext,
 ): Promise<{ result: WindowResult; rows: readonly EventRow[] }> {
   const { from, to } = input;
-  const { late, shard, inShard } = base;
+  const { shard, inShard } = base;
   const readFrom = from - base.lookBack;
   const readTo = to + base.lookAhead;
   const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const optedOut = await optedOutOf(input);
 
-  // Every partition whose rows can fall in [readFrom, readTo), late arrivals included.
+  // Every object whose rows can fall in [readFrom, readTo) (partitions are by event time).
   let filesRead = 0;
   const read: EventRow[] = [];
-  for (const o of await listEventObjects(
-    input.eventsStore,
-    eventPartitions(readFrom, readTo + late),
-    shard,
-  )) {
+  for (const o of await listEventObjects(input.eventsStore, readFrom, readTo, shard)) {
     const decoded = await cache.rowsOf(input.eventsStore, o);
     if (!decoded) continue;
     filesRead += 1;
@@ -412,17 +436,27 @@ async function writeCurated(
   });
 }
 
+/** What one window's feed gave, before anything is written. */
+interface Advance {
+  readonly out: IncrementsResult;
+  /** The carried-in state (opted-out subjects removed). */
+  readonly state: CheckpointDocument;
+  readonly checkpoint: WindowCheckpoint;
+  readonly filesRead: number;
+  readonly events: number;
+  readonly optedOutEvents: number;
+}
+
 /**
- * One incremental window: the rows since the previous horizon (and each live session's tail from its
- * `reread_from_ts`) are fed to the checkpointed sessions; what becomes final is written in this window's
- * files, one pair per start day of the episodes (docs/sequencing.md, "Incremental sequencing").
+ * Feeds one window to the sessions carried in `previous`: the rows since its horizon (and each live
+ * session's tail from its `reread_from_ts`), read from the objects whose event times overlap them only.
  */
-async function incrementalWindow(
+async function advance(
   input: SequenceWindowInput,
   base: WindowContext,
   previous: WindowCheckpoint,
-): Promise<WindowResult> {
-  const { from, to } = input;
+): Promise<Advance> {
+  const { to } = input;
   const { shard, inShard } = base;
   const optedOut = await optedOutOf(input);
   const live = new Map(previous.state.sessions.map((s) => [s.session_id, s]));
@@ -430,20 +464,15 @@ async function incrementalWindow(
   for (const s of live.values())
     if (s.reread_from_ts !== null) readFrom = Math.min(readFrom, s.reread_from_ts);
 
-  // Rows before `to` land by `to` + allowance at the latest; those not yet fed are before `to`.
+  // Rows not yet fed are those at or after `readFrom` and before `to` (later ones wait for the next window).
   let filesRead = 0;
   let optedOutEvents = 0;
   const rows: EventRow[] = [];
   const optedOutSessions = new Set<string>();
-  for (const o of await listEventObjects(
-    input.eventsStore,
-    eventPartitions(readFrom, to + base.late),
-    shard,
-  )) {
-    // Hour partitions are coarser than windows: a caller's cache saves decoding one file per window.
-    const decoded = input.cache
-      ? await input.cache.rowsOf(input.eventsStore, o)
-      : await decodeObject(input.eventsStore, o.key);
+  // Objects are chosen by their keys' event-time ranges, so each is decoded by the windows it overlaps only:
+  // no cache, and memory bounded by this window's rows.
+  for (const o of await listEventObjects(input.eventsStore, readFrom, to, shard)) {
+    const decoded = await decodeObject(input.eventsStore, o.key);
     if (!decoded) continue;
     filesRead += 1;
     for (const row of decoded) {
@@ -470,6 +499,33 @@ async function incrementalWindow(
     ),
   };
   const out = sequenceIncrements(state, rows, incrementOptions(input, base));
+  return {
+    out,
+    state,
+    checkpoint: {
+      version: WINDOW_CHECKPOINT_VERSION,
+      horizonTs: to - base.late,
+      ownedBeforeTs: previous.ownedBeforeTs,
+      state: out.document,
+    },
+    filesRead,
+    events: rows.length,
+    optedOutEvents,
+  };
+}
+
+/**
+ * One incremental window: `advance`, then what became final is written in this window's files, one pair
+ * per start day of the episodes (docs/sequencing.md, "Incremental sequencing"), and its checkpoint.
+ */
+async function incrementalWindow(
+  input: SequenceWindowInput,
+  base: WindowContext,
+  previous: WindowCheckpoint,
+): Promise<WindowResult> {
+  const { from, to } = input;
+  const { shard } = base;
+  const { out, state, checkpoint, filesRead, events, optedOutEvents } = await advance(input, base, previous);
 
   // Start of each episode an emitted action belongs to: its head in this increment, or the open episode
   // the session carried in.
@@ -484,7 +540,7 @@ async function incrementalWindow(
   }
   const startOf = (a: PlacedAction): number =>
     a.episode_id === null ? a.ts : (starts.get(a.episode_id) ?? openStart.get(a.session_id) ?? a.ts);
-  // Rows before the seed's boundary were written by the look-back windows.
+  // Rows before the seed's boundary were written by earlier runs.
   const episodes = out.episodes.filter((e) => e.start_ts >= previous.ownedBeforeTs);
   const actions = out.actions.filter((a) => startOf(a) >= previous.ownedBeforeTs);
 
@@ -502,17 +558,12 @@ async function incrementalWindow(
       episodes.filter((e) => dtOf(e.start_ts) === dt).sort(compareEpisodes),
     );
   }
-  await writeWindowCheckpoint(input.curatedStore, from, shard?.index, {
-    version: WINDOW_CHECKPOINT_VERSION,
-    horizonTs: to - base.late,
-    ownedBeforeTs: previous.ownedBeforeTs,
-    state: out.document,
-  });
+  await writeWindowCheckpoint(input.curatedStore, from, shard?.index, checkpoint);
   return {
     from,
     to,
     filesRead,
-    events: rows.length,
+    events,
     optedOutEvents,
     sessions: out.document.sessions.length + out.endedSessions,
     actions: actions.length,
@@ -624,25 +675,14 @@ function compareActions(a: Action, b: Action): number {
   );
 }
 
-/** The watermark: end (exclusive, epoch ms) of the last window processed. */
-export interface Watermark {
-  readonly version: 1;
-  readonly lastClosedWindowEnd: string;
-}
-
-/** Reads the watermark; undefined when none was written yet. */
+/** Reads the watermark (the end of the last window sequenced); undefined when none was written yet. */
 export async function readWatermark(store: ObjectStore): Promise<number | undefined> {
-  const bytes = await store.get(WATERMARK_KEY);
-  if (!bytes) return undefined;
-  const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<Watermark>;
-  const ms = parsed.lastClosedWindowEnd ? Date.parse(parsed.lastClosedWindowEnd) : Number.NaN;
-  return Number.isFinite(ms) ? ms : undefined;
+  return (await readProgress(store)).closed;
 }
 
-/** Records `end` as the last closed window's end. */
+/** Records `end` as the last closed window's end (and no run under way). */
 export async function writeWatermark(store: ObjectStore, end: number): Promise<void> {
-  const body: Watermark = { version: 1, lastClosedWindowEnd: new Date(end).toISOString() };
-  await store.put(WATERMARK_KEY, JSON.stringify(body), { contentType: 'application/json' });
+  await writeProgress(store, end);
 }
 
 /** Options deciding which windows are closed. */
@@ -676,62 +716,4 @@ export function closedWindows(input: ClosedWindowsInput): { from: number; to: nu
     out.push({ from: f, to: f + size });
   }
   return out;
-}
-
-/** Settings of a scheduled run over every due window. */
-export interface DueWindowsInput {
-  readonly eventsStore: ObjectStore;
-  readonly curatedStore: ObjectStore;
-  /** Epoch ms now (from a Clock port). */
-  readonly now: number;
-  readonly windowMinutes: number;
-  readonly lateArrivalMs: number;
-  /** Windows processed per run at most; the rest wait for the next run. */
-  readonly maxWindows: number;
-  readonly lookBackMs?: number;
-  readonly lookAheadMs?: number;
-  readonly reduce?: Partial<ReduceConfig>;
-  readonly episodes?: Partial<EpisodeConfig>;
-  /**
-   * Decoded events files reused across windows and, when the caller keeps it, across runs.
-   * @default a cache for this run only
-   */
-  readonly cache?: DecodedFileCache;
-  /** Called after each window (metrics, logs); receives counts only. */
-  readonly onWindow?: (result: WindowResult) => void;
-  /** How each window is read (`SequenceWindowInput.mode`). @default 'incremental' */
-  readonly mode?: SequenceMode;
-  readonly endIdleSessionsAfterMs?: number;
-}
-
-/**
- * Processes every closed window after the watermark, oldest first, advancing the watermark after each one
- * (a crash mid-run redoes at most one window, which overwrites its own outputs).
- */
-export async function runDueWindows(input: DueWindowsInput): Promise<WindowResult[]> {
-  const maxDuration = input.episodes?.maxDurationMs ?? EPISODE_DEFAULTS.maxDurationMs;
-  const lookAheadMs = input.lookAheadMs ?? maxDuration + 60_000;
-  const windows = closedWindows({
-    watermark: await readWatermark(input.curatedStore),
-    now: input.now,
-    windowMinutes: input.windowMinutes,
-    lateArrivalMs: input.lateArrivalMs,
-    lookAheadMs,
-    maxWindows: input.maxWindows,
-  });
-  const cache = input.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
-  const results: WindowResult[] = [];
-  for (const w of windows) {
-    const result = await sequenceWindow({
-      ...input,
-      ...w,
-      lookAheadMs,
-      cache,
-      mode: input.mode ?? 'incremental',
-    });
-    await writeWatermark(input.curatedStore, w.to);
-    input.onWindow?.(result);
-    results.push(result);
-  }
-  return results;
 }

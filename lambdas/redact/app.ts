@@ -12,7 +12,7 @@ import type {
 } from 'aws-lambda';
 import { toSourceRecords } from '#adapters/kinesis-records.js';
 import type { LogSink } from '#adapters/telemetry.js';
-import type { KeyProvider, OptOutRegistry } from '#core/ports.js';
+import type { KeyProvider, ObjectStore, OptOutRegistry } from '#core/ports.js';
 import type { Policy } from '#core/redact/policy.js';
 import { scrubberOptionsFor } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
@@ -26,6 +26,8 @@ import {
   SessionStates,
   type SourceRecord,
 } from '#core/redact/transform.js';
+import { lateGroups, queueLateGroups, readProgress } from '#core/sequence/late.js';
+import { checkShardCount, SEQUENCE_SHARDS_DEFAULT, sessionShard } from '#core/sequence/shards.js';
 
 /** What one batch did (for metrics, the local runtime's progress and tests). */
 export interface BatchReport {
@@ -37,6 +39,16 @@ export interface BatchReport {
   readonly rowsWritten: number;
   readonly keys: readonly string[];
   readonly failed: boolean;
+  /** Rows written after the window × shard that should have fed them was sequenced (queued again). */
+  readonly lateEvents: number;
+}
+
+/** Where late events are judged and queued: the curated zone and the sequencer's window settings. */
+export interface LateEventSettings {
+  /** The curated zone: the watermark is read from it, queue entries written to it. */
+  readonly curated: ObjectStore;
+  readonly windowMinutes: number;
+  readonly lateArrivalMs: number;
 }
 
 /** The ports and settings a redact handler needs. */
@@ -47,6 +59,8 @@ export interface RedactDeps {
   readonly optOuts?: OptOutRegistry;
   /** Sequence shards the events zone is split into (`SEQUENCE_SHARDS`). @default 4 */
   readonly sequenceShards?: number;
+  /** Late-event detection (docs/sequencing.md, "Late events"); absent: none. */
+  readonly lateEvents?: LateEventSettings;
   /** Messages and fields never carry event content. */
   readonly logger?: LogSink;
   readonly metrics?: Metrics;
@@ -78,6 +92,27 @@ function decodeInOrder(
     }
   }
   return { kept };
+}
+
+/**
+ * Queues the rows of a written batch that arrived after their window × shard was sequenced (one entry per
+ * window × shard, named after the batch); returns how many rows were late.
+ */
+async function queueLateRows(
+  settings: LateEventSettings,
+  rows: readonly { readonly ts: number; readonly session_id: string }[],
+  sequenceShards: number | undefined,
+  batch: { shardId: string; first: string; last: string },
+): Promise<number> {
+  const progress = await readProgress(settings.curated);
+  if (progress.started === undefined) return 0;
+  const shards = checkShardCount(sequenceShards ?? SEQUENCE_SHARDS_DEFAULT);
+  const groups = lateGroups(
+    rows.map((r) => ({ ts: r.ts, shard: sessionShard(r.session_id, shards) })),
+    progress,
+    { windowMs: settings.windowMinutes * 60_000, lateArrivalMs: settings.lateArrivalMs },
+  );
+  return queueLateGroups(settings.curated, groups, `${batch.shardId}-${batch.first}-${batch.last}`);
 }
 
 /** Builds the handler function. */
@@ -115,10 +150,26 @@ export function createRedactHandler(deps: RedactDeps) {
     const written = await writeRedacted(outcome, sources, deps.stores, {
       sequenceShards: deps.sequenceShards,
     });
+    const shardId = sources[0]?.shardId ?? 'unknown';
+    // Late rows are queued for re-sequencing after their objects are written (the sequencer then reads them);
+    // a failed queue write fails the batch, whose retry overwrites the same objects and entries.
+    let lateEvents = 0;
+    let lateError: Error | undefined;
+    if (written.ok && deps.lateEvents && outcome.rows.length > 0) {
+      try {
+        lateEvents = await queueLateRows(deps.lateEvents, outcome.rows, deps.sequenceShards, {
+          shardId,
+          first: first.kinesis.sequenceNumber,
+          last: (event.Records.at(-1) ?? first).kinesis.sequenceNumber,
+        });
+      } catch (err) {
+        lateError = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    const ok = written.ok && lateError === undefined;
     // Fail closed: the container's session state moves on only with a written batch; after a failed
     // write the retry starts from the state this attempt started from.
-    if (written.ok) outcome.commit();
-    const shardId = sources[0]?.shardId ?? 'unknown';
+    if (ok) outcome.commit();
     const report: BatchReport = {
       shardId,
       records: kept.length,
@@ -127,15 +178,16 @@ export function createRedactHandler(deps: RedactDeps) {
       findings: outcome.findings,
       rowsWritten: outcome.rows.length,
       keys: written.keys,
-      failed: !written.ok,
+      failed: !ok,
+      lateEvents,
     };
-    if (!written.ok) {
+    if (!ok) {
       // Whole-batch retry from its first record: its keys are deterministic, so the retry overwrites.
       deps.logger?.error('write failed; batch will be retried', {
         shardId,
         firstSequence: first.kinesis.sequenceNumber,
         records: kept.length,
-        errorName: written.error.name,
+        errorName: written.ok ? (lateError?.name ?? 'Error') : written.error.name,
       });
       deps.onBatch?.(report);
       return { batchItemFailures: [{ itemIdentifier: first.kinesis.sequenceNumber }] };
@@ -152,12 +204,14 @@ export function createRedactHandler(deps: RedactDeps) {
       dropped: c.dropped,
       contentWithheld: c.contentWithheld,
       objects: written.keys.length,
+      lateEvents,
     });
     if (deps.metrics) {
       const m = deps.metrics;
       m.addMetric('RecordsIn', MetricUnit.Count, sources.length);
       m.addMetric('RecordsWritten', MetricUnit.Count, c.written + c.coalesced);
       m.addMetric('RecordsQuarantined', MetricUnit.Count, c.quarantined);
+      m.addMetric('LateEvents', MetricUnit.Count, lateEvents);
       m.addMetric(
         'RecordsDropped',
         MetricUnit.Count,

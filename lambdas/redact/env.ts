@@ -12,6 +12,15 @@ export const RedactEnvSchema = z.object({
   EVENTS_KMS_KEY_ARN: z.string().min(1),
   /** Key objects are written to the quarantine zone under. */
   QUARANTINE_KMS_KEY_ARN: z.string().min(1),
+  /**
+   * Curated-zone bucket: the sequencer's watermark is read from it and late-event queue entries
+   * (`_state/resequence/`) are written to it, nothing else.
+   */
+  CURATED_BUCKET: z.string().min(3),
+  /** The sequencer's window size in minutes (its WINDOW_MINUTES). @default 15 */
+  WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** The sequencer's late-arrival allowance, ms (its LATE_ARRIVAL_MS). @default 600000 */
+  LATE_ARRIVAL_MS: z.coerce.number().int().min(0).default(600_000),
   /** The pseudonym KMS key (root of the HMAC data key). */
   PSEUDONYM_KEY_ARN: z.string().min(1),
   /** The HMAC data key, encrypted under PSEUDONYM_KEY_ARN (base64). */

@@ -27,6 +27,12 @@ const app = createRedactHandler({
   ),
   policy: parsePolicy(JSON.parse(env.POLICY_JSON)),
   sequenceShards: env.SEQUENCE_SHARDS,
+  // Only the watermark is read and only `_state/resequence/` written (the role allows nothing else there).
+  lateEvents: {
+    curated: new S3ObjectStore(s3, env.CURATED_BUCKET),
+    windowMinutes: env.WINDOW_MINUTES,
+    lateArrivalMs: env.LATE_ARRIVAL_MS,
+  },
   logger,
   metrics,
 });

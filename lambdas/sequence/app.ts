@@ -12,11 +12,20 @@ import type { LogSink } from '#adapters/telemetry.js';
 import { ERROR_CODES, WorktraceError } from '#core/errors.js';
 import type { Clock, ObjectStore } from '#core/ports.js';
 import { ANOMALY_KINDS } from '#core/sequence/actions.js';
-import { backfillPlanJson, backfillPlanKey, backfillWindows, windowSizeMs } from '#core/sequence/backfill.js';
+import { backfillPlanKey, backfillWindows, windowSizeMs } from '#core/sequence/backfill.js';
+import {
+  commitRun,
+  planDueRun,
+  readSequenceRun,
+  runSequencing,
+  runShardJob,
+  type ShardJob,
+  shardJobsJson,
+  writeSequenceRun,
+} from '#core/sequence/runs.js';
 import {
   DEFAULT_DECODED_CACHE_ROWS,
   DecodedFileCache,
-  runDueWindows,
   sequenceWindow,
   WindowError,
   type WindowResult,
@@ -27,8 +36,28 @@ import type { SequenceEnv } from './env.js';
 /** An instant as the state machine passes it, e.g. 2026-11-02T09:15:00.000Z (UTC only). */
 const instant = z.iso.datetime();
 
-/** What the backfill state machine sends; anything without an `action` is a scheduled run. */
+const shardIndex = z
+  .number()
+  .int()
+  .min(0)
+  .max(SEQUENCE_SHARDS_MAX - 1);
+
+/**
+ * What the sequencing and backfill state machines send; anything without an `action` is a scheduled run
+ * in one invocation.
+ */
 export const SequenceRequestSchema = z.discriminatedUnion('action', [
+  /** Plan the due windows and the queued late-event re-sequencing as shard jobs (sequencing machine). */
+  z.strictObject({ action: z.literal('plan-due') }),
+  /** Run a shard job's windows in order, at most MAX_WINDOWS_PER_RUN of them; `from` is where to go on. */
+  z.strictObject({
+    action: z.literal('shard-windows'),
+    shard: shardIndex.optional(),
+    from: instant,
+    to: instant,
+  }),
+  /** Move the watermark and clear the queue entries of a run whose jobs all finished. */
+  z.strictObject({ action: z.literal('commit'), plan: z.string().min(1) }),
   z.strictObject({
     action: z.literal('plan-backfill'),
     from: instant,
@@ -40,12 +69,7 @@ export const SequenceRequestSchema = z.discriminatedUnion('action', [
     from: instant,
     to: instant,
     /** One shard job of the window (0..SEQUENCE_SHARDS-1); absent: every shard in one job. */
-    shard: z
-      .number()
-      .int()
-      .min(0)
-      .max(SEQUENCE_SHARDS_MAX - 1)
-      .optional(),
+    shard: shardIndex.optional(),
   }),
 ]);
 /** One backfill request. */
@@ -57,11 +81,42 @@ export class SequenceRequestError extends WorktraceError {
   readonly code = ERROR_CODES.sequenceRequest;
 }
 
-/** The answer to `plan-backfill`: where the window list is (the Distributed Map's ItemReader) and its length. */
+/** The answer to `plan-backfill`: where the shard jobs are (the Distributed Map's ItemReader) and how many. */
 export interface BackfillPlanResponse {
   readonly bucket: string;
   readonly key: string;
   readonly windows: number;
+  readonly jobs: number;
+}
+
+/** The answer to `plan-due`: the run's item list (ItemReader), its plan (for `commit`) and its size. */
+export interface DuePlanResponse {
+  readonly bucket: string;
+  readonly key: string;
+  readonly plan: string;
+  readonly jobs: number;
+  readonly windows: number;
+  /** The watermark the commit will write; null when nothing is due. */
+  readonly to: string | null;
+}
+
+/** The answer to `shard-windows`: where the job goes on (`from`), whether it is done, and counts. */
+export interface ShardWindowsResponse {
+  readonly shard?: number;
+  readonly from: string;
+  readonly to: string;
+  readonly done: boolean;
+  readonly windows: number;
+  readonly events: number;
+  readonly actions: number;
+  readonly episodes: number;
+  readonly anomalies: number;
+}
+
+/** The answer to `commit`. */
+export interface CommitResponse {
+  readonly watermark: string | null;
+  readonly resequenced: number;
 }
 
 /** The answer to `window`: the window's counts (no content). */
@@ -117,14 +172,22 @@ function namesAction(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'action' in event;
 }
 
+/** What an action answers. */
+export type ActionResponse =
+  | BackfillPlanResponse
+  | WindowResponse
+  | DuePlanResponse
+  | ShardWindowsResponse
+  | CommitResponse;
+
 /** Builds the handler function over the given ports (no middleware). */
 export function createSequenceHandler(deps: SequenceDeps): {
   (event?: ScheduledEvent): Promise<SequenceResponse>;
-  (event: SequenceRequest): Promise<BackfillPlanResponse | WindowResponse>;
-  (event?: unknown): Promise<SequenceResponse | BackfillPlanResponse | WindowResponse>;
+  (event: SequenceRequest): Promise<ActionResponse>;
+  (event?: unknown): Promise<SequenceResponse | ActionResponse>;
 } {
   const { config, logger, metrics } = deps;
-  // Built once per container: backfill windows (and a seeded scheduled window) read nearly the same look-back.
+  // Built once per container for the `window` action's look-back read (consecutive windows share most of it).
   const cache = deps.cache ?? new DecodedFileCache(DEFAULT_DECODED_CACHE_ROWS);
   const anomaliesOf = (r: WindowResult) => ANOMALY_KINDS.reduce((n, k) => n + r.anomalies[k], 0);
   const onWindow = (r: WindowResult): void => {
@@ -140,7 +203,19 @@ export function createSequenceHandler(deps: SequenceDeps): {
     });
   };
 
-  /** Writes the plan's window list to the curated bucket for the Distributed Map. */
+  const shards = config.SEQUENCE_SHARDS ?? SEQUENCE_SHARDS_DEFAULT;
+  const lookAheadMs = config.MAX_EPISODE_MS + 60_000;
+  const windowSettings = {
+    lateArrivalMs: config.LATE_ARRIVAL_MS,
+    lookBackMs: config.LOOK_BACK_MS,
+    lookAheadMs,
+    episodes: { maxDurationMs: config.MAX_EPISODE_MS },
+  };
+
+  /**
+   * Writes a backfill's shard jobs (every shard over the whole range, its windows in order, so that each
+   * window's checkpoint is recomputed from the one before) for the Distributed Map.
+   */
   const planBackfill = async (
     req: Extract<SequenceRequest, { action: 'plan-backfill' }>,
   ): Promise<BackfillPlanResponse> => {
@@ -151,13 +226,108 @@ export function createSequenceHandler(deps: SequenceDeps): {
     const from = Date.parse(req.from);
     const to = Date.parse(req.to);
     const windows = backfillWindows(from, to, req.windowMinutes);
+    const jobs: ShardJob[] = Array.from({ length: shards }, (_, shard) => ({ shard, from, to }));
     const key = backfillPlanKey(from, to, req.windowMinutes);
-    await deps.curatedStore.put(key, backfillPlanJson(windows), { contentType: 'application/json' });
-    logger?.info('backfill planned', { from: req.from, to: req.to, windows: windows.length });
-    return { bucket: deps.curatedBucket ?? deps.curatedStore.name, key, windows: windows.length };
+    await deps.curatedStore.put(key, shardJobsJson(jobs), { contentType: 'application/json' });
+    logger?.info('backfill planned', {
+      from: req.from,
+      to: req.to,
+      windows: windows.length,
+      jobs: jobs.length,
+    });
+    return {
+      bucket: deps.curatedBucket ?? deps.curatedStore.name,
+      key,
+      windows: windows.length,
+      jobs: jobs.length,
+    };
   };
 
-  /** Re-sequences one window of a backfill; the watermark is neither read nor moved. */
+  /** Plans a run of the sequencing state machine and writes its item list and plan. */
+  const planDue = async (): Promise<DuePlanResponse> => {
+    const plan = await planDueRun({
+      curatedStore: deps.curatedStore,
+      now: deps.clock.now(),
+      windowMinutes: config.WINDOW_MINUTES,
+      lateArrivalMs: config.LATE_ARRIVAL_MS,
+      lookAheadMs,
+      maxWindows: config.MAX_WINDOWS_PER_RUN,
+      shards,
+    });
+    const keys = await writeSequenceRun(deps.curatedStore, plan);
+    logger?.info('sequencing planned', {
+      windows: plan.windows,
+      jobs: plan.jobs.length,
+      resequencedWindows: plan.resequencedWindows,
+      to: plan.jobs.length > 0 ? new Date(plan.to).toISOString() : null,
+    });
+    metrics?.addMetric('resequencedWindows', MetricUnit.Count, plan.resequencedWindows);
+    return {
+      bucket: deps.curatedBucket ?? deps.curatedStore.name,
+      key: keys.items,
+      plan: keys.plan,
+      jobs: plan.jobs.length,
+      windows: plan.windows,
+      to: plan.jobs.length > 0 ? new Date(plan.to).toISOString() : null,
+    };
+  };
+
+  /** Runs one shard job's next windows (in order, at most MAX_WINDOWS_PER_RUN); the watermark stays. */
+  const shardWindows = async (
+    req: Extract<SequenceRequest, { action: 'shard-windows' }>,
+  ): Promise<ShardWindowsResponse> => {
+    const windowMs = windowSizeMs(config.WINDOW_MINUTES);
+    if (req.shard !== undefined && req.shard >= shards) {
+      throw new WindowError(`shard must be below the function's SEQUENCE_SHARDS (${shards})`);
+    }
+    const job: ShardJob = { shard: req.shard, from: Date.parse(req.from), to: Date.parse(req.to) };
+    const r = await runShardJob({
+      eventsStore: deps.eventsStore,
+      curatedStore: deps.curatedStore,
+      ...windowSettings,
+      job,
+      shards,
+      windowMs,
+      maxWindows: config.MAX_WINDOWS_PER_RUN,
+      onWindow,
+    });
+    const total = (f: (w: WindowResult) => number) => r.results.reduce((n, w) => n + f(w), 0);
+    metrics?.addMetric('windows', MetricUnit.Count, r.results.length);
+    metrics?.addMetric(
+      'actions',
+      MetricUnit.Count,
+      total((w) => w.actions),
+    );
+    metrics?.addMetric(
+      'episodes',
+      MetricUnit.Count,
+      total((w) => w.episodes),
+    );
+    metrics?.addMetric('anomalies', MetricUnit.Count, total(anomaliesOf));
+    return {
+      ...(req.shard === undefined ? {} : { shard: req.shard }),
+      from: new Date(r.next).toISOString(),
+      to: req.to,
+      done: r.done,
+      windows: r.results.length,
+      events: total((w) => w.events),
+      actions: total((w) => w.actions),
+      episodes: total((w) => w.episodes),
+      anomalies: total(anomaliesOf),
+    };
+  };
+
+  /** Commits a run whose map succeeded: the watermark moves, its queue entries go. */
+  const commit = async (req: Extract<SequenceRequest, { action: 'commit' }>): Promise<CommitResponse> => {
+    const plan = await readSequenceRun(deps.curatedStore, req.plan);
+    if (plan === undefined) throw new WindowError('commit: no sequencing plan under that key');
+    await commitRun(deps.curatedStore, plan);
+    const watermark = plan.jobs.length > 0 ? new Date(plan.to).toISOString() : null;
+    logger?.info('sequencing committed', { watermark, resequenced: plan.resequence.length });
+    return { watermark, resequenced: plan.resequence.length };
+  };
+
+  /** Re-sequences one window from its look-back (an operator's one-off); the watermark stays. */
   const runWindow = async (req: Extract<SequenceRequest, { action: 'window' }>): Promise<WindowResponse> => {
     const from = Date.parse(req.from);
     const to = Date.parse(req.to);
@@ -170,13 +340,9 @@ export function createSequenceHandler(deps: SequenceDeps): {
       curatedStore: deps.curatedStore,
       from,
       to,
-      lateArrivalMs: config.LATE_ARRIVAL_MS,
-      lookBackMs: config.LOOK_BACK_MS,
-      episodes: { maxDurationMs: config.MAX_EPISODE_MS },
+      ...windowSettings,
       cache,
-      ...(req.shard === undefined
-        ? {}
-        : { shard: { index: req.shard, count: config.SEQUENCE_SHARDS ?? SEQUENCE_SHARDS_DEFAULT } }),
+      ...(req.shard === undefined ? {} : { shard: { index: req.shard, count: shards } }),
     });
     onWindow(r);
     metrics?.addMetric('backfillWindows', MetricUnit.Count, 1);
@@ -193,27 +359,25 @@ export function createSequenceHandler(deps: SequenceDeps): {
     };
   };
 
-  /** The scheduled run: every closed window after the watermark, advancing it. */
+  /** A run in one invocation (no state machine): plan, every shard job in turn, commit. */
   const runScheduled = async (): Promise<SequenceResponse> => {
-    const results = await runDueWindows({
+    const { plan, results } = await runSequencing({
       eventsStore: deps.eventsStore,
       curatedStore: deps.curatedStore,
       now: deps.clock.now(),
       windowMinutes: config.WINDOW_MINUTES,
-      lateArrivalMs: config.LATE_ARRIVAL_MS,
-      lookBackMs: config.LOOK_BACK_MS,
+      ...windowSettings,
       maxWindows: config.MAX_WINDOWS_PER_RUN,
-      episodes: { maxDurationMs: config.MAX_EPISODE_MS },
-      cache,
+      shards,
       onWindow,
     });
     const total = (f: (r: WindowResult) => number) => results.reduce((n, r) => n + f(r), 0);
     const response: SequenceResponse = {
-      windows: results.length,
+      windows: new Set(results.map((r) => r.from)).size,
       actions: total((r) => r.actions),
       episodes: total((r) => r.episodes),
       anomalies: total(anomaliesOf),
-      watermark: results.length > 0 ? new Date((results.at(-1) as WindowResult).to).toISOString() : null,
+      watermark: plan.jobs.length > 0 ? new Date(plan.to).toISOString() : null,
     };
     metrics?.addMetric('windows', MetricUnit.Count, response.windows);
     metrics?.addMetric('actions', MetricUnit.Count, response.actions);
@@ -226,6 +390,17 @@ export function createSequenceHandler(deps: SequenceDeps): {
   return (async (event?: unknown) => {
     if (!namesAction(event)) return runScheduled();
     const req = parseSequenceRequest(event);
-    return req.action === 'plan-backfill' ? planBackfill(req) : runWindow(req);
+    switch (req.action) {
+      case 'plan-due':
+        return planDue();
+      case 'shard-windows':
+        return shardWindows(req);
+      case 'commit':
+        return commit(req);
+      case 'plan-backfill':
+        return planBackfill(req);
+      case 'window':
+        return runWindow(req);
+    }
   }) as ReturnType<typeof createSequenceHandler>;
 }

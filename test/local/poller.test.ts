@@ -10,7 +10,8 @@ import { S3ObjectStore } from '#adapters/s3-object-store.js';
 import { decodeParquet } from '#core/lake/parquet.js';
 import { defaultBucketName } from '#core/lake/schema.js';
 import type { KeyProvider, ObjectStore } from '#core/ports.js';
-import { runDueWindows, writeWatermark } from '#core/sequence/sequencer.js';
+import { runDueWindows } from '#core/sequence/runs.js';
+import { writeWatermark } from '#core/sequence/sequencer.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
 import {
   EMULATOR_CREDENTIALS,

@@ -21,6 +21,8 @@ const stats: DatasheetStats = {
   onFailure: 0,
   findings: { EMAIL: 7, CARD: 2 },
   windows: 4,
+  sequenceShards: 4,
+  lateEvents: 0,
   actions: 50,
   episodes: 9,
   actionTypes: { click: 20, type: 30 },

@@ -6,11 +6,11 @@ import { FileObjectStore } from '#adapters/file-object-store.js';
 import { decodeParquet } from '#core/lake/parquet.js';
 import {
   BACKFILL_PLAN_PREFIX,
-  backfillPlanJson,
   backfillPlanKey,
   backfillWindows,
   runBackfill,
 } from '#core/sequence/backfill.js';
+import { shardJobsJson } from '#core/sequence/runs.js';
 import {
   DEFAULT_DECODED_CACHE_ROWS,
   DecodedFileCache,
@@ -76,12 +76,9 @@ describe('backfill plan', () => {
     expect(() => backfillWindows(DAY0, DAY0 + HOUR, 7)).toThrow(WindowError);
   });
 
-  it('writes the window list as ISO instants under a deterministic control key', () => {
-    const list = JSON.parse(backfillPlanJson(windows.slice(0, 2)));
-    expect(list).toEqual([
-      { from: '2026-11-02T08:00:00.000Z', to: '2026-11-02T08:15:00.000Z' },
-      { from: '2026-11-02T08:15:00.000Z', to: '2026-11-02T08:30:00.000Z' },
-    ]);
+  it('writes the shard jobs as ISO instants under a deterministic control key', () => {
+    const list = JSON.parse(shardJobsJson([{ shard: 3, from: DAY0, to: DAY0 + 24 * HOUR }]));
+    expect(list).toEqual([{ shard: 3, from: '2026-11-02T00:00:00.000Z', to: '2026-11-03T00:00:00.000Z' }]);
     expect(backfillPlanKey(DAY0, DAY0 + 24 * HOUR, 15)).toBe(
       `${BACKFILL_PLAN_PREFIX}20261102T000000Z_20261103T000000Z_15.json`,
     );

@@ -14,7 +14,6 @@ import {
   closedWindows,
   DecodedFileCache,
   readWatermark,
-  runDueWindows,
   sequenceWindow,
   WindowError,
   windowKeys,
@@ -201,37 +200,6 @@ describe('decoded events files, reused across windows', () => {
     const after = await cache.rowsOf(store, await info(store, 'events/a.parquet'));
     expect(gets()).toBe(2);
     expect(after?.map((r) => r.session_id)).toEqual(['new0']);
-  });
-
-  it('is owned by the caller: kept across runs when passed, never shared between calls otherwise', async () => {
-    const { store: events, gets } = countingStore();
-    const curated = new FileObjectStore(mkdtempSync(join(tmpdir(), 'wt-cache-cur-')));
-    const part = new SessionScript('runs', T0 + 5 * MIN).screen().focus('editor').click(1, 1).rows;
-    await events.put(
-      'events/dt=2026-11-02/hour=09/a.parquet',
-      encodeParquet(EVENTS_TABLE.columns, part as unknown as LakeRow[]),
-    );
-    const run = (now: number, cache?: DecodedFileCache) =>
-      runDueWindows({
-        eventsStore: events,
-        curatedStore: curated,
-        now,
-        windowMinutes: 15,
-        lateArrivalMs: 0,
-        lookAheadMs: 0,
-        maxWindows: 1,
-        mode: 'look-back',
-        ...(cache ? { cache } : {}),
-      });
-    await writeWatermark(curated, T0);
-    await run(T0 + 15 * MIN);
-    await run(T0 + 30 * MIN);
-    expect(gets()).toBe(2); // no cache passed: each run decodes again
-    const cache = new DecodedFileCache(1000);
-    await run(T0 + 45 * MIN, cache);
-    await run(T0 + 60 * MIN, cache);
-    expect(gets()).toBe(3);
-    expect(cache.size).toBe(part.length);
   });
 
   it('drops the least recently used files beyond its row budget, and never caches without an ETag', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
+import { tsRangeOfKey } from '#core/lake/keys.js';
 import { EVENTS_TABLE, type EventRow } from '#core/lake/schema.js';
 import type { ObjectInfo, ObjectStore } from '#core/ports.js';
 import { writeRedacted } from '#core/redact/redact-writer.js';
@@ -115,7 +116,7 @@ describe('the redact writer lays events out by (dt, hour, shard)', () => {
     let total = 0;
     for (const key of keys) {
       expect(key).toMatch(
-        /^events\/dt=2026-11-02\/hour=(09|10)\/shard=0[0-3]\/shardId-000000000001-4900001-4900099\.parquet$/,
+        /^events\/dt=2026-11-02\/hour=(09|10)\/shard=0[0-3]\/shardId-000000000001-4900001-4900099_ts\d+-\d+\.parquet$/,
       );
       const shard = shardOfKey(key);
       const decoded = decodeParquet(store.objects.get(key) as Uint8Array) as unknown as EventRow[];
@@ -205,8 +206,12 @@ describe('sequence shard jobs', () => {
         const of = shardOfKey(key);
         expect(of === undefined || of === index, key).toBe(true);
       }
-      // Every object of its own shard was read (both hours), and the two flat ones.
-      const own = [...events.objects.keys()].filter((k) => shardOfKey(k) === index).sort();
+      // Every object of its own shard whose event times meet the read (the window, 6 h before it, 31 min
+      // after it) was read, and the two flat ones (written before keys named their times).
+      const readTo = window.to + 31 * MIN;
+      const own = [...events.objects.keys()]
+        .filter((k) => shardOfKey(k) === index && (tsRangeOfKey(k)?.min ?? 0) < readTo)
+        .sort();
       expect(own.length).toBeGreaterThan(0);
       expect(events.gets.filter((k) => shardOfKey(k) === index).sort()).toEqual(own);
       expect(events.gets.filter((k) => shardOfKey(k) === undefined)).toHaveLength(2);

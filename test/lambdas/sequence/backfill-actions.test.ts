@@ -42,7 +42,7 @@ async function watermarkBytes(): Promise<string> {
 }
 
 describe('sequence function: plan-backfill', () => {
-  it('writes the window list to the curated bucket and answers with where it is and how long it is', async () => {
+  it('writes one shard job per shard over the whole range (checkpoints recomputed in order) and answers where', async () => {
     const before = await watermarkBytes();
     const from = '2026-11-02T00:00:00.000Z';
     const to = '2026-11-04T00:00:00.000Z';
@@ -56,11 +56,10 @@ describe('sequence function: plan-backfill', () => {
       bucket: 'worktrace-test-curated',
       key: '_state/backfill/20261102T000000Z_20261104T000000Z_15.json',
       windows: 192,
+      jobs: 4,
     });
     const list = JSON.parse(Buffer.from((await curated.get(r.key)) ?? []).toString('utf8'));
-    expect(list).toHaveLength(192);
-    expect(list[0]).toEqual({ from, to: '2026-11-02T00:15:00.000Z' });
-    expect(list.at(-1)).toEqual({ from: '2026-11-03T23:45:00.000Z', to });
+    expect(list).toEqual([0, 1, 2, 3].map((shard) => ({ shard, from, to })));
     expect(await watermarkBytes()).toBe(before);
   });
 
