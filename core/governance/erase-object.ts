@@ -1,8 +1,9 @@
 /**
  * Erasure's vocabulary and its work on one object: the subject (pseudonyms under every key version), the
  * zones, splitting an object's rows into the subject's and everyone else's, the conditional ETag-checked
- * rewrite of one object, the noncurrent-versions pass and the query-results purge. The steps that compose
- * these into a removal are in erase-plan.ts; the finders that say which objects to rewrite in erase-find.ts.
+ * rewrite of one object, the noncurrent-versions pass and the query-results purge. The objects are the data
+ * tables' and the sequencer's window checkpoints (erase-checkpoints.ts). The steps that compose these into a
+ * removal are in erase-plan.ts; the finders that say which objects to rewrite in erase-find.ts.
  */
 import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { decodeParquet, encodeParquet, type LakeRow } from '../lake/parquet.js';
@@ -14,6 +15,7 @@ import {
   type TableDef,
 } from '../lake/schema.js';
 import { type ObjectStore, PreconditionFailedError } from '../ports.js';
+import { CHECKPOINT_PREFIX, splitCheckpoint } from './erase-checkpoints.js';
 
 /** The zones a subject is removed from. */
 export interface SubjectStores {
@@ -51,6 +53,7 @@ export interface ObjectRef {
 
 /** One rewritten (or deleted) object. */
 export interface ErasedObject extends ObjectRef {
+  /** Rows of the subject removed (a sequencer checkpoint: the subject's live sessions dropped). */
   readonly rowsRemoved: number;
   readonly rowsKept: number;
   readonly versionsDeleted: number;
@@ -81,6 +84,11 @@ export interface Subject {
   readonly all: ReadonlySet<string>;
   /** Set when every pseudonym names its key version. */
   readonly keyVersions: ReadonlySet<string> | undefined;
+  /**
+   * Pseudonyms of the subject's sessions, when the find step learned them: a checkpointed session nothing
+   * was fed to yet carries no user pseudonym, only its session's (erase-checkpoints.ts). @default none
+   */
+  readonly sessions?: ReadonlySet<string>;
 }
 
 /** Resolves a pseudonym or a list of them (the first is the current key's); throws on anything else. */
@@ -102,7 +110,8 @@ export interface Target {
   readonly zone: EraseZone;
   readonly store: ObjectStore;
   readonly prefix: string;
-  readonly table: TableDef | 'jsonl';
+  /** Parquet of a table, JSON Lines (quarantine), or the sequencer's window checkpoints (JSON). */
+  readonly table: TableDef | 'jsonl' | 'checkpoint';
 }
 
 /** Every table erasure rewrites, in receipt order. */
@@ -122,12 +131,15 @@ export function targetsOf(stores: SubjectStores): Target[] {
       prefix: TABLE_LOCATIONS.episodes.prefix,
       table: EPISODES_TABLE,
     },
+    // Live sessions carried between windows: outside every lifecycle expiry, so erased here or never.
+    { zone: 'curated', store: stores.curated, prefix: CHECKPOINT_PREFIX, table: 'checkpoint' },
   ];
 }
 
 /**
- * The table an object belongs to. Only keys under a data table's prefix qualify: a plan naming a control
- * object (opt-out registry, journal, watermark) or a path outside the zone is refused.
+ * The table an object belongs to. Only keys under a data table's prefix (or the sequencer's checkpoints')
+ * qualify: a plan naming a control object (opt-out registry, journal, watermark) or a path outside the
+ * zone is refused.
  */
 export function targetOf(stores: SubjectStores, ref: ObjectRef): Target {
   const target = targetsOf(stores).find((t) => t.zone === ref.zone && ref.key.startsWith(t.prefix));
@@ -141,6 +153,8 @@ export interface Split {
   readonly removed: number;
   readonly kept: number;
   readonly keyVersions: ReadonlySet<string>;
+  /** The object goes whole (nothing left of it, or a checkpoint nobody can read) instead of `encode()`. */
+  readonly deleteObject: boolean;
   /** The object without the subject's rows. */
   encode(): Uint8Array | string;
 }
@@ -150,6 +164,7 @@ export interface Split {
  * written before the column existed, by the pseudonym anywhere in the line (the scrubbed payload).
  */
 export function splitObject(t: Target, body: Uint8Array, subject: Subject): Split {
+  if (t.table === 'checkpoint') return splitCheckpoint(body, subject);
   const keyVersions = new Set<string>();
   if (t.table === 'jsonl') {
     const lines = Buffer.from(body)
@@ -173,6 +188,7 @@ export function splitObject(t: Target, body: Uint8Array, subject: Subject): Spli
       removed: lines.length - kept.length,
       kept: kept.length,
       keyVersions,
+      deleteObject: kept.length === 0,
       encode: () => kept.map((l) => `${l}\n`).join(''),
     };
   }
@@ -184,9 +200,16 @@ export function splitObject(t: Target, body: Uint8Array, subject: Subject): Spli
     removed: rows.length - kept.length,
     kept: kept.length,
     keyVersions,
+    deleteObject: kept.length === 0,
     encode: () => encodeParquet(table.columns, kept as LakeRow[]),
   };
 }
+
+const CONTENT_TYPES = {
+  jsonl: 'application/x-ndjson',
+  checkpoint: 'application/json',
+  parquet: 'application/vnd.apache.parquet',
+} as const;
 
 /** Removes the subject's rows from one object (conditional on `etag`); null when it no longer exists. */
 async function eraseObject(
@@ -199,10 +222,10 @@ async function eraseObject(
   if (!body) return null;
   const split = splitObject(t, body, subject);
   if (split.removed === 0) return split;
-  if (split.kept === 0) await t.store.delete(key);
+  if (split.deleteObject) await t.store.delete(key);
   else
     await t.store.put(key, split.encode(), {
-      contentType: t.table === 'jsonl' ? 'application/x-ndjson' : 'application/vnd.apache.parquet',
+      contentType: CONTENT_TYPES[t.table === 'jsonl' || t.table === 'checkpoint' ? t.table : 'parquet'],
       ...(etag ? { ifMatch: etag } : {}),
     });
   return split;

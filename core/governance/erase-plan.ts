@@ -3,18 +3,28 @@
  * Step Functions execution (a Distributed Map over the object list) run the very same code:
  *
  * 1. plan: register the opt-out (before any rewrite) and open the journal;
- * 2. find: the objects holding the subject, from the query engine (one query per table);
- * 3. rewrite: one object at a time, in parallel, conditional on its ETag; each records a journal entry;
+ * 2. find: the objects holding the subject, from the query engine (one query per table), and the sequencer's
+ *    window checkpoints holding a live session of theirs (listed and read: erase-checkpoints.ts);
+ * 3. rewrite: one object at a time, in parallel, conditional on its ETag; each records a journal entry (a
+ *    checkpoint is rewritten without the subject's sessions, as a data object without their rows);
  * 4. verify: find again; what is still found is rewritten in a next round (none found: verified);
- * 5. finish: noncurrent versions, the query-results purge, the key-version check, the follow-up sweep
- *    and (erasure) the hash-chained receipt built from the journal: only the objects that held the subject.
+ * 5. finish: noncurrent versions (of checkpoints too), the query-results purge, the key-version check, the
+ *    follow-up sweep and (erasure) the hash-chained receipt built from the journal: only the objects that
+ *    held the subject.
  *
- * The journal (`_erase/journal/<subject>/` in the curated bucket: `state.json` and one entry per rewritten
- * object) makes every step idempotent and a crashed run resumable; finish clears it, and the object lists
+ * The journal (`_erase/journal/<subject>/` in the curated bucket: `state.json`, one entry per rewritten
+ * object, and `sessions.json`, the subject's session pseudonyms the find steps learned for the checkpoints)
+ * makes every step idempotent and a crashed run resumable; finish clears it, and the object lists
  * the find step wrote (`_erase/plans/<subject>/`).
  */
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../ports.js';
+import {
+  CHECKPOINT_PREFIX,
+  checkpointKeyVersions,
+  findCheckpoints,
+  sessionsInEvents,
+} from './erase-checkpoints.js';
 import {
   FIND_TABLES,
   type FoundObject,
@@ -55,6 +65,7 @@ export interface RemovalResult {
   readonly keyVersions: readonly string[];
   readonly optOutRegistered: boolean;
   readonly registryCount: number;
+  /** Rows of the subject removed from the data tables (a checkpoint's sessions are not rows: not counted). */
   readonly rowsRemoved: number;
   readonly objects: readonly ErasedObject[];
   /** Noncurrent versions (behind a newer version or a delete marker) that held the subject, deleted. */
@@ -126,6 +137,10 @@ export function journalEntryKey(journal: string, ref: ObjectRef): string {
   return `${journal}objects/${createHash('sha256').update(`${ref.zone}/${ref.key}`).digest('hex')}.json`;
 }
 
+/** Whether an object is one of the sequencer's checkpoints (its `rowsRemoved` counts live sessions). */
+export const isCheckpoint = (ref: ObjectRef): boolean =>
+  ref.zone === 'curated' && ref.key.startsWith(CHECKPOINT_PREFIX);
+
 /** What the plan step answers. */
 export interface PlannedRemoval {
   readonly subject: string;
@@ -165,9 +180,54 @@ export async function planRemoval(
   };
 }
 
-/** Step 2 (and 4): the objects of every table holding the subject, by the finder. */
-export async function findSubjectObjects(finder: SubjectFinder, subject: Subject): Promise<FoundObject[]> {
-  return finder(FIND_TABLES, [...subject.all]);
+/** Where a removal's journal keeps the subject's session pseudonyms the find steps learned. */
+const sessionsKey = (journal: string) => `${journal}sessions.json`;
+
+/** The subject with the session pseudonyms its journal recorded (a step of the state machine). */
+export async function withJournalSessions(
+  curated: ObjectStore,
+  subject: Subject,
+  journal: string | undefined,
+): Promise<Subject> {
+  const recorded = journal
+    ? (json(await curated.get(sessionsKey(journal))) as string[] | undefined)
+    : undefined;
+  if (!recorded?.length) return subject;
+  return { ...subject, sessions: new Set([...(subject.sessions ?? []), ...recorded]) };
+}
+
+/** What a find step found: the objects, and the subject with the session pseudonyms learned. */
+export interface FindResult {
+  readonly objects: FoundObject[];
+  readonly subject: Subject;
+}
+
+/**
+ * Step 2 (and 4): the objects of every table holding the subject, by the finder, and the sequencer's
+ * checkpoints (in the curated zone) holding a live session of theirs. The subject's session pseudonyms
+ * learned on the way (a checkpointed session nothing was fed to names only its session) go into the
+ * journal, where the rewrite and verify steps read them.
+ */
+export async function findSubjectObjects(
+  stores: Pick<SubjectStores, 'events' | 'curated'>,
+  finder: SubjectFinder,
+  subject: Subject,
+  options: { readonly journal?: string } = {},
+): Promise<FindResult> {
+  const known = await withJournalSessions(stores.curated, subject, options.journal);
+  const tables = await finder(FIND_TABLES, [...subject.all]);
+  const checkpoints = await findCheckpoints(stores.curated, known, () =>
+    sessionsInEvents(stores.events, tables, subject),
+  );
+  const sessions = checkpoints.sessions;
+  if (options.journal && sessions.size > (known.sessions?.size ?? 0))
+    await stores.curated.put(sessionsKey(options.journal), JSON.stringify([...sessions].sort()), {
+      contentType: 'application/json',
+    });
+  return {
+    objects: sortObjects([...tables, ...checkpoints.objects]),
+    subject: sessions.size > 0 ? { ...subject, sessions } : subject,
+  };
 }
 
 /** Where the find step of `round` writes its object list. */
@@ -215,7 +275,11 @@ export async function rewriteSubjectObject(
   ref: FoundObject,
   options: { readonly maxRetries?: number; readonly journal?: string } = {},
 ): Promise<RewriteOutcome> {
-  const r = await rewriteObject(stores, subject, ref, options.maxRetries ?? 5, ref.etag);
+  // A checkpoint's sessions are matched by session pseudonym too: those the find steps recorded.
+  const known = isCheckpoint(ref)
+    ? await withJournalSessions(stores.curated, subject, options.journal)
+    : subject;
+  const r = await rewriteObject(stores, known, ref, options.maxRetries ?? 5, ref.etag);
   if (options.journal && r.object.rowsRemoved > 0) {
     const key = journalEntryKey(options.journal, ref);
     const earlier = json(await stores.curated.get(key)) as ErasedObject | undefined;
@@ -295,11 +359,17 @@ export async function finishRemoval(
   options: FinishOptions,
 ): Promise<RemovalResult> {
   const { now } = options;
-  const noncurrent = await noncurrentVersionsPass(stores, subject);
+  // A noncurrent checkpoint version can hold a session of theirs named by its session pseudonym only.
+  const noncurrent = await noncurrentVersionsPass(
+    stores,
+    await withJournalSessions(stores.curated, subject, options.journal),
+  );
   // Rows under a key version the subject was not searched under could hold them unseen.
   if (subject.keyVersions) {
     const seen = new Set([...(options.keyVersionsSeen ?? []), ...noncurrent.keyVersions]);
     for (const v of (await options.lakeKeyVersions?.(FIND_TABLES)) ?? []) seen.add(v);
+    // Checkpoints outlive the tables' retention: their sessions may carry a key the tables no longer show.
+    for (const v of await checkpointKeyVersions(stores.curated)) seen.add(v);
     const known = subject.keyVersions;
     const unknown = [...seen].filter((v) => !known.has(v)).sort();
     if (unknown.length > 0)
@@ -339,7 +409,7 @@ export async function finishRemoval(
     keyVersions: [...(subject.keyVersions ?? [])].sort(),
     optOutRegistered: state.optOutRegistered,
     registryCount: state.registryCount ?? 0,
-    rowsRemoved: objects.reduce((n, d) => n + d.rowsRemoved, 0),
+    rowsRemoved: objects.reduce((n, d) => (isCheckpoint(d) ? n : n + d.rowsRemoved), 0),
     objects,
     noncurrentVersions: noncurrent.deleted,
     queryResultsDeleted,

@@ -4,9 +4,11 @@
  * 1. register the opt-out first, so the redact function stops writing the subject before the rewrite starts;
  * 2. find the objects of the events, quarantine and curated zones that hold the subject's rows — with the
  *    query engine (`LakeIndex`: one `SELECT DISTINCT "$path"` per table on Athena or DuckDB), so the cost
- *    grows with those objects, not with the lake; without one, every object is listed and read;
- * 3. rewrite each found object without them, several at once (same columns, zstd Parquet or JSON Lines; the
- *    store's encryption settings apply), and delete every other version of a rewritten object;
+ *    grows with those objects, not with the lake; without one, every object is listed and read — and the
+ *    sequencer's window checkpoints (`_state/checkpoints/`) holding a live session of theirs;
+ * 3. rewrite each found object without them, several at once (same columns, zstd Parquet or JSON Lines; a
+ *    checkpoint without the subject's sessions; the store's encryption settings apply), and delete every
+ *    other version of a rewritten object;
  * 4. find again, and rewrite what is still found, until a find comes back empty: that is the verification;
  * 5. delete every noncurrent version (those hidden behind delete markers included) that holds the subject,
  *    and the athena-results zone's objects written before then (query results are a cache and may hold the
@@ -129,10 +131,13 @@ async function removeSubject(
   const registeredAt = now();
   const rewritten: ErasedObject[] = [];
   const keyVersionsSeen = new Set<string>();
+  // The subject's session pseudonyms the find steps learn, carried from round to round.
+  let known = subject;
   for (let round = 0; ; round++) {
-    const found = await findSubjectObjects(index.find, subject);
-    const results = await runPool(found, concurrency, (ref) =>
-      rewriteSubjectObject(stores, subject, ref, { maxRetries, ...(journal ? { journal } : {}) }),
+    const found = await findSubjectObjects(stores, index.find, known, journal ? { journal } : {});
+    known = found.subject;
+    const results = await runPool(found.objects, concurrency, (ref) =>
+      rewriteSubjectObject(stores, known, ref, { maxRetries, ...(journal ? { journal } : {}) }),
     );
     let removed = 0;
     for (const r of results) {
@@ -144,7 +149,7 @@ async function removeSubject(
     if (round >= maxRetries)
       throw new EraseError(`rows of the subject kept appearing after ${round + 1} rounds; run again`);
   }
-  return finishRemoval(stores, subject, {
+  return finishRemoval(stores, known, {
     now,
     kind: options.kind,
     sweep: options.sweep,

@@ -2,9 +2,10 @@
  * The erase function's logic as a factory over ports: `worktrace erase` and `worktrace optout` in AWS, the
  * scheduled follow-up sweeps, and the steps of the erase state machine. A request names a raw user id
  * (never logged, never kept): its pseudonyms are computed with the live key and every retired key still in
- * the lake, then core/governance registers the opt-out, finds the objects holding the subject with Athena,
- * rewrites them without the subject, verifies, clears the query results, schedules the follow-up sweep and
- * (erasure) writes the hash-chained receipt. Logs and metrics carry counts and the receipt hash only.
+ * the lake, then core/governance registers the opt-out, finds the objects holding the subject with Athena
+ * (and the sequencer's checkpoints holding a live session of theirs, by listing), rewrites them without the
+ * subject, verifies, clears the query results, schedules the follow-up sweep and (erasure) writes the
+ * hash-chained receipt. Logs and metrics carry counts and the receipt hash only.
  *
  * The state machine's steps (`plan`, `find`, `rewrite`, `verify`, `finish`) run that removal one step per
  * invocation; only `plan` takes the raw id (Step Functions keeps execution input in its history), every
@@ -28,6 +29,7 @@ import {
   clearJournal,
   findSubjectObjects,
   finishRemoval,
+  isCheckpoint,
   journalOf,
   planRemoval,
   rewriteSubjectObject,
@@ -197,7 +199,7 @@ export function createEraseHandler(deps: EraseDeps): (event: unknown) => Promise
     const s = subjectOf(request.pseudonyms);
     const journal = journalOf(s, false);
     if (request.action === 'find' || request.action === 'verify') {
-      const found = await findSubjectObjects(queryIndex().find, s);
+      const { objects: found } = await findSubjectObjects(deps.stores, queryIndex().find, s, { journal });
       if (request.action === 'verify') {
         deps.logger?.info('erasure verified', { round: request.round, remaining: found.length });
         return { remaining: found.length } satisfies VerifyResponse;
@@ -211,7 +213,8 @@ export function createEraseHandler(deps: EraseDeps): (event: unknown) => Promise
       const ref = { zone: request.zone, key: request.key };
       const { object } = await rewriteSubjectObject(deps.stores, s, ref, { journal });
       deps.logger?.info('object rewritten', { rowsRemoved: object.rowsRemoved, retries: object.retries });
-      deps.metrics?.addMetric('RowsErased', MetricUnit.Count, object.rowsRemoved);
+      // A checkpoint's count is of live sessions, not rows.
+      if (!isCheckpoint(ref)) deps.metrics?.addMetric('RowsErased', MetricUnit.Count, object.rowsRemoved);
       return object.rowsRemoved > 0 ? object : { ...ref, rowsRemoved: 0 };
     }
     if (request.action !== 'finish') throw new EraseRequestError('unknown step');

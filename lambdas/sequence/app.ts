@@ -49,7 +49,7 @@ const shardIndex = z
 export const SequenceRequestSchema = z.discriminatedUnion('action', [
   /** Plan the due windows and the queued late-event re-sequencing as shard jobs (sequencing machine). */
   z.strictObject({ action: z.literal('plan-due') }),
-  /** Run a shard job's windows in order, at most MAX_WINDOWS_PER_RUN of them; `from` is where to go on. */
+  /** Run a shard job's windows in order, at most MAX_WINDOWS_PER_INVOCATION of them; `from` is where to go on. */
   z.strictObject({
     action: z.literal('shard-windows'),
     shard: shardIndex.optional(),
@@ -141,7 +141,7 @@ export interface SequenceDeps {
     SequenceEnv,
     'WINDOW_MINUTES' | 'LATE_ARRIVAL_MS' | 'LOOK_BACK_MS' | 'MAX_EPISODE_MS' | 'MAX_WINDOWS_PER_RUN'
   > &
-    Partial<Pick<SequenceEnv, 'SEQUENCE_SHARDS'>>;
+    Partial<Pick<SequenceEnv, 'SEQUENCE_SHARDS' | 'MAX_WINDOWS_PER_INVOCATION'>>;
   /** Name of the curated bucket, which `plan-backfill` answers with. @default curatedStore.name */
   readonly curatedBucket?: string;
   readonly logger?: LogSink;
@@ -272,7 +272,7 @@ export function createSequenceHandler(deps: SequenceDeps): {
     };
   };
 
-  /** Runs one shard job's next windows (in order, at most MAX_WINDOWS_PER_RUN); the watermark stays. */
+  /** Runs one shard job's next windows (in order, at most MAX_WINDOWS_PER_INVOCATION); the watermark stays. */
   const shardWindows = async (
     req: Extract<SequenceRequest, { action: 'shard-windows' }>,
   ): Promise<ShardWindowsResponse> => {
@@ -288,7 +288,7 @@ export function createSequenceHandler(deps: SequenceDeps): {
       job,
       shards,
       windowMs,
-      maxWindows: config.MAX_WINDOWS_PER_RUN,
+      maxWindows: config.MAX_WINDOWS_PER_INVOCATION ?? 8,
       onWindow,
     });
     const total = (f: (w: WindowResult) => number) => r.results.reduce((n, w) => n + f(w), 0);

@@ -16,8 +16,13 @@ export const SequenceEnvSchema = z.object({
   LOOK_BACK_MS: z.coerce.number().int().min(0).default(21_600_000),
   /** Longest episode, ms (also the look-ahead after a window). @default 1800000 (30 min) */
   MAX_EPISODE_MS: z.coerce.number().int().positive().default(1_800_000),
-  /** Windows processed per invocation at most. @default 8 */
+  /** Due windows one run plans at most (the rest wait for the next run). @default 8 */
   MAX_WINDOWS_PER_RUN: z.coerce.number().int().positive().default(8),
+  /**
+   * Windows one `shard-windows` invocation runs at most before it answers where to go on (keeps an
+   * invocation well inside the function's timeout). @default 8
+   */
+  MAX_WINDOWS_PER_INVOCATION: z.coerce.number().int().positive().default(8),
   /** Sequence shards of the events zone (the redact function's SEQUENCE_SHARDS; 1..64). @default 4 */
   SEQUENCE_SHARDS: z.coerce
     .number()

@@ -58,7 +58,7 @@ describe('worktrace erase on a local run of 20 users', () => {
     const out = worktrace(dataDir, ['erase', '--user', raw, '--concurrency', '4']);
     expect(out).not.toContain(raw);
     expect(out).toMatch(
-      new RegExp(`^erased ${pseudonym}: [1-9]\\d* rows from ${before.paths.length} objects`),
+      new RegExp(`^erased ${pseudonym}: [1-9]\\d* rows from \\d+ objects`),
     );
     expect(out).toContain('chain intact');
 
@@ -70,7 +70,10 @@ describe('worktrace erase on a local run of 20 users', () => {
     const listed = (receipt.objects as { zone: 'events' | 'quarantine' | 'curated'; key: string }[])
       .map((o) => `s3://${defaultBucketName('local', o.zone)}/${o.key}`)
       .sort();
-    expect(listed).toEqual(before.paths);
+    // The query engine found the table objects; the sequencer's checkpoints holding the subject's live
+    // sessions are found by listing them, and are in the receipt too.
+    expect(listed.filter((p) => !p.includes('/_state/checkpoints/'))).toEqual(before.paths);
+    expect(listed.filter((p) => p.includes('/_state/checkpoints/')).length).toBeGreaterThan(0);
     const removed = Object.values(before.rows).reduce((a, b) => a + b, 0);
     expect(receipt.rowsRemoved).toBe(removed);
     expect(JSON.stringify(receipt)).not.toContain(raw);

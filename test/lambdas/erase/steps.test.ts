@@ -23,6 +23,7 @@ import { readOptOuts } from '#core/governance/opt-outs.js';
 import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { EVENTS_TABLE } from '#core/lake/schema.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
+import { CHECKPOINT_PREFIX, checkpointKey, sequenceWindow } from '#core/sequence/sequencer.js';
 import {
   createEraseHandler,
   EraseRequestError,
@@ -221,6 +222,44 @@ describe('erase function: the state machine steps', () => {
     );
     expect(receipt.objects.map((o: { key: string }) => o.key).sort()).toEqual([...holding].sort());
     expect(lines.join('\n')).not.toContain(RAW_USER);
+  }, 60_000);
+
+  it("find lists the sequencer checkpoints holding the subject's live session; rewrite, verify and finish take them", async () => {
+    const { stores, handler } = await setup();
+    // The 09:00 window, incremental: its checkpoint carries the subject's live session beside another's.
+    const window = { from: ROW_BASE_TS, to: ROW_BASE_TS + 15 * 60_000 };
+    await sequenceWindow({
+      eventsStore: stores.events,
+      curatedStore: stores.curated,
+      ...window,
+      mode: 'incremental',
+    });
+    const key = checkpointKey(window.from);
+    const text = async () => Buffer.from((await stores.curated.get(key)) as Uint8Array).toString('utf8');
+    expect(await text()).toContain(SUBJECT);
+    expect(await text()).toContain('u-other');
+
+    const plan = (await handler({ action: 'plan', user: RAW_USER })) as PlanResponse;
+    const step = { subject: plan.subject, pseudonyms: plan.pseudonyms };
+    const found = (await handler({ action: 'find', ...step, round: 0 })) as FindResponse;
+    const items = JSON.parse(
+      Buffer.from((await stores.curated.get(found.key)) as Uint8Array).toString('utf8'),
+    ) as { zone: 'events' | 'quarantine' | 'curated'; key: string }[];
+    expect(items.filter((i) => i.key.startsWith(CHECKPOINT_PREFIX))).toEqual([{ zone: 'curated', key }]);
+    for (const item of items) await handler({ action: 'rewrite', ...step, ...item });
+    expect(await text()).not.toContain(SUBJECT);
+    expect(await text()).toContain('u-other');
+    expect(await handler({ action: 'verify', ...step, round: 1 })).toEqual({ remaining: 0 });
+    await handler({ action: 'finish', ...step, startedAt: plan.startedAt });
+    const [receiptKey] = (await stores.audit.list('receipts/')).map((o) => o.key);
+    const receipt = JSON.parse(
+      Buffer.from((await stores.audit.get(receiptKey as string)) as Uint8Array).toString('utf8'),
+    );
+    expect(receipt.objects).toContainEqual(expect.objectContaining({ zone: 'curated', key, rowsRemoved: 1 }));
+    // The watermark and other state objects stay out of reach of a rewrite step.
+    await expect(
+      handler({ action: 'rewrite', ...step, zone: 'curated', key: '_state/sequencer.json' }),
+    ).rejects.toThrow(/not an object of a data table/);
   }, 60_000);
 
   it('refuses steps that name a raw id, a control object, or a subject not first of its pseudonyms', async () => {
