@@ -24,12 +24,8 @@
 import { decodeParquet } from '../lake/parquet.js';
 import { runPool } from '../pool.js';
 import type { ObjectStore } from '../ports.js';
-import { CHECKPOINT_VERSION, type SessionCheckpoint } from '../sequence/incremental.js';
-import {
-  CHECKPOINT_PREFIX,
-  WINDOW_CHECKPOINT_VERSION,
-  type WindowCheckpoint,
-} from '../sequence/sequencer.js';
+import type { SessionCheckpoint } from '../sequence/incremental.js';
+import { CHECKPOINT_PREFIX, parseWindowCheckpoint, type WindowCheckpoint } from '../sequence/sequencer.js';
 import type { FoundObject } from './erase-find.js';
 import type { ObjectRef, Split, Subject } from './erase-object.js';
 
@@ -79,21 +75,6 @@ function sessionKeyVersions(session: SessionCheckpoint, into: Set<string>): void
   for (const v of fieldValues(session, 'key_version')) if (typeof v === 'string') into.add(v);
 }
 
-/** A checkpoint this sequencer version reads, or undefined (another version, not a checkpoint, not JSON). */
-function readable(text: string): WindowCheckpoint | undefined {
-  try {
-    const cp = JSON.parse(text) as WindowCheckpoint;
-    return cp?.version === WINDOW_CHECKPOINT_VERSION &&
-      cp.state?.version === CHECKPOINT_VERSION &&
-      Array.isArray(cp.state.sessions)
-      ? cp
-      : undefined;
-  } catch (err) {
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-}
-
 /** What one checkpoint holds of the subject. */
 interface Scan {
   /** It names one of the subject's pseudonyms (user or session) somewhere: only then is it parsed. */
@@ -108,7 +89,7 @@ function scan(text: string, subject: Subject): Scan {
   const names = [...subject.all, ...(subject.sessions ?? [])];
   if (!names.some((p) => text.includes(p)))
     return { mentioned: false, checkpoint: undefined, subjects: [], kept: [] };
-  const checkpoint = readable(text);
+  const checkpoint = parseWindowCheckpoint(text);
   const sessions = checkpoint?.state.sessions ?? [];
   return {
     mentioned: true,
@@ -229,7 +210,7 @@ export async function checkpointKeyVersions(
   const out = new Set<string>();
   await runPool(await curated.list(CHECKPOINT_PREFIX), concurrency, async (o) => {
     const body = await curated.get(o.key);
-    const cp = body ? readable(Buffer.from(body).toString('utf8')) : undefined;
+    const cp = body ? parseWindowCheckpoint(Buffer.from(body).toString('utf8')) : undefined;
     for (const s of cp?.state.sessions ?? []) sessionKeyVersions(s, out);
   });
   return [...out].sort();

@@ -33,7 +33,6 @@ import {
 import {
   CHECKPOINT_VERSION,
   type CheckpointDocument,
-  CheckpointError,
   emptyCheckpointDocument,
   type IncrementsOptions,
   type IncrementsResult,
@@ -600,6 +599,24 @@ export function checkpointKey(from: number, shard?: number): string {
 }
 
 /**
+ * A window checkpoint's text as this sequencer reads it; undefined when it is another sequencer or layout
+ * version, or not a checkpoint at all.
+ */
+export function parseWindowCheckpoint(text: string): WindowCheckpoint | undefined {
+  try {
+    const cp = JSON.parse(text) as WindowCheckpoint;
+    return cp?.version === WINDOW_CHECKPOINT_VERSION &&
+      cp.state?.version === CHECKPOINT_VERSION &&
+      Array.isArray(cp.state.sessions)
+      ? cp
+      : undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+/**
  * The checkpoint written by the window starting at `from`; undefined when there is none, or it was written
  * by another sequencer or layout version (the caller then seeds from the look-back).
  */
@@ -609,16 +626,7 @@ export async function readWindowCheckpoint(
   shard?: number,
 ): Promise<WindowCheckpoint | undefined> {
   const bytes = await store.get(checkpointKey(from, shard));
-  if (!bytes) return undefined;
-  try {
-    const cp = JSON.parse(Buffer.from(bytes).toString('utf8')) as WindowCheckpoint;
-    if (cp.version !== WINDOW_CHECKPOINT_VERSION || cp.state?.version !== CHECKPOINT_VERSION)
-      return undefined;
-    return cp;
-  } catch (err) {
-    if (err instanceof SyntaxError || err instanceof CheckpointError) return undefined;
-    throw err;
-  }
+  return bytes ? parseWindowCheckpoint(Buffer.from(bytes).toString('utf8')) : undefined;
 }
 
 /** Writes a window's checkpoint as canonical JSON (the same state always gives the same bytes). */
