@@ -1,20 +1,23 @@
 /**
- * Backfill as a Step Functions job over the sequence function: plan the windows of a date range (a JSON
- * manifest in the curated zone under `_state/backfill/`), then sequence each window in a Distributed Map.
- * Each window overwrites its own outputs; the watermark is never read or moved, so the schedule carries on.
+ * Backfill as a Step Functions job over the sequence function: plan a date range as one shard job per shard
+ * (a JSON manifest in the curated zone under `_state/backfill/`), then run the shard jobs in a Distributed Map,
+ * the same looping item as scheduled sequencing (lib/sequence-state-machine.ts SHARD_JOB_ITEM): shards at once,
+ * each shard's windows in order, so every checkpoint is recomputed from the one before it. Each window
+ * overwrites its own outputs; the watermark is never read or moved (no commit), so the schedule carries on.
  */
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BACKFILL_PLAN_PREFIX } from '#core/sequence/backfill.js';
 import { DistributedMapJob, type MapJobSettings, mapJobLimits } from './distributed-map-job.js';
+import { SHARD_JOB_ITEM } from './sequence-state-machine.js';
 
 /** Prefix of the athena-results zone the map runs write their results under (expires with the zone). */
 export const BACKFILL_RESULTS_PREFIX = '_backfill/results/';
 
-/** Props of BackfillStateMachine: the job settings; its function is the sequence function, its items windows. */
+/** Props of BackfillStateMachine: the job settings; its function is the sequence function, its items shard jobs. */
 export type BackfillStateMachineProps = MapJobSettings;
 
-/** The backfill state machine (plan, Distributed Map of windows). */
+/** The backfill state machine (plan, Distributed Map of shard jobs, each looping over its windows in order). */
 export class BackfillStateMachine extends Construct {
   /** The job: state machine, role, log group. */
   public readonly job: DistributedMapJob;
@@ -29,13 +32,9 @@ export class BackfillStateMachine extends Construct {
       function: props.function,
       manifests: { bucket: props.curatedBucket, prefix: BACKFILL_PLAN_PREFIX },
       manifestKeyPath: '$.plan.key',
-      mapStateName: 'SequenceWindows',
-      itemStateName: 'SequenceWindow',
-      itemSelector: {
-        action: 'window',
-        'from.$': '$$.Map.Item.Value.from',
-        'to.$': '$$.Map.Item.Value.to',
-      },
+      mapStateName: 'SequenceShards',
+      itemStateName: 'SequenceShard',
+      ...SHARD_JOB_ITEM,
       results: { bucket: props.athenaResultsBucket, prefix: BACKFILL_RESULTS_PREFIX },
       ...mapJobLimits(props),
       definition: ({ map, invoke }) =>

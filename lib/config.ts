@@ -79,6 +79,7 @@ export const ConfigSchema = z
     sequenceShards: int(SEQUENCE_SHARDS_MIN, SEQUENCE_SHARDS_MAX, SEQUENCE_SHARDS_DEFAULT),
     sequenceMemoryMb: int(128, 10_240, 1536),
     sequenceTimeoutSeconds: int(3, 900, 300),
+    sequenceMaxConcurrency: int(1, 10_000, 16),
     backfillMaxConcurrency: int(1, 10_000, 16),
     backfillToleratedFailurePercentage: num(0, 100, 0),
     eraseMaxConcurrency: int(1, 10_000, 16),

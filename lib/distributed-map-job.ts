@@ -5,7 +5,9 @@
  * map run's results to a prefix of a bucket. Every step invokes that one function. The state machine logs
  * every event (without execution data: payloads carry pseudonyms) to a KMS-encrypted log group, traces with
  * X-Ray, and may do nothing else: invoke its function, read the manifest prefix, write its results prefix,
- * and start, describe, stop and redrive its own child executions (the Distributed Map's).
+ * and start, describe, stop and redrive its own child executions (the Distributed Map's). An item may also be
+ * a loop (`itemLoop`): the function does a bounded part of the item's work per invocation and says whether it
+ * is done and where the next invocation starts.
  */
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -50,6 +52,25 @@ export interface BucketPrefix {
   readonly bucket: s3.IBucket;
   /** Key prefix, ending in `/`. */
   readonly prefix: string;
+}
+
+/**
+ * An item that takes several invocations of the function, in order: each response carries `done` (boolean)
+ * and the field `progressField`, where the next invocation starts. While `done` is false the item invokes
+ * again with `nextRequest`; the last response is the item's output. A response that is not done and did not
+ * move `progressField` fails the item (`<item>Stalled`) instead of looping for ever: the function must always
+ * advance, so every loop ends. Each invocation is one state transition cycle of the item's child execution
+ * (about 9 history events), so one item may take about 2,500 invocations (Step Functions keeps 25,000 events
+ * per execution); the execution timeout bounds the loop too.
+ */
+export interface ItemLoop {
+  /**
+   * The next invocation's request, JSONPath over `{...the last request, result: the last response}`, e.g.
+   * `{ action: 'x', 'from.$': '$.result.from', 'to.$': '$.to' }`. @default (required)
+   */
+  readonly nextRequest: Record<string, unknown>;
+  /** The request and response field the function advances (compared as strings). @default (required) */
+  readonly progressField: string;
 }
 
 /** What the caller builds its steps from. */
@@ -126,6 +147,12 @@ export interface DistributedMapJobProps {
    * @default (required)
    */
   readonly itemSelector: Record<string, unknown>;
+  /**
+   * Loop each item until the function says it is done (see ItemLoop); the item states are `<item>` (invoke,
+   * response at `$.result`), `<item>Done` (Choice on `$.result.done`), `<item>Continue` (the next request),
+   * `<item>Finished` (output: the last response) and `<item>Stalled` (Fail). @default one invocation per item
+   */
+  readonly itemLoop?: ItemLoop;
   /** Where the map run writes its results (JSONL, compact). @default (required) */
   readonly results: BucketPrefix;
   /** JSONPath the map's result (the results' location) is placed at in the state. @default '$.mapRun' */
@@ -236,7 +263,13 @@ export class DistributedMapJob extends Construct {
       resultWriterV2: new PrefixResultWriter(props.results),
       resultPath: props.mapResultPath ?? '$.mapRun',
     });
-    this.map.itemProcessor(task(props.itemStateName, undefined));
+    this.map.itemProcessor(
+      props.itemLoop
+        ? this.itemLoop(props.itemStateName, props.itemLoop, (stateId) =>
+            task(stateId, undefined, '$.result'),
+          )
+        : task(props.itemStateName, undefined),
+    );
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
@@ -275,6 +308,36 @@ export class DistributedMapJob extends Construct {
         );
     }
     this.acknowledge(props);
+  }
+
+  /**
+   * The looping item: invoke (the response beside the request, at `$.result`), then finish when it is done,
+   * fail when it did not advance, or build the next request and invoke again.
+   */
+  private itemLoop(
+    itemStateName: string,
+    loop: ItemLoop,
+    invoke: (stateId: string) => sfn.TaskStateBase,
+  ): sfn.IChainable {
+    const item = invoke(itemStateName);
+    const field = loop.progressField;
+    const next = new sfn.Pass(this, `${itemStateName}Continue`, { parameters: loop.nextRequest });
+    item.next(
+      new sfn.Choice(this, `${itemStateName}Done`)
+        .when(
+          sfn.Condition.booleanEquals('$.result.done', true),
+          new sfn.Succeed(this, `${itemStateName}Finished`, { outputPath: '$.result' }),
+        )
+        .when(
+          sfn.Condition.stringEqualsJsonPath(`$.result.${field}`, `$.${field}`),
+          new sfn.Fail(this, `${itemStateName}Stalled`, {
+            error: 'ItemMadeNoProgress',
+            cause: `The function returned done: false without advancing "${field}"; invoking it again would loop for ever.`,
+          }),
+        )
+        .otherwise(next.next(item)),
+    );
+    return item;
   }
 
   /** The findings this construct's IAM inherently has, each on the policy that carries it. */

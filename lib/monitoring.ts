@@ -24,7 +24,7 @@ export interface MonitoringProps {
   readonly ingest: IngestStream;
   /** The redact function. */
   readonly redact: RedactFunction;
-  /** The sequence function. */
+  /** The sequence function and its sequencing state machine. */
   readonly sequence: SequenceFunction;
   /** E-mail address subscribed to alarms. @default no subscription */
   readonly alarmEmail?: string;
@@ -80,6 +80,7 @@ export class Monitoring extends Construct {
     }
 
     const redactFn = props.redact.function;
+    const sequencing = props.sequence.stateMachine.stateMachine;
     const fiveMin = Duration.minutes(5);
     const custom = (service: Service, metricName: string, statistic = 'Sum', period = fiveMin) =>
       new cloudwatch.Metric({
@@ -174,7 +175,21 @@ export class Monitoring extends Construct {
         'sequence',
         'The sequencer',
         props.sequence,
-        'Scheduled sequencer runs failed and were sent to its dead-letter queue.',
+        'Scheduled sequencer runs could not be started (or async invocations failed) and were sent to its dead-letter queue.',
+      ),
+      sequenceExecutionFailed: alarm(
+        'SequenceExecutionFailed',
+        'A sequencing state machine execution failed, timed out or was aborted (the watermark did not move; the next run plans the same windows again).',
+        new cloudwatch.MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+          usingMetrics: {
+            failed: sequencing.metricFailed({ statistic: 'Sum', period: fiveMin }),
+            timedOut: sequencing.metricTimedOut({ statistic: 'Sum', period: fiveMin }),
+            aborted: sequencing.metricAborted({ statistic: 'Sum', period: fiveMin }),
+          },
+          period: fiveMin,
+        }),
+        {},
       ),
       sequenceStale: alarm(
         'SequenceStale',

@@ -1,9 +1,12 @@
 /**
- * The sequence function: on an EventBridge schedule it turns closed windows of the events zone into
- * curated actions and episodes. Reads events, reads and writes curated; nothing on quarantine. Failed
- * runs, from the schedule or from Lambda's asynchronous invocation, go to one failure queue.
+ * The sequence function and its schedule: on an EventBridge schedule the sequencing state machine
+ * (lib/sequence-state-machine.ts) plans the due windows × shards, runs each shard's windows in order through
+ * this function and commits, turning closed windows of the events zone into curated actions and episodes.
+ * Reads events, reads and writes curated, deletes only consumed late-event queue entries; nothing on
+ * quarantine. Executions the schedule could not start, and failed asynchronous invocations, go to one failure
+ * queue.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,17 +14,21 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { RESEQUENCE_PREFIX } from '#core/sequence/late.js';
 import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { SequenceEnvSchema } from '../lambdas/sequence/env.js';
 import type { DataLake } from './data-lake.js';
-import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding } from './nag.js';
+import { acknowledgeFindings, GRANT_WILDCARD_ACTIONS, objectsFinding, prefixFinding } from './nag.js';
 import { PipelineFunction } from './pipeline-function.js';
+import { SequenceStateMachine } from './sequence-state-machine.js';
 
 /** Props of SequenceFunction. */
 export interface SequenceFunctionProps {
+  /** Stage (names the sequencing state machine `worktrace-<stage>-sequence`). @default (required) */
+  readonly stage: string;
   /** The lake: events are read, curated is read and written. @default (required) */
   readonly lake: DataLake;
-  /** How often the schedule fires. @default Duration.minutes(5) */
+  /** How often the schedule starts the sequencing state machine. @default Duration.minutes(5) */
   readonly schedule?: Duration;
   /** Window size (must divide a day). @default Duration.minutes(15) */
   readonly window?: Duration;
@@ -35,6 +42,10 @@ export interface SequenceFunctionProps {
   readonly maxWindowsPerRun?: number;
   /** Sequence shards of the events zone; must be the redact function's. @default 4 */
   readonly sequenceShards?: number;
+  /** Shard jobs the sequencing state machine runs at once (Distributed Map). @default 16 */
+  readonly maxConcurrency?: number;
+  /** Removal policy of the state machine's log group and its key. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
   /** Memory, MB. @default 1536 */
   readonly memorySize?: number;
   /** Timeout. @default Duration.minutes(5) */
@@ -43,13 +54,15 @@ export interface SequenceFunctionProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** The sequence Lambda, its schedule and its failure queue. */
+/** The sequence Lambda, the sequencing state machine its schedule starts, and its failure queue. */
 export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema> {
-  /** Failed scheduled invocations (from EventBridge or from Lambda's async retries). */
+  /** Scheduled executions EventBridge could not start, and failed asynchronous invocations. */
   declare public readonly failureQueue: sqs.Queue;
   /** Key of the failure queue (EventBridge may use it). */
   declare public readonly failureQueueKey: kms.Key;
-  /** The schedule rule. */
+  /** The sequencing state machine (plan due shard jobs, Distributed Map of them, commit). */
+  public readonly stateMachine: SequenceStateMachine;
+  /** The schedule rule; its target is the sequencing state machine. */
   public readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: SequenceFunctionProps) {
@@ -85,11 +98,21 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
         resources: ['*'],
       }),
     );
+    this.stateMachine = new SequenceStateMachine(this, 'StateMachine', {
+      stage: props.stage,
+      function: this.function,
+      curatedBucket: lake.curatedBucket,
+      athenaResultsBucket: lake.athenaResultsBucket,
+      ...(props.maxConcurrency === undefined ? {} : { maxConcurrency: props.maxConcurrency }),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+    });
     this.rule = new events.Rule(this, 'Schedule', {
-      description: 'worktrace: run the sequencer',
+      description: 'worktrace: run the sequencer (start the sequencing state machine)',
       schedule: events.Schedule.rate(props.schedule ?? Duration.minutes(5)),
       targets: [
-        new targets.LambdaFunction(this.function, {
+        new targets.SfnStateMachine(this.stateMachine.stateMachine, {
+          input: events.RuleTargetInput.fromObject({}),
           deadLetterQueue: this.failureQueue,
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
@@ -98,6 +121,13 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
     });
     lake.grantRead('events', this.role);
     lake.grantReadWrite('curated', this.role);
+    // Commit clears the late-event queue entries a run consumed: delete there and nowhere else.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: [lake.curatedBucket.arnForObjects(`${RESEQUENCE_PREFIX}*`)],
+      }),
+    );
 
     acknowledgeFindings(
       this.role,
@@ -110,7 +140,14 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
       ],
       'CDK grantRead on the events bucket and grantRead + grantPut on the curated bucket only ' +
         '(Get*/List* and PutObject/Abort* on their objects, GenerateDataKey*/ReEncrypt* on the curated key); ' +
-        'no delete, nothing on quarantine.',
+        'nothing on quarantine.',
+    );
+    acknowledgeFindings(
+      this.role,
+      'AwsSolutions-IAM5',
+      [prefixFinding(lake.curatedBucket, RESEQUENCE_PREFIX)],
+      'DeleteObject on the late-event queue prefix of the curated bucket only: the commit step deletes the ' +
+        'queue entries its run sequenced; the entry keys are made by the redact function at run time.',
     );
   }
 }

@@ -36,9 +36,9 @@ export class WorktraceStack extends Stack {
   public readonly pseudonymKey: PseudonymKey;
   /** The redact function, its event source mapping and failure queue. */
   public readonly redact: RedactFunction;
-  /** The sequence function, its schedule and failure queue. */
+  /** The sequence function, the sequencing state machine its schedule starts, and its failure queue. */
   public readonly sequence: SequenceFunction;
-  /** The backfill state machine over the sequence function (a Distributed Map over windows). */
+  /** The backfill state machine over the sequence function (a Distributed Map over shard jobs). */
   public readonly backfill: BackfillStateMachine;
   /** Alarm topic, alarms, dashboard. */
   public readonly monitoring: Monitoring;
@@ -91,11 +91,14 @@ export class WorktraceStack extends Stack {
       retryAttempts: c.redactRetryAttempts,
       parallelizationFactor: c.redactParallelizationFactor,
       sequenceShards: c.sequenceShards,
+      sequenceWindow: Duration.minutes(c.sequenceWindowMinutes),
+      sequenceLateArrival: Duration.minutes(c.sequenceLateArrivalMinutes),
       memorySize: c.redactMemoryMb,
       timeout: Duration.seconds(c.redactTimeoutSeconds),
       logRetention,
     });
     this.sequence = new SequenceFunction(this, 'Sequence', {
+      stage: c.stage,
       lake: this.lake,
       schedule: Duration.minutes(c.sequenceScheduleMinutes),
       window: Duration.minutes(c.sequenceWindowMinutes),
@@ -104,9 +107,11 @@ export class WorktraceStack extends Stack {
       maxEpisode: Duration.minutes(c.sequenceMaxEpisodeMinutes),
       maxWindowsPerRun: c.sequenceMaxWindowsPerRun,
       sequenceShards: c.sequenceShards,
+      maxConcurrency: c.sequenceMaxConcurrency,
       memorySize: c.sequenceMemoryMb,
       timeout: Duration.seconds(c.sequenceTimeoutSeconds),
       logRetention,
+      removalPolicy,
     });
     this.backfill = new BackfillStateMachine(this, 'Backfill', {
       stage: c.stage,
@@ -175,6 +180,11 @@ export class WorktraceStack extends Stack {
       value: this.governance.eraseStateMachine.stateMachine.stateMachineArn,
       description:
         'Erasure at scale: worktrace erase --user <raw id> --aws --function <EraseFunctionName> --state-machine <this>',
+    });
+    new CfnOutput(this, 'SequenceStateMachineArn', {
+      value: this.sequence.stateMachine.stateMachine.stateMachineArn,
+      description:
+        'Scheduled sequencing (plan due shard jobs, Distributed Map, commit); the schedule starts it with {}',
     });
     new CfnOutput(this, 'BackfillStateMachineArn', {
       value: this.backfill.stateMachine.stateMachineArn,

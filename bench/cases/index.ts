@@ -8,6 +8,7 @@ import { redactionEvalCase } from './redaction-eval.js';
 import { scalingCase } from './scaling.js';
 import { scrubCase, scrubVersusRedactPii } from './scrub.js';
 import { sequenceCase } from './sequence.js';
+import { sequenceScaleCase } from './sequence-scale.js';
 import { startupCase } from './startup.js';
 import { validateCase } from './validate.js';
 
@@ -26,4 +27,5 @@ export const CASES: readonly BenchCase[] = [
   exportCase,
   startupCase,
   scalingCase,
+  sequenceScaleCase,
 ];

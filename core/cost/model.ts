@@ -42,15 +42,16 @@ export const AWS_LIMITS = {
 /**
  * What the stack deploys beside the configuration's values, counted in lib/: the function architecture
  * (lib/defaults.ts FUNCTION_DEFAULTS), customer-managed keys (four zone keys in lib/data-lake.ts, the
- * stream's, the pseudonym key's, the audit bucket's, the alarm topic's and the sequencer failure queue's;
- * one more for the Glue catalog with `glueCatalogEncryption`), alarms (nine in lib/monitoring.ts, erase
- * and canary in lib/governance.ts), the dashboard, and the Powertools custom metrics with their ColdStart
+ * stream's, the pseudonym key's, the audit bucket's, the alarm topic's, the sequencer failure queue's and
+ * the log keys of the sequencing, backfill and erase state machines; one more for the Glue catalog with
+ * `glueCatalogEncryption`), alarms (ten in lib/monitoring.ts, erase and canary in lib/governance.ts), the
+ * dashboard, and the Powertools custom metrics with their ColdStart
  * metric: redact 5 + Findings per entity type, sequence 5, erase 4, canary 3, pseudonym-key 2.
  */
 export const DEPLOYED_RESOURCES = {
   lambdaArchitecture: 'arm64',
-  kmsKeys: 11,
-  alarms: 12,
+  kmsKeys: 12,
+  alarms: 13,
   dashboards: 1,
   customMetrics: 19 + ENTITY_TYPES.length,
 } as const satisfies { lambdaArchitecture: 'arm64' | 'x86_64'; [k: string]: unknown };

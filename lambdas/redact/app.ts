@@ -104,7 +104,15 @@ async function queueLateRows(
   sequenceShards: number | undefined,
   batch: { shardId: string; first: string; last: string },
 ): Promise<number> {
-  const progress = await readProgress(settings.curated);
+  let progress: Awaited<ReturnType<typeof readProgress>>;
+  try {
+    progress = await readProgress(settings.curated);
+  } catch (err) {
+    // Before the first sequencing run there is no watermark, and the role (which may not list the curated
+    // bucket) is refused where a lister would get "no such key": nothing was sequenced, so nothing is late.
+    if ((err as { name?: string }).name === 'AccessDenied') return 0;
+    throw err;
+  }
   if (progress.started === undefined) return 0;
   const shards = checkShardCount(sequenceShards ?? SEQUENCE_SHARDS_DEFAULT);
   const groups = lateGroups(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OPT_OUT_REGISTRY_KEY } from '#core/governance/opt-outs.js';
+import { RESEQUENCE_PREFIX, WATERMARK_KEY } from '#core/sequence/late.js';
 import { logicalId, statementsOfRole, synth } from './synth.js';
 
 const ANALYST_PRINCIPAL = 'arn:aws:iam::123456789012:role/data-science';
@@ -43,23 +44,27 @@ describe('IAM separation (analyst principal configured)', () => {
     ]);
   });
 
-  it('the redact role cannot touch the curated or athena-results zones', () => {
-    expect(references(policyOf('RedactRole'), [...zone('Curated'), ...zone('AthenaResults')])).toEqual([]);
+  it('the redact role cannot touch the athena-results zone', () => {
+    expect(references(policyOf('RedactRole'), zone('AthenaResults'))).toEqual([]);
   });
 
-  it('the redact role only writes events and quarantine; its one read is the opt-out registry object', () => {
+  it('the redact role reads two objects only, the opt-out registry and the sequencer watermark; it lists and deletes nothing', () => {
     const statements = statementsOfRole(template, id('AWS::IAM::Role', 'RedactRole')) as {
-      Action: string[];
+      Action: string | string[];
       Resource: unknown;
     }[];
-    const registry = statements.filter((s) =>
-      JSON.stringify(s.Resource).includes(`/${OPT_OUT_REGISTRY_KEY}`),
+    // One [action, resource] pair per grant (IAM policy minimisation may merge statements).
+    const grants = statements.flatMap((s) =>
+      [s.Action].flat().flatMap((a) => [s.Resource].flat().map((r) => [a, JSON.stringify(r)] as const)),
     );
-    expect(registry.map((s) => s.Action)).toEqual(['s3:GetObject']);
-    const others = statements.filter((s) => !registry.includes(s));
-    const s3Actions = others.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('s3:'));
-    expect(s3Actions.filter((a) => /Get|List|Delete/.test(a))).toEqual([]);
-    expect(s3Actions).toContain('s3:PutObject');
+    const s3 = grants.filter(([a]) => a.startsWith('s3:'));
+    const reads = s3.filter(([a]) => /Get|List/.test(a));
+    expect(reads.map(([a]) => a)).toEqual(['s3:GetObject', 's3:GetObject']);
+    expect(reads.map(([, r]) => r.match(/"\/([^"]+)"\]\]\}$/)?.[1]).sort()).toEqual(
+      [OPT_OUT_REGISTRY_KEY, WATERMARK_KEY].sort(),
+    );
+    expect(s3.filter(([a]) => /Delete/.test(a))).toEqual([]);
+    expect(s3.map(([a]) => a)).toContain('s3:PutObject');
   });
 
   it('the sequence role cannot touch the quarantine or athena-results zones', () => {
@@ -68,10 +73,18 @@ describe('IAM separation (analyst principal configured)', () => {
     );
   });
 
-  it('the sequence role reads events and reads/writes curated, deleting nothing', () => {
+  it('the sequence role reads events and reads/writes curated, deleting only late-event queue entries', () => {
     const policy = policyOf('SequenceRole');
     expect(references(policy, [...zone('Events'), ...zone('Curated')])).toHaveLength(4);
-    expect(policy).not.toContain('s3:Delete');
+    const statements = statementsOfRole(template, id('AWS::IAM::Role', 'SequenceRole')) as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const deletes = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Delete')));
+    expect(deletes.map((s) => s.Action)).toEqual(['s3:DeleteObject']);
+    expect(deletes.map((s) => s.Resource)).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${RESEQUENCE_PREFIX}*`]] },
+    ]);
   });
 
   it('no role uses a managed policy except the CDK Provider framework function, and the canary the agent policy', () => {

@@ -24,7 +24,7 @@ describe('monitoring with the default configuration', () => {
 
   it('notifies the topic from every alarm', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Alarm[];
-    expect(alarms).toHaveLength(12); // nine pipeline alarms, the governance canary, the erase sweep and erasure executions
+    expect(alarms).toHaveLength(13); // ten pipeline alarms, the governance canary, the erase sweep and erasure executions
     for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
   });
 

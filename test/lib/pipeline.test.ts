@@ -85,9 +85,12 @@ describe('pipeline with the default configuration', () => {
 
   it('gives the redact function every variable its handler reads', () => {
     const vars = fn(redactFn)?.Environment.Variables;
-    expect(requiredEnvNames(RedactEnvSchema)).toHaveLength(7);
+    expect(requiredEnvNames(RedactEnvSchema)).toHaveLength(8);
     expect(Object.keys(vars)).toEqual(expect.arrayContaining(requiredEnvNames(RedactEnvSchema)));
     expect(vars.EVENTS_BUCKET).toEqual({ Ref: logicalId(template, 'AWS::S3::Bucket', 'LakeEvents') });
+    expect(vars.CURATED_BUCKET).toEqual({ Ref: logicalId(template, 'AWS::S3::Bucket', 'LakeCurated') });
+    // Which window a late event feeds: the sequencer's own settings.
+    expect(vars).toMatchObject({ WINDOW_MINUTES: '15', LATE_ARRIVAL_MS: '600000' });
     expect(JSON.parse(vars.POLICY_JSON).version).toBe('2026-12-default');
   });
 
@@ -161,14 +164,16 @@ describe('pipeline with the default configuration', () => {
     },
   );
 
-  it('runs the sequence function every 5 minutes with a dead-letter queue on the schedule target', () => {
+  it('starts the sequencing state machine every 5 minutes with a dead-letter queue on the schedule target', () => {
     const queue = logicalId(template, 'AWS::SQS::Queue', 'SequenceFailureQueue');
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [sequenceFn, 'Arn'] },
+          Arn: { Ref: logicalId(template, 'AWS::StepFunctions::StateMachine', 'SequenceStateMachineJob') },
+          Input: '{}',
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
         }),
       ],
     });
@@ -216,10 +221,12 @@ describe('pipeline with a provisioned stream and custom batch settings', () => {
     });
   });
 
-  it('uses the configured schedule and window', () => {
+  it('uses the configured schedule and window (in the sequence function and, for late events, the redact function)', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ WINDOW_MINUTES: '30' }) },
-    });
+    for (const prefix of ['SequenceFunction', 'RedactFunction']) {
+      const fn =
+        template.findResources('AWS::Lambda::Function')[logicalId(template, 'AWS::Lambda::Function', prefix)];
+      expect(fn?.Properties.Environment.Variables, prefix).toMatchObject({ WINDOW_MINUTES: '30' });
+    }
   });
 });

@@ -1,9 +1,13 @@
 /**
- * Issue 17 in the stack: the erasure and backfill state machines (one shared DistributedMapJob), their
- * definitions, and least privilege for them and for the erase function's Athena queries.
+ * Issues 17 and 18 in the stack: the erasure, backfill and scheduled sequencing state machines (one shared
+ * DistributedMapJob), their definitions (the sequencing and backfill items loop over a shard's windows), and
+ * least privilege for them, for the erase function's Athena queries and for the redact function on curated.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { RESEQUENCE_PREFIX, WATERMARK_KEY } from '#core/sequence/late.js';
+import { PROJECT_ROOT } from '../../lib/bundling.js';
+import { parseConfig } from '../../lib/config.js';
 import { logicalId, statementsOfRole, synth } from './synth.js';
 
 /** An ASL state, loosely typed. */
@@ -50,6 +54,52 @@ function distributedMap(asl: Asl) {
   return { name, map, processor, item };
 }
 
+/**
+ * The looping item of a shard-job map: invoke (response at `$.result`) → Choice on `$.result.done`: true →
+ * Succeed with the last response; `from` did not move → Fail; otherwise → Pass (the next request) → invoke.
+ */
+function expectShardJobLoop(asl: Asl): void {
+  const { processor, item } = distributedMap(asl);
+  expect(item).toMatchObject({ Type: 'Task', ResultPath: '$.result' });
+  expect(item.Parameters).toBeUndefined();
+  const choice = processor.States[item.Next as string] as AslState & {
+    Choices: Record<string, unknown>[];
+    Default: string;
+  };
+  expect(choice.Type).toBe('Choice');
+  expect(choice.Choices).toEqual([
+    { Variable: '$.result.done', BooleanEquals: true, Next: expect.any(String) },
+    { Variable: '$.result.from', StringEqualsPath: '$.from', Next: expect.any(String) },
+  ]);
+  expect(processor.States[choice.Choices[0]?.Next as string]).toEqual({
+    Type: 'Succeed',
+    OutputPath: '$.result',
+  });
+  expect(processor.States[choice.Choices[1]?.Next as string]).toMatchObject({
+    Type: 'Fail',
+    Error: 'ItemMadeNoProgress',
+  });
+  expect(processor.States[choice.Default]).toEqual({
+    Type: 'Pass',
+    Parameters: {
+      action: 'shard-windows',
+      'shard.$': '$.shard',
+      'from.$': '$.result.from',
+      'to.$': '$.to',
+    },
+    Next: processor.StartAt,
+  });
+  expect(Object.keys(processor.States)).toHaveLength(5);
+}
+
+/** The ItemSelector of a shard-job map: one `shard-windows` request per manifest item. */
+const SHARD_JOB_SELECTOR = {
+  action: 'shard-windows',
+  'shard.$': '$$.Map.Item.Value.shard',
+  'from.$': '$$.Map.Item.Value.from',
+  'to.$': '$$.Map.Item.Value.to',
+};
+
 interface Statement {
   actions: string[];
   resources: string[];
@@ -74,6 +124,12 @@ const JOBS = [
     fn: 'GovernanceErase',
   },
   { name: 'backfill', machine: 'BackfillJobStateMachine', role: 'BackfillJobRole', fn: 'SequenceFunction' },
+  {
+    name: 'sequence',
+    machine: 'SequenceStateMachineJobStateMachine',
+    role: 'SequenceStateMachineJobRole',
+    fn: 'SequenceFunction',
+  },
 ] as const;
 
 describe('state machines with the default configuration', () => {
@@ -81,8 +137,9 @@ describe('state machines with the default configuration', () => {
   const id = (type: string, prefix: string) => logicalId(template, type, prefix);
   const erase = definitionOf(template, 'GovernanceEraseStateMachineJob');
   const backfill = definitionOf(template, 'BackfillJobStateMachine');
+  const sequence = definitionOf(template, 'SequenceStateMachineJobStateMachine');
 
-  it('synthesises both as Standard state machines, logging every event (no execution data) to a KMS-encrypted log group, traced', () => {
+  it('synthesises all three as Standard state machines, logging every event (no execution data) to a KMS-encrypted log group, traced', () => {
     for (const job of JOBS) {
       const sm = template.findResources('AWS::StepFunctions::StateMachine')[
         id('AWS::StepFunctions::StateMachine', job.machine)
@@ -106,7 +163,7 @@ describe('state machines with the default configuration', () => {
   });
 
   it('maps in DISTRIBUTED mode with bounded concurrency, a failure threshold and per-item retries with backoff', () => {
-    for (const asl of [erase, backfill]) {
+    for (const asl of [erase, backfill, sequence]) {
       const { map, processor, item } = distributedMap(asl);
       expect(processor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
       expect(map.MaxConcurrency).toBe(16);
@@ -186,7 +243,12 @@ describe('state machines with the default configuration', () => {
     expect(JSON.stringify(erase)).not.toMatch(/\$\.user\b|"user"/);
   });
 
-  it('backfill: plans the windows, then sequences each window (the watermark is not a step)', () => {
+  it('erasure: each item is one invocation (no loop)', () => {
+    const { processor } = distributedMap(erase);
+    expect(Object.keys(processor.States)).toEqual([processor.StartAt]);
+  });
+
+  it('backfill: plans the shard jobs of the range, then runs them (the watermark is not a step)', () => {
     const { name: mapName, map } = distributedMap(backfill);
     const plan = backfill.States[backfill.StartAt] as AslState;
     expect(plan).toMatchObject({
@@ -200,12 +262,145 @@ describe('state machines with the default configuration', () => {
         'windowMinutes.$': '$.windowMinutes',
       },
     });
-    expect(map.ItemSelector).toEqual({
-      action: 'window',
-      'from.$': '$$.Map.Item.Value.from',
-      'to.$': '$$.Map.Item.Value.to',
-    });
+    expect(map.ItemSelector).toEqual(SHARD_JOB_SELECTOR);
+    expect(map.End).toBe(true);
     expect(Object.keys(backfill.States)).toHaveLength(2);
+  });
+
+  it('backfill: each shard job invokes shard-windows again from where the last invocation stopped until done', () => {
+    expectShardJobLoop(backfill);
+  });
+
+  it('sequencing: stops while another run is in progress, plans the due shard jobs, succeeds when none is due, else maps them and commits', () => {
+    const { name: mapName, map } = distributedMap(sequence);
+    const list = sequence.States[sequence.StartAt] as AslState;
+    expect(list).toMatchObject({
+      Type: 'Task',
+      Resource: expect.stringMatching(/:states:::aws-sdk:sfn:listExecutions$/),
+      Parameters: {
+        StateMachineArn: expect.stringMatching(/:stateMachine:worktrace-dev-sequence$/),
+        StatusFilter: 'RUNNING',
+        MaxResults: 2,
+      },
+      ResultSelector: {
+        'count.$': 'States.ArrayLength($.Executions)',
+        'arns.$': '$.Executions[*].executionArn',
+        'self.$': '$$.Execution.Id',
+      },
+      ResultPath: '$.running',
+    });
+    const running = sequence.States[list.Next as string] as AslState & {
+      Choices: Record<string, unknown>[];
+      Default: string;
+    };
+    const planName = running.Choices[1]?.Next as string;
+    expect(running).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.running.count', NumericGreaterThanEquals: 2, Next: running.Default },
+        { Variable: '$.running.count', NumericEquals: 0, Next: planName },
+        { Variable: '$.running.arns[0]', StringEqualsPath: '$.running.self', Next: planName },
+      ],
+    });
+    expect(sequence.States[running.Default]?.Type).toBe('Succeed');
+    const plan = sequence.States[planName] as AslState;
+    expect(plan).toMatchObject({ Type: 'Task', Parameters: { action: 'plan-due' }, ResultPath: '$.plan' });
+    const due = sequence.States[plan.Next as string] as AslState & {
+      Choices: Record<string, unknown>[];
+      Default: string;
+    };
+    expect(due).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.plan.jobs', NumericEquals: 0, Next: expect.any(String) }],
+      Default: mapName,
+    });
+    expect(sequence.States[due.Choices[0]?.Next as string]?.Type).toBe('Succeed');
+    expect(map.ItemSelector).toEqual(SHARD_JOB_SELECTOR);
+    expect(sequence.States[map.Next as string]).toMatchObject({
+      Type: 'Task',
+      Parameters: { action: 'commit', 'plan.$': '$.plan.plan' },
+      End: true,
+    });
+    expect(Object.keys(sequence.States)).toHaveLength(8);
+  });
+
+  it('sequencing: each shard job invokes shard-windows again from where the last invocation stopped until done', () => {
+    expectShardJobLoop(sequence);
+  });
+
+  it('sequencing: an execution times out after an hour (backfill and erasure after a day)', () => {
+    const timeout = (asl: Asl) => (asl as Asl & { TimeoutSeconds?: number }).TimeoutSeconds;
+    expect(timeout(sequence)).toBe(3600);
+    expect(timeout(backfill)).toBe(86_400);
+    expect(timeout(erase)).toBe(86_400);
+  });
+
+  it('sequencing: the schedule starts the state machine with {} (dead-letter queue, retries), and no longer invokes the function', () => {
+    const machine = id('AWS::StepFunctions::StateMachine', 'SequenceStateMachineJobStateMachine');
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes(`"${machine}"`),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        {
+          Arn: { Ref: machine },
+          Input: '{}',
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id('AWS::SQS::Queue', 'SequenceFailureQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+        },
+      ],
+    });
+    const fn = id('AWS::Lambda::Function', 'SequenceFunction');
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule')))
+      expect(JSON.stringify(rule.Properties.Targets)).not.toContain(`"${fn}"`);
+    const eventsInvoke = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (p) =>
+        p.Properties.Principal === 'events.amazonaws.com' &&
+        JSON.stringify(p.Properties.FunctionName).includes(`"${fn}"`),
+    );
+    expect(eventsInvoke).toEqual([]);
+  });
+
+  it('sequencing: the role may list the executions of its own state machine only (the one-run-at-a-time check)', () => {
+    const list = statementsOf(template, 'SequenceStateMachineJobRole').filter((s) =>
+      s.actions.includes('states:ListExecutions'),
+    );
+    expect(list).toHaveLength(1);
+    expect(list[0]?.actions).toEqual(['states:ListExecutions']);
+    expect(list[0]?.resources).toHaveLength(1);
+    expect(list[0]?.resources[0]).toMatch(/:stateMachine:worktrace-dev-sequence"\]\]\}$/);
+  });
+
+  it("the redact role's curated access is GetObject on the watermark and PutObject under the late-event queue, the key through S3 only", () => {
+    const curated = id('AWS::S3::Bucket', 'LakeCurated');
+    const curatedKey = id('AWS::KMS::Key', 'LakeCuratedKey');
+    const role = id('AWS::IAM::Role', 'RedactRole');
+    // One [action, resource, condition] per grant (IAM policy minimisation may merge statements).
+    const grants = (
+      statementsOfRole(template, role) as {
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: unknown;
+      }[]
+    ).flatMap((s) =>
+      [s.Action]
+        .flat()
+        .flatMap((a) => [s.Resource].flat().map((r) => ({ action: a, resource: r, condition: s.Condition }))),
+    );
+    const onCurated = grants.filter((g) =>
+      [`"${curated}"`, `"${curatedKey}"`].some((x) => JSON.stringify(g.resource).includes(x)),
+    );
+    const object = (key: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [curated, 'Arn'] }, `/${key}`]] });
+    const throughS3 = { StringEquals: { 'kms:ViaService': expect.anything() } };
+    const key = { 'Fn::GetAtt': [curatedKey, 'Arn'] };
+    expect(onCurated).toEqual([
+      { action: 's3:GetObject', resource: object(WATERMARK_KEY), condition: undefined },
+      { action: 's3:PutObject', resource: object(`${RESEQUENCE_PREFIX}*`), condition: undefined },
+      { action: 'kms:Decrypt', resource: key, condition: throughS3 },
+      { action: 'kms:GenerateDataKey', resource: key, condition: throughS3 },
+    ]);
   });
 
   it('each state machine role may invoke only its one function (and its versions)', () => {
@@ -239,6 +434,7 @@ describe('state machines with the default configuration', () => {
     const expected = {
       erase: { manifests: '/_erase/plans/*', results: '/_erase/results/*' },
       backfill: { manifests: '/_state/backfill/*', results: '/_backfill/results/*' },
+      sequence: { manifests: '/_state/sequence-runs/*', results: '/_sequence/results/*' },
     };
     for (const job of JOBS) {
       const statements = statementsOf(template, job.role);
@@ -260,7 +456,10 @@ describe('state machines with the default configuration', () => {
       expect(s3.flatMap((s) => s.actions).some((a) => a.startsWith('s3:Delete'))).toBe(false);
       const machine = id('AWS::StepFunctions::StateMachine', job.machine);
       for (const s of statements.filter((x) => x.actions.some((a) => a.startsWith('states:'))))
-        for (const r of s.resources) expect(r, job.name).toContain(`"Ref":"${machine}"`);
+        for (const r of s.resources)
+          if (s.actions.join() === 'states:ListExecutions')
+            expect(r, job.name).toMatch(new RegExp(`:stateMachine:worktrace-dev-${job.name}"\\]\\]\\}$`));
+          else expect(r, job.name).toContain(`"Ref":"${machine}"`);
       for (const s of statements.filter((x) => x.resources.includes('*')))
         for (const a of s.actions) expect(a, job.name).toMatch(/^(xray|logs):/);
       expect(JSON.stringify(statements)).not.toMatch(/"(athena|glue|kinesis|sqs):/);
@@ -324,7 +523,27 @@ describe('state machines with the default configuration', () => {
     expect(metrics).toContain(JSON.stringify(machine));
   });
 
-  it('outputs both state machine ARNs', () => {
+  it('alarms through the alarm topic when a sequencing execution fails, times out or is aborted', () => {
+    const machine = { Ref: id('AWS::StepFunctions::StateMachine', 'SequenceStateMachineJobStateMachine') };
+    const alarm =
+      template.findResources('AWS::CloudWatch::Alarm')[
+        id('AWS::CloudWatch::Alarm', 'MonitoringSequenceExecutionFailed')
+      ];
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [{ Ref: id('AWS::SNS::Topic', 'MonitoringTopic') }],
+    });
+    const metrics = JSON.stringify(alarm?.Properties.Metrics);
+    for (const name of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted'])
+      expect(metrics).toContain(name);
+    expect(metrics).toContain(JSON.stringify(machine));
+  });
+
+  it('outputs the three state machine ARNs', () => {
+    template.hasOutput('SequenceStateMachineArn', {
+      Value: { Ref: id('AWS::StepFunctions::StateMachine', 'SequenceStateMachineJobStateMachine') },
+    });
     template.hasOutput('EraseStateMachineArn', {
       Value: { Ref: id('AWS::StepFunctions::StateMachine', 'GovernanceEraseStateMachineJob') },
     });
@@ -340,6 +559,7 @@ describe('state machines with configured concurrency and failure thresholds', ()
     eraseToleratedFailurePercentage: 5,
     backfillMaxConcurrency: 64,
     backfillToleratedFailurePercentage: 2.5,
+    sequenceMaxConcurrency: 3,
   });
 
   it('follows the configuration', () => {
@@ -351,5 +571,23 @@ describe('state machines with configured concurrency and failure thresholds', ()
       MaxConcurrency: 64,
       ToleratedFailurePercentage: 2.5,
     });
+    expect(distributedMap(definitionOf(template, 'SequenceStateMachineJobStateMachine')).map).toMatchObject({
+      MaxConcurrency: 3,
+      ToleratedFailurePercentage: 0,
+    });
+  });
+});
+
+describe('sequencing concurrency out of range', () => {
+  it.each([0, 10_001, 2.5])('rejects sequenceMaxConcurrency %s, naming the key', (value) => {
+    expect(() => parseConfig({ sequenceMaxConcurrency: value }, { baseDir: PROJECT_ROOT })).toThrow(
+      /sequenceMaxConcurrency/,
+    );
+  });
+
+  it('accepts it from the command line as a string', () => {
+    expect(
+      parseConfig({ sequenceMaxConcurrency: '32' }, { baseDir: PROJECT_ROOT }).sequenceMaxConcurrency,
+    ).toBe(32);
   });
 });
