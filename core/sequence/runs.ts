@@ -12,6 +12,7 @@ import { EPISODE_DEFAULTS } from './episodes.js';
 import { listResequence, readProgress, writeProgress } from './late.js';
 import {
   closedWindows,
+  DecodedFileCache,
   type SequenceMode,
   type SequenceWindowInput,
   sequenceWindow,
@@ -153,6 +154,9 @@ export async function runShardJob(input: ShardJobInput): Promise<ShardJobResult>
   const results: WindowResult[] = [];
   let next = job.from;
   const limit = input.maxWindows ?? Number.POSITIVE_INFINITY;
+  const late = input.lateArrivalMs ?? 600_000;
+  // Objects overlapping the next window's reads (from this one's horizon on) are decoded once for both.
+  const carry = new DecodedFileCache(Number.MAX_SAFE_INTEGER);
   while (next < job.to && results.length < limit) {
     const result = await sequenceWindow({
       eventsStore: input.eventsStore,
@@ -172,10 +176,12 @@ export async function runShardJob(input: ShardJobInput): Promise<ShardJobResult>
         ? {}
         : { shard: { index: job.shard, count: input.shards } }),
       mode: input.mode ?? 'incremental',
+      ...(input.mode === 'look-back' ? {} : { cache: carry }),
     });
     input.onWindow?.(result);
     results.push(result);
     next += windowMs;
+    carry.retainFrom(next - late);
   }
   return { results, next, done: next >= job.to };
 }

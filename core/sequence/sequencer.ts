@@ -146,6 +146,22 @@ export class DecodedFileCache {
     return rows;
   }
 
+  /**
+   * Drops every file that holds no row at or after `ts` by its key's event-time range (and every file whose
+   * key names no range): what an incremental chain keeps for its next window, whose reads start at this
+   * window's horizon.
+   */
+  retainFrom(ts: number): void {
+    for (const [id, rows] of this.files) {
+      const key = id.split('\u0000')[1] ?? '';
+      const range = tsRangeOfKey(key);
+      if (range === undefined || range.max < ts) {
+        this.files.delete(id);
+        this.rows -= rows.length;
+      }
+    }
+  }
+
   /** Decoded rows held now. */
   get size(): number {
     return this.rows;
@@ -275,6 +291,7 @@ async function warmUp(input: SequenceWindowInput, ctx: WindowContext): Promise<W
   for (let from = start; from < input.from; from += size) {
     const step = await advance({ ...input, from, to: from + size }, ctx, state);
     state = step.checkpoint;
+    input.cache?.retainFrom(step.checkpoint.horizonTs);
   }
   return state;
 }
@@ -468,10 +485,13 @@ async function advance(
   let optedOutEvents = 0;
   const rows: EventRow[] = [];
   const optedOutSessions = new Set<string>();
-  // Objects are chosen by their keys' event-time ranges, so each is decoded by the windows it overlaps only:
-  // no cache, and memory bounded by this window's rows.
+  // Objects are chosen by their keys' event-time ranges, so each is read by the windows it overlaps only; a
+  // chain of windows (`runShardJob`) passes a cache holding just the objects the window before left
+  // overlapping this one (`retainFrom`), so each is decoded about once and memory stays bounded.
   for (const o of await listEventObjects(input.eventsStore, readFrom, to, shard)) {
-    const decoded = await decodeObject(input.eventsStore, o.key);
+    const decoded = input.cache
+      ? await input.cache.rowsOf(input.eventsStore, o)
+      : await decodeObject(input.eventsStore, o.key);
     if (!decoded) continue;
     filesRead += 1;
     for (const row of decoded) {
