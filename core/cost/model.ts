@@ -9,6 +9,7 @@ import { ERROR_CODES, WorktraceError } from '../errors.js';
 import { ENTITY_TYPES } from '../redact/scrub-types.js';
 import { BENCH_FLOOR_EVENTS_PER_SECOND, MEASURED, type MeasuredFactors } from './measured.js';
 import type { Price, RegionPrices } from './prices.js';
+import { SEQUENCING_MEASURED, sequencingScale } from './sequencing-scale.js';
 
 const KIB = 1024;
 const MIB = 1024 ** 2;
@@ -35,8 +36,6 @@ export const AWS_LIMITS = {
   s3TransitionMinimumBytes: 128 * KIB,
   /** Athena bills at least 10 MB per query, rounded up to the MB. */
   athenaMinimumBytes: 10 * MIB,
-  /** Rows the sequencer's decoded-file cache holds (core/sequence/sequencer.ts DEFAULT_DECODED_CACHE_ROWS). */
-  sequencerDecodedCacheRows: 400_000,
 } as const;
 
 /**
@@ -79,6 +78,7 @@ export interface CostDeployment {
   readonly sequenceMaxEpisodeMinutes: number;
   readonly sequenceMemoryMb: number;
   readonly sequenceTimeoutSeconds: number;
+  readonly sequenceShards: number;
   readonly logRetentionDays: number;
   readonly glueCatalogEncryption: boolean;
 }
@@ -95,8 +95,13 @@ export const DEFAULT_ASSUMPTIONS = {
   aggregation: true,
   /** Wall time per redact invocation beyond CPU: one Parquet PUT per event hour, opt-out registry (cached). */
   redactIoSecondsPerInvocation: 0.06,
-  /** Wall time per sequencer run beyond decoding and reducing: watermark, listings, opt-outs, two PUTs a window. */
-  sequenceRunOverheadSeconds: 0.3,
+  /** Wall time per window × shard job beyond its CPU: listings, opt-outs, checkpoint GET and PUT, two PUTs. */
+  sequenceJobOverheadSeconds: 0.3,
+  /** Windows one `shard-windows` invocation runs at most (MAX_WINDOWS_PER_INVOCATION). */
+  sequenceMaxWindowsPerInvocation: 8,
+  /** State transitions of one sequencing execution: plan, choice, commit, and per shard item one pass of its loop. */
+  transitionsPerSequencingRun: 4,
+  transitionsPerSequencingItem: 4,
   /** Share of events quarantined (the local runs quarantine none; the alarm fires at 5 %). */
   quarantineShare: 0.001,
   /** Analyst queries a month, each scanning `daysScannedPerQuery` days of the curated zone. */
@@ -340,36 +345,35 @@ export function estimateMonthlyCost(input: CostInputs): CostEstimate {
   );
   add('Lambda', 'redact: invocations', redactInvocations / 1e6, p.lambda.requestsMillion);
 
+  // The sequencer: incremental shard jobs (core/cost/sequencing-scale.ts has the per-job figures).
   const windowsPerMonth = (days * 1440) / d.sequenceWindowMinutes;
   const runsPerMonth = (days * 1440) / d.sequenceScheduleMinutes;
-  const eventsPerMinute = eventsPerDay / 1440;
-  const eventsPerWindow = eventsPerMinute * d.sequenceWindowMinutes;
-  const spanMinutes = d.sequenceLookBackMinutes + d.sequenceWindowMinutes + d.sequenceMaxEpisodeMinutes + 1;
-  const rowsInSpan = eventsPerMinute * spanMinutes;
-  const partitionHours = Math.ceil((spanMinutes + d.sequenceLateArrivalMinutes) / 60) + 1;
-  const rowsListed = (eventsPerDay / 24) * partitionHours;
-  const cacheHolds = rowsListed <= AWS_LIMITS.sequencerDecodedCacheRows;
-  const decodedPerWindow = cacheHolds ? eventsPerWindow : rowsListed;
-  const sequenceWindowSeconds =
-    (decodedPerWindow * m.parquetDecodeCpuSecondsPerRow + rowsInSpan * m.sequenceReduceCpuSecondsPerEvent) *
-    cpuStretch(d.sequenceMemoryMb);
-  if (!cacheHolds)
+  const windowsPerRun = Math.max(1, d.sequenceScheduleMinutes / d.sequenceWindowMinutes);
+  const scale = sequencingScale(eventsPerSecond / SEQUENCING_MEASURED.eventsPerUserSecond, {
+    ...d,
+    maxWindowsPerInvocation: a.sequenceMaxWindowsPerInvocation,
+  });
+  if (scale.shards > d.sequenceShards)
     warnings.push(
-      `the sequencer lists ${fmt(rowsListed)} rows per window (look-back ${d.sequenceLookBackMinutes} min) beyond its ${fmt(AWS_LIMITS.sequencerDecodedCacheRows)}-row decoded-file cache: each event is decoded about ${fmt(rowsListed / eventsPerWindow)} times (priced), and a window holds about ${fmt(rowsInSpan)} rows in memory; check sequenceMemoryMb and the look-back`,
-    );
-  if (sequenceWindowSeconds > d.sequenceTimeoutSeconds)
-    warnings.push(
-      `a sequencer window takes about ${fmt(sequenceWindowSeconds)} s at ${d.sequenceMemoryMb} MB, beyond sequenceTimeoutSeconds ${d.sequenceTimeoutSeconds}`,
+      `a sequencer shard job holds about ${fmt(scale.rowsPerJob * (scale.shards / d.sequenceShards))} rows at sequenceShards ${d.sequenceShards} (about ${fmt(scale.peakMemoryMbPerJob * (scale.shards / d.sequenceShards))} MB); ${scale.shards} shards keep a job within 70 % of sequenceMemoryMb ${d.sequenceMemoryMb} and half its timeout`,
     );
   const sequenceSeconds =
-    windowsPerMonth * sequenceWindowSeconds + runsPerMonth * a.sequenceRunOverheadSeconds;
+    eventsPerMonth * SEQUENCING_MEASURED.cpuSecondsPerEvent * cpuStretch(d.sequenceMemoryMb) +
+    windowsPerMonth * d.sequenceShards * a.sequenceJobOverheadSeconds;
   add(
     'Lambda',
-    `sequence: duration at ${d.sequenceMemoryMb} MB`,
+    `sequence: duration at ${d.sequenceMemoryMb} MB (${d.sequenceShards} shard jobs a window)`,
     sequenceSeconds * (d.sequenceMemoryMb / 1024),
     gbSecond,
   );
-  add('Lambda', 'sequence: invocations', runsPerMonth / 1e6, p.lambda.requestsMillion);
+  const sequenceInvocations =
+    runsPerMonth * (2 + d.sequenceShards * Math.ceil(windowsPerRun / a.sequenceMaxWindowsPerInvocation));
+  add(
+    'Lambda',
+    'sequence: invocations (plan, shard jobs, commit)',
+    sequenceInvocations / 1e6,
+    p.lambda.requestsMillion,
+  );
 
   // --- S3 storage, steady state at full retention, lifecycle tiers applied.
   const eventsBytesPerDay = eventsPerDay * m.eventsParquetBytesPerEvent;
@@ -432,14 +436,13 @@ export function estimateMonthlyCost(input: CostInputs): CostEstimate {
   const quarantineObjects = redactInvocations * Math.min(1, a.quarantineShare * eventsPerInvocation);
   const redactPuts = redactInvocations + quarantineObjects;
   const eventObjectsPerHour = redactInvocations / hours;
-  const sequencePutsLists = windowsPerMonth * (2 + partitionHours + 1) + runsPerMonth;
+  // Per window × shard job: its outputs, checkpoint and one or two hour listings; per run, plan and commit.
+  // Each events object is read about once (objects are chosen by their keys' event-time ranges, and a chain
+  // keeps those overlapping the next window): one GET per object in the shard's hour, plus the checkpoint.
+  const jobsPerMonth = windowsPerMonth * d.sequenceShards;
+  const sequencePutsLists = jobsPerMonth * (2 + 1 + 2) + runsPerMonth * 4;
   const sequenceGets =
-    windowsPerMonth *
-      (cacheHolds
-        ? eventObjectsPerHour * (d.sequenceWindowMinutes / 60)
-        : eventObjectsPerHour * partitionHours) +
-    windowsPerMonth +
-    runsPerMonth;
+    eventObjectsPerHour * hours * Math.min(d.sequenceShards, 4) + jobsPerMonth + runsPerMonth * 3;
   const scannedObjects = curatedObjectsPerDay * a.daysScannedPerQuery;
   const athenaPuts = a.queriesPerMonth * 2;
   const athenaGets = a.queriesPerMonth * (scannedObjects + 2);
@@ -496,7 +499,19 @@ export function estimateMonthlyCost(input: CostInputs): CostEstimate {
     p.glue.catalogRequestsMillion,
   );
 
-  // --- Step Functions: erasure and backfill state machines.
+  // --- Step Functions: the sequencing runs, erasures and backfills.
+  const sequencingTransitions =
+    runsPerMonth *
+    (a.transitionsPerSequencingRun +
+      d.sequenceShards *
+        a.transitionsPerSequencingItem *
+        Math.ceil(windowsPerRun / a.sequenceMaxWindowsPerInvocation));
+  add(
+    'Step Functions',
+    `sequencing: ${fmt(runsPerMonth)} runs a month × ${d.sequenceShards} shard items`,
+    sequencingTransitions / 1000,
+    p.stepFunctions.transitionsThousand,
+  );
   const sfnTransitions =
     a.erasuresPerMonth * a.transitionsPerErasure + a.backfillsPerMonth * a.transitionsPerBackfill;
   add(
@@ -533,7 +548,7 @@ export function estimateMonthlyCost(input: CostInputs): CostEstimate {
     `KPL aggregation (the agent's default): ${fmt(m.eventsPerAggregatedRecord)} events a record of ${fmt(m.aggregatedBytesFactor, 4)}× the JSON bytes, so ${fmt((variants[0]?.onDemandUnitsPerEvent ?? 0) * 1e6)} on-demand 1 KB units per million events against ${fmt((variants[1]?.onDemandUnitsPerEvent ?? 0) * 1e6)} plain (bench produce)`,
     `provisioned shards sized for ${a.peakToAverage}× the average rate (1 MB/s or 1,000 records/s a shard); on-demand streams have at least ${AWS_LIMITS.onDemandInitialShards} shards`,
     `redact: ${fmt(m.redactCpuSecondsPerEvent * 1e6, 1)} µs CPU per event (bench handler+parquet ratio × ${fmt(BENCH_FLOOR_EVENTS_PER_SECOND)} events/s floor), ×${fmt(cpuStretch(d.redactMemoryMb), 2)} wall at ${d.redactMemoryMb} MB (1 vCPU at 1,769 MB), plus ${a.redactIoSecondsPerInvocation} s I/O per invocation; ${fmt(eventsPerInvocation)} events per invocation (batch ${d.redactBatchSize} records, window ${d.redactBatchWindowSeconds} s, ${pollers} pollers, 6 MB payload)`,
-    `sequence: every ${d.sequenceWindowMinutes}-minute window decodes ${cacheHolds ? 'its new events once (the decoded-file cache holds the read span)' : `${fmt(partitionHours)} hours of events`} at ${fmt(m.parquetDecodeCpuSecondsPerRow * 1e6, 1)} µs a row and reduces ${fmt(spanMinutes)} minutes of events at ${fmt(m.sequenceReduceCpuSecondsPerEvent * 1e6, 2)} µs; runs every ${d.sequenceScheduleMinutes} min with ${a.sequenceRunOverheadSeconds} s overhead`,
+    `sequence: incremental ${d.sequenceWindowMinutes}-minute windows in ${d.sequenceShards} shard jobs each, ${fmt(SEQUENCING_MEASURED.cpuSecondsPerEvent * 1e6, 1)} µs CPU per event (bench sequence-scale: decoding, reducing, writing, checkpoints) plus ${a.sequenceJobOverheadSeconds} s a job; a job holds about ${fmt(scale.rowsPerJob * (scale.shards / d.sequenceShards))} rows (${fmt(scale.peakMemoryMbPerJob * (scale.shards / d.sequenceShards))} MB); runs every ${d.sequenceScheduleMinutes} min`,
     `Lambda ${DEPLOYED_RESOURCES.lambdaArchitecture} (lib/defaults.ts); no free tier`,
     `curated objects: ${fmt(curatedObjectsPerDay)} a day of ${fmt(curatedObjectBytes / KIB, 1)} KB; ${transitions ? 'they transition to Standard-IA and Glacier IR' : 'under 128 KB, so lifecycle does not transition them'}`,
     `quarantine holds ${a.quarantineShare * 100} % of events (assumed)`,
@@ -551,9 +566,9 @@ export function estimateMonthlyCost(input: CostInputs): CostEstimate {
     provisionedShardsPlain: provisionedShards(variants[1] ?? deployedVariant),
     onDemandUnitsPerMillionAggregated: (variants[0]?.onDemandUnitsPerEvent ?? 0) * 1e6,
     onDemandUnitsPerMillionPlain: (variants[1]?.onDemandUnitsPerEvent ?? 0) * 1e6,
-    sequencerCacheHolds: cacheHolds,
-    sequencerDecodedRowsPerWindow: decodedPerWindow,
-    sequencerWindowSeconds: sequenceWindowSeconds,
+    sequencerShardsNeeded: scale.shards,
+    sequencerRowsPerJob: scale.rowsPerJob * (scale.shards / d.sequenceShards),
+    sequencerSecondsPerJob: scale.secondsPerJob * (scale.shards / d.sequenceShards),
     curatedObjectBytes,
     athenaBilledBytesPerQuery: billedBytes,
     kinesisUsdPerMillionEvents: (byComponent.Kinesis / eventsPerMonth) * 1e6,

@@ -185,16 +185,18 @@ describe('estimateMonthlyCost, behaviour', () => {
   it('memory from the deployment sets the GB-seconds', () => {
     const big = estimate(100_000_000, { deployment: { ...DEFAULTS, sequenceMemoryMb: 3072 } });
     const base = estimate(100_000_000);
-    expect(line(big, /^sequence: duration at 3072 MB$/).quantity).toBeGreaterThan(
-      line(base, /^sequence: duration at 1536 MB$/).quantity,
+    expect(line(big, /^sequence: duration at 3072 MB /).quantity).toBeGreaterThan(
+      line(base, /^sequence: duration at 1536 MB /).quantity,
     );
   });
 
-  it('warns when the sequencer read span outgrows its cache and its timeout, and not before', () => {
+  it('warns when a sequencer shard job outgrows its memory or time at the configured shards, and not before', () => {
     expect(estimate(1_000_000).warnings).toEqual([]);
-    const w = estimate(100_000_000).warnings.join('\n');
-    expect(w).toMatch(/decoded-file cache/);
-    expect(w).toMatch(/beyond sequenceTimeoutSeconds 300/);
+    expect(estimate(100_000_000).warnings.join('\n')).not.toMatch(/shard job/);
+    const w = estimate(1_000_000_000).warnings.join('\n');
+    expect(w).toMatch(/a sequencer shard job holds about [\d,]+ rows at sequenceShards 4/);
+    const more = estimate(1_000_000_000, { deployment: { ...DEFAULTS, sequenceShards: 32 } });
+    expect(more.warnings.join('\n')).not.toMatch(/shard job/);
   });
 
   it('rejects what it cannot price', () => {

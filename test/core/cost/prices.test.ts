@@ -1,9 +1,8 @@
 /** The price book is data with a date and a source per price, and the model's deployment facts match lib/. */
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { AWS_LIMITS, DEPLOYED_RESOURCES } from '#core/cost/model.js';
+import { DEPLOYED_RESOURCES } from '#core/cost/model.js';
 import { PRICED_REGIONS, PRICES, type Price } from '#core/cost/prices.js';
-import { DEFAULT_DECODED_CACHE_ROWS } from '#core/sequence/sequencer.js';
 import { FUNCTION_DEFAULTS } from '../../../lib/defaults.js';
 
 const pricesOf = (o: object): Price[] =>
@@ -35,9 +34,5 @@ describe('the deployment facts the model assumes', () => {
   it('prices the architecture the functions are deployed on', () => {
     expect(FUNCTION_DEFAULTS.architecture).toBe(lambda.Architecture.ARM_64);
     expect(DEPLOYED_RESOURCES.lambdaArchitecture).toBe(lambda.Architecture.ARM_64.name);
-  });
-
-  it("sizes the sequencer's decoded-file cache as the sequencer does", () => {
-    expect(AWS_LIMITS.sequencerDecodedCacheRows).toBe(DEFAULT_DECODED_CACHE_ROWS);
   });
 });
