@@ -232,17 +232,17 @@ export async function runBackfillAws(opts: SequenceOptions, follow: FollowSettin
     name: executionName('backfill', [opts.from, opts.to, `w${windowMinutes}`]),
     input: { from: new Date(start).toISOString(), to: new Date(end).toISOString(), windowMinutes },
     label: 'backfill',
-    unit: 'windows',
+    unit: 'shard jobs',
   });
   const items = run.items;
   if (items && items.failed > 0) {
     throw new ExecutionError(
-      `execution ${run.name} SUCCEEDED but ${items.failed} of ${items.total} windows failed; run the range again`,
+      `execution ${run.name} SUCCEEDED but ${items.failed} of ${items.total} shard jobs failed; run the range again`,
     );
   }
-  const done = items ? `${items.succeeded}/${items.total}` : `0/${windows.length}`;
+  const done = items ? `${items.succeeded}/${items.total} shard jobs` : 'shard jobs';
   console.log(
-    `backfill ${run.name} SUCCEEDED in ${run.seconds} s: ${done} windows of ${opts.from}..${opts.to} re-sequenced by the sequence function (outputs overwritten, watermark untouched)`,
+    `backfill ${run.name} SUCCEEDED in ${run.seconds} s: ${done} over the ${windows.length} windows of ${opts.from}..${opts.to} re-sequenced by the sequence function (outputs and checkpoints overwritten, watermark untouched)`,
   );
 }
 

@@ -124,9 +124,9 @@ describe('worktrace sequence --from --to --aws', () => {
         { status: 'SUCCEEDED', output: {} },
       ],
       [
-        { total: 192, succeeded: 40, running: 16, pending: 136 },
-        { total: 192, succeeded: 150, running: 16, pending: 26 },
-        { total: 192, succeeded: 192 },
+        { total: 4, succeeded: 0, running: 4, pending: 0 },
+        { total: 4, succeeded: 3, running: 1, pending: 0 },
+        { total: 4, succeeded: 4 },
       ],
       true,
     );
@@ -142,35 +142,35 @@ describe('worktrace sequence --from --to --aws', () => {
     expect(stderr).toEqual([
       `backfill: started execution ${start?.name}\n`,
       'backfill RUNNING: waiting for the map to start\n',
-      'backfill RUNNING: 40/192 windows done, 0 failed, 16 running\n',
-      'backfill RUNNING: 150/192 windows done, 0 failed, 16 running\n',
-      'backfill SUCCEEDED: 192/192 windows done, 0 failed, 0 running\n',
+      'backfill RUNNING: 0/4 shard jobs done, 0 failed, 4 running\n',
+      'backfill RUNNING: 3/4 shard jobs done, 0 failed, 1 running\n',
+      'backfill SUCCEEDED: 4/4 shard jobs done, 0 failed, 0 running\n',
     ]);
     // Backoff between looks, growing by half.
     expect(sleeps).toEqual([1000, 1500, 2250]);
     expect(stdout).toEqual([
-      `backfill ${start?.name} SUCCEEDED in 42 s: 192/192 windows of 2026-11-02..2026-11-03 re-sequenced by the sequence function (outputs overwritten, watermark untouched)`,
+      `backfill ${start?.name} SUCCEEDED in 42 s: 4/4 shard jobs over the 192 windows of 2026-11-02..2026-11-03 re-sequenced by the sequence function (outputs and checkpoints overwritten, watermark untouched)`,
     ]);
     expect(lambda.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 
-  it('fails in one line with exit code 2 when windows failed, even if the execution tolerated them', async () => {
+  it('fails in one line with exit code 2 when shard jobs failed, even if the execution tolerated them', async () => {
     scriptExecution(
       BACKFILL_SM,
       [{ status: 'SUCCEEDED', output: {} }],
-      [{ total: 96, succeeded: 93, failed: 3 }],
+      [{ total: 4, succeeded: 1, failed: 3 }],
     );
     await failSoftly(runBackfillAws)(opts, follow());
     expect(process.exitCode).toBe(2);
     const errors = stderr.filter((l) => l.startsWith('worktrace:'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /^worktrace: ExecutionError: execution backfill-\S+ SUCCEEDED but 3 of 96 windows failed/,
+      /^worktrace: ExecutionError: execution backfill-\S+ SUCCEEDED but 3 of 4 shard jobs failed/,
     );
   });
 
   it('runs from the command line with --aws --state-machine, invoking no function itself', async () => {
-    scriptExecution(BACKFILL_SM, [{ status: 'SUCCEEDED', output: {} }], [{ total: 96, succeeded: 96 }]);
+    scriptExecution(BACKFILL_SM, [{ status: 'SUCCEEDED', output: {} }], [{ total: 4, succeeded: 4 }]);
     await buildProgram().parseAsync(
       ['sequence', '--from', '2026-11-02', '--to', '2026-11-02', '--aws', '--state-machine', BACKFILL_SM],
       { from: 'user' },
@@ -181,7 +181,7 @@ describe('worktrace sequence --from --to --aws', () => {
       to: '2026-11-03T00:00:00.000Z',
       windowMinutes: 15,
     });
-    expect(stdout.at(-1)).toMatch(/SUCCEEDED in 42 s: 96\/96 windows/);
+    expect(stdout.at(-1)).toMatch(/SUCCEEDED in 42 s: 4\/4 shard jobs over the 96 windows/);
   });
 
   it('needs --state-machine and a range, each refused in one line before anything starts', async () => {
