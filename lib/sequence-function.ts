@@ -15,6 +15,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { RESEQUENCE_PREFIX } from '#core/sequence/late.js';
+import { CHECKPOINT_PREFIX } from '#core/sequence/sequencer.js';
 import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
 import { SequenceEnvSchema } from '../lambdas/sequence/env.js';
 import type { DataLake } from './data-lake.js';
@@ -42,6 +43,8 @@ export interface SequenceFunctionProps {
   readonly maxWindowsPerRun?: number;
   /** Sequence shards of the events zone; must be the redact function's. @default 4 */
   readonly sequenceShards?: number;
+  /** How long a window's checkpoint is kept after the watermark passed it (the events zone's retention). @default Duration.days(30) */
+  readonly checkpointRetention?: Duration;
   /** Shard jobs the sequencing state machine runs at once (Distributed Map). @default 16 */
   readonly maxConcurrency?: number;
   /** Removal policy of the state machine's log group and its key. @default RemovalPolicy.RETAIN */
@@ -78,6 +81,7 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
         WINDOW_MINUTES: String((props.window ?? Duration.minutes(15)).toMinutes()),
         LATE_ARRIVAL_MS: ms(props.lateArrival ?? Duration.minutes(10)),
         LOOK_BACK_MS: ms(props.lookBack ?? Duration.hours(6)),
+        CHECKPOINT_RETENTION_DAYS: String((props.checkpointRetention ?? Duration.days(30)).toDays()),
         MAX_EPISODE_MS: ms(props.maxEpisode ?? Duration.minutes(30)),
         MAX_WINDOWS_PER_RUN: String(props.maxWindowsPerRun ?? 8),
         SEQUENCE_SHARDS: String(props.sequenceShards ?? SEQUENCE_SHARDS_DEFAULT),
@@ -121,11 +125,15 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
     });
     lake.grantRead('events', this.role);
     lake.grantReadWrite('curated', this.role);
-    // Commit clears the late-event queue entries a run consumed: delete there and nowhere else.
+    // Commit clears the late-event queue entries a run consumed and the checkpoints that left their
+    // retention: delete there and nowhere else.
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:DeleteObject'],
-        resources: [lake.curatedBucket.arnForObjects(`${RESEQUENCE_PREFIX}*`)],
+        resources: [
+          lake.curatedBucket.arnForObjects(`${RESEQUENCE_PREFIX}*`),
+          lake.curatedBucket.arnForObjects(`${CHECKPOINT_PREFIX}*`),
+        ],
       }),
     );
 
@@ -145,9 +153,13 @@ export class SequenceFunction extends PipelineFunction<typeof SequenceEnvSchema>
     acknowledgeFindings(
       this.role,
       'AwsSolutions-IAM5',
-      [prefixFinding(lake.curatedBucket, RESEQUENCE_PREFIX)],
-      'DeleteObject on the late-event queue prefix of the curated bucket only: the commit step deletes the ' +
-        'queue entries its run sequenced; the entry keys are made by the redact function at run time.',
+      [
+        prefixFinding(lake.curatedBucket, RESEQUENCE_PREFIX),
+        prefixFinding(lake.curatedBucket, CHECKPOINT_PREFIX),
+      ],
+      'DeleteObject on two control prefixes of the curated bucket only: the commit step deletes the ' +
+        'late-event queue entries its run sequenced (keys made by the redact function at run time) and the ' +
+        'checkpoints of windows that left the checkpoint retention (keys per window and shard).',
     );
   }
 }

@@ -107,6 +107,7 @@ export class WorktraceStack extends Stack {
       maxEpisode: Duration.minutes(c.sequenceMaxEpisodeMinutes),
       maxWindowsPerRun: c.sequenceMaxWindowsPerRun,
       sequenceShards: c.sequenceShards,
+      checkpointRetention: Duration.days(c.eventsRetentionDays),
       maxConcurrency: c.sequenceMaxConcurrency,
       memorySize: c.sequenceMemoryMb,
       timeout: Duration.seconds(c.sequenceTimeoutSeconds),

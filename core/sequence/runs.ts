@@ -11,6 +11,7 @@ import type { ObjectStore } from '../ports.js';
 import { EPISODE_DEFAULTS } from './episodes.js';
 import { listResequence, readProgress, writeProgress } from './late.js';
 import {
+  checkpointKey,
   closedWindows,
   DecodedFileCache,
   type SequenceMode,
@@ -48,6 +49,13 @@ export interface SequenceRunPlan {
   readonly resequence: string[];
   /** Late-event entries re-sequenced, per shard (for counts). */
   readonly resequencedWindows: number;
+  /**
+   * Late-event entries whose window lies before the kept checkpoints: not re-sequenced (the rows stay in
+   * the events zone), deleted by the commit.
+   */
+  readonly expiredResequence: string[];
+  /** Windows whose checkpoints the commit deletes: [from, to) (they left the checkpoint retention). */
+  readonly pruneCheckpoints: { readonly from: number; readonly to: number } | undefined;
 }
 
 /** Settings of a plan. */
@@ -63,7 +71,15 @@ export interface PlanDueInput {
   readonly maxWindows: number;
   /** Sequence shards (1..64); undefined runs one unsharded job. */
   readonly shards?: number;
+  /**
+   * How long a window's checkpoint is kept once the watermark passed it (the events zone's retention).
+   * A late event in an older window is counted but not re-sequenced. @default 30 days
+   */
+  readonly checkpointRetentionMs?: number;
 }
+
+/** Checkpoints are kept this long by default: the events zone's default retention. */
+export const DEFAULT_CHECKPOINT_RETENTION_MS = 30 * 86_400_000;
 
 /**
  * Plans a run: the closed windows after the watermark, and for each shard with queued late events the
@@ -84,10 +100,15 @@ export async function planDueRun(input: PlanDueInput): Promise<SequenceRunPlan> 
   });
   const dueFrom = due[0]?.from;
   const to = due.at(-1)?.to ?? progress.closed;
-  // Queued windows already sequenced; later ones are due anyway.
-  const queued = (await listResequence(input.curatedStore)).filter(
+  // Queued windows already sequenced (later ones are due anyway) whose checkpoint before them is still
+  // kept: re-sequencing from a seed would drop the episodes open across its start.
+  const retention = input.checkpointRetentionMs ?? DEFAULT_CHECKPOINT_RETENTION_MS;
+  const keptFrom = (progress.closed ?? Number.NEGATIVE_INFINITY) - retention + windowMs;
+  const entries = (await listResequence(input.curatedStore)).filter(
     (e) => to !== undefined && e.from < to && (shards === undefined || e.shard < shards),
   );
+  const queued = entries.filter((e) => e.from >= keptFrom);
+  const expired = entries.filter((e) => e.from < keptFrom);
   const jobs: ShardJob[] = [];
   if (to !== undefined) {
     const lanes = shards === undefined ? [undefined] : Array.from({ length: shards }, (_, i) => i);
@@ -109,6 +130,11 @@ export async function planDueRun(input: PlanDueInput): Promise<SequenceRunPlan> 
     jobs,
     resequence: queued.map((e) => e.key),
     resequencedWindows: new Set(queued.map((e) => `${e.from}/${e.shard}`)).size,
+    expiredResequence: expired.map((e) => e.key),
+    pruneCheckpoints:
+      progress.closed === undefined || to === undefined || jobs.length === 0
+        ? undefined
+        : { from: progress.closed - retention, to: to - retention },
   };
 }
 
@@ -188,11 +214,20 @@ export async function runShardJob(input: ShardJobInput): Promise<ShardJobResult>
 
 /** Ends a run whose jobs all finished: moves the watermark and clears the queue entries it covered. */
 export async function commitRun(store: ObjectStore, plan: SequenceRunPlan): Promise<void> {
+  for (const key of plan.expiredResequence ?? []) await store.delete(key);
   if (plan.jobs.length === 0) return;
   const current = (await readProgress(store)).closed;
   // A run never moves the watermark back (a late commit of an older plan).
   await writeProgress(store, Math.max(plan.to, current ?? plan.to));
   for (const key of plan.resequence) await store.delete(key);
+  // Checkpoints hold scrubbed content of open sessions: none outlives the events it was made from.
+  const prune = plan.pruneCheckpoints;
+  if (prune !== undefined) {
+    const lanes = plan.shards === undefined ? [undefined] : Array.from({ length: plan.shards }, (_, i) => i);
+    for (let w = Math.ceil(prune.from / plan.windowMs) * plan.windowMs; w < prune.to; w += plan.windowMs) {
+      for (const shard of lanes) await store.delete(checkpointKey(w, shard));
+    }
+  }
 }
 
 /** The plan as the Distributed Map's item list: `[{"shard": n, "from": ISO, "to": ISO}, …]`. */

@@ -141,7 +141,9 @@ export interface SequenceDeps {
     SequenceEnv,
     'WINDOW_MINUTES' | 'LATE_ARRIVAL_MS' | 'LOOK_BACK_MS' | 'MAX_EPISODE_MS' | 'MAX_WINDOWS_PER_RUN'
   > &
-    Partial<Pick<SequenceEnv, 'SEQUENCE_SHARDS' | 'MAX_WINDOWS_PER_INVOCATION'>>;
+    Partial<
+      Pick<SequenceEnv, 'SEQUENCE_SHARDS' | 'MAX_WINDOWS_PER_INVOCATION' | 'CHECKPOINT_RETENTION_DAYS'>
+    >;
   /** Name of the curated bucket, which `plan-backfill` answers with. @default curatedStore.name */
   readonly curatedBucket?: string;
   readonly logger?: LogSink;
@@ -205,6 +207,7 @@ export function createSequenceHandler(deps: SequenceDeps): {
 
   const shards = config.SEQUENCE_SHARDS ?? SEQUENCE_SHARDS_DEFAULT;
   const lookAheadMs = config.MAX_EPISODE_MS + 60_000;
+  const checkpointRetentionMs = (config.CHECKPOINT_RETENTION_DAYS ?? 30) * 86_400_000;
   const windowSettings = {
     lateArrivalMs: config.LATE_ARRIVAL_MS,
     lookBackMs: config.LOOK_BACK_MS,
@@ -253,12 +256,14 @@ export function createSequenceHandler(deps: SequenceDeps): {
       lookAheadMs,
       maxWindows: config.MAX_WINDOWS_PER_RUN,
       shards,
+      checkpointRetentionMs,
     });
     const keys = await writeSequenceRun(deps.curatedStore, plan);
     logger?.info('sequencing planned', {
       windows: plan.windows,
       jobs: plan.jobs.length,
       resequencedWindows: plan.resequencedWindows,
+      expiredResequence: plan.expiredResequence.length,
       to: plan.jobs.length > 0 ? new Date(plan.to).toISOString() : null,
     });
     metrics?.addMetric('resequencedWindows', MetricUnit.Count, plan.resequencedWindows);
@@ -369,6 +374,7 @@ export function createSequenceHandler(deps: SequenceDeps): {
       ...windowSettings,
       maxWindows: config.MAX_WINDOWS_PER_RUN,
       shards,
+      checkpointRetentionMs,
       onWindow,
     });
     const total = (f: (r: WindowResult) => number) => results.reduce((n, r) => n + f(r), 0);

@@ -30,6 +30,11 @@ export const SequenceEnvSchema = z.object({
     .min(SEQUENCE_SHARDS_MIN)
     .max(SEQUENCE_SHARDS_MAX)
     .default(SEQUENCE_SHARDS_DEFAULT),
+  /**
+   * Days a window's checkpoint is kept after the watermark passed it (the events zone's retention: a
+   * window whose events expired can no longer be re-sequenced). @default 30
+   */
+  CHECKPOINT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** S3 endpoint override (emulator); unset means AWS. */
   S3_ENDPOINT: z.string().url().optional(),
 });

@@ -121,7 +121,9 @@ describe('worktrace sequence --from --to (backfill over the lake)', () => {
     expect(first.episodes).toBe(expected.episodes.length);
     const curated = new S3ObjectStore(client, 'bf-curated');
     const keys = (await curated.list('')).map((o) => o.key).sort();
-    expect(keys.filter((k) => k.startsWith('episodes/'))).toHaveLength(24); // one file per window, empty or not
+    // One file per window × shard (4 shards), empty or not, and one checkpoint each.
+    expect(keys.filter((k) => k.startsWith('episodes/'))).toHaveLength(24 * 4);
+    expect(keys.filter((k) => k.startsWith('_state/checkpoints/'))).toHaveLength(24 * 4);
     const again = await sequenceRange(opts);
     expect(again).toEqual(first);
     expect((await curated.list('')).map((o) => o.key).sort()).toEqual(keys);
@@ -132,7 +134,7 @@ describe('worktrace sequence --from --to (backfill over the lake)', () => {
     expect(episodes).toBe(expected.episodes.length);
   });
 
-  it('the worker pool (--concurrency 4) writes byte-identical curated objects to a one-window-at-a-time run', async () => {
+  it('the worker pool (--concurrency 4 shard jobs) writes byte-identical curated objects to a one-job-at-a-time run', async () => {
     const client = s3Client({ endpoint: s3.endpoint, credentials: EMULATOR_CREDENTIALS });
     await writeBackfillEvents(new S3ObjectStore(client, 'pool-events'));
     const curated = (n: number) => new S3ObjectStore(client, `pool-curated-${n}`);
@@ -160,13 +162,14 @@ describe('worktrace sequence --from --to (backfill over the lake)', () => {
       `events ${sequential.events} in ${sequential.sessions} sessions -> ${sequential.actions} actions, ${sequential.episodes} episodes`,
     );
     expect(run.stdout).toContain(
-      're-sequenced 24 windows into s3://pool-curated-4 by 4 workers (outputs overwritten, watermark untouched)',
+      're-sequenced 96 window × shard jobs into s3://pool-curated-4 by 4 workers (outputs and checkpoints overwritten, watermark untouched)',
     );
     const one = await objectBytes(curated(1));
     const four = await objectBytes(curated(4));
     expect(sequential.episodes).toBeGreaterThan(3);
     expect([...four.keys()]).toEqual([...one.keys()]);
-    expect(one.size).toBe(2 * 24 + 1); // actions and episodes per window, and the opt-out registry
+    // Actions, episodes and a checkpoint per window × shard, and the opt-out registry.
+    expect(one.size).toBe(3 * 24 * 4 + 1);
     for (const [key, body] of one) expect(four.get(key), key).toBe(body);
   });
 

@@ -95,7 +95,7 @@ describe('redact handler on s3rver', () => {
     const keys = (await events.list('events/')).map((o) => o.key);
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatch(
-      /^events\/dt=2026-11-02\/hour=09\/shard=\d{2}\/shardId-000000000000-\d+-\d+\.parquet$/,
+      /^events\/dt=2026-11-02\/hour=09\/shard=\d{2}\/shardId-000000000000-\d+-\d+_ts\d+-\d+\.parquet$/,
     );
     const local = join(dir, 'batch.parquet');
     writeFileSync(local, (await events.get(keys[0] as string)) ?? new Uint8Array());
@@ -171,7 +171,7 @@ describe('redact handler on s3rver', () => {
     expect(reports[0]).toMatchObject({ records: 2, events: 2, counts: { written: 2 } });
     const [key] = reports[0]?.keys ?? [];
     const last = batch.Records[1]?.kinesis.sequenceNumber;
-    expect(key).toMatch(new RegExp(`-${batch.Records[0]?.kinesis.sequenceNumber}-${last}\\.parquet$`));
+    expect(key).toMatch(new RegExp(`-${batch.Records[0]?.kinesis.sequenceNumber}-${last}_ts\\d+-\\d+\\.parquet$`));
     expect(lines.filter((l) => l.includes('could not be decoded'))).toHaveLength(1);
   });
 
