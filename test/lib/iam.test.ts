@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPT_OUT_REGISTRY_KEY } from '#core/governance/opt-outs.js';
 import { RESEQUENCE_PREFIX, WATERMARK_KEY } from '#core/sequence/late.js';
+import { CHECKPOINT_PREFIX } from '#core/sequence/sequencer.js';
 import { logicalId, statementsOfRole, synth } from './synth.js';
 
 const ANALYST_PRINCIPAL = 'arn:aws:iam::123456789012:role/data-science';
@@ -73,7 +74,7 @@ describe('IAM separation (analyst principal configured)', () => {
     );
   });
 
-  it('the sequence role reads events and reads/writes curated, deleting only late-event queue entries', () => {
+  it('the sequence role reads events and reads/writes curated, deleting only late-event queue entries and checkpoints', () => {
     const policy = policyOf('SequenceRole');
     expect(references(policy, [...zone('Events'), ...zone('Curated')])).toHaveLength(4);
     const statements = statementsOfRole(template, id('AWS::IAM::Role', 'SequenceRole')) as {
@@ -83,7 +84,10 @@ describe('IAM separation (analyst principal configured)', () => {
     const deletes = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:Delete')));
     expect(deletes.map((s) => s.Action)).toEqual(['s3:DeleteObject']);
     expect(deletes.map((s) => s.Resource)).toEqual([
-      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${RESEQUENCE_PREFIX}*`]] },
+      [
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${RESEQUENCE_PREFIX}*`]] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${CHECKPOINT_PREFIX}*`]] },
+      ],
     ]);
   });
 

@@ -163,7 +163,7 @@ describe('incremental sequencing gives the single-pass result', () => {
           encodeParquet(EPISODES_TABLE.columns, once.episodes),
         );
       }),
-      { numRuns: 100 },
+      { numRuns: Number(process.env.WORKTRACE_PROPERTY_RUNS ?? 100) },
     );
   });
 });
