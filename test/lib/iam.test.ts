@@ -85,8 +85,8 @@ describe('IAM separation (analyst principal configured)', () => {
     expect(deletes.map((s) => s.Action)).toEqual(['s3:DeleteObject']);
     expect(deletes.map((s) => s.Resource)).toEqual([
       [
-        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${RESEQUENCE_PREFIX}*`]] },
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${CHECKPOINT_PREFIX}*`]] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [zone('Curated')[0], 'Arn'] }, `/${RESEQUENCE_PREFIX}*`]] },
       ],
     ]);
   });
