@@ -1,5 +1,5 @@
 /**
- * The embedded runtime behind `worktrace local`: kinesalite and s3rver in-process on loopback, the stream
+ * The embedded runtime behind `worktrace local`: kinesalite and s3rver in child processes on loopback, the stream
  * and zone buckets the stack would create, the agent simulator sent through the agent SDK, the event-source-mapping
  * poller invoking the real redact handler, the sequencer on a simulated clock, and DuckDB over the lake.
  */

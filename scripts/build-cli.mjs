@@ -1,8 +1,9 @@
 /**
  * Builds the `worktrace` command into dist/cli: esbuild bundles bin/cli.ts with the project code inside and
  * node_modules outside, and every `await import()` of a command's implementation becomes a chunk loaded
- * only when that command runs. core/views/registry.ts reads its SQL files beside itself at run time, so
- * they are copied next to the chunk that holds it.
+ * only when that command runs. core/views/registry.ts reads its SQL files beside itself at run time, and
+ * local/emulators.ts forks local/emulator-child.mjs from beside itself, so those are copied next to the
+ * chunk that holds the module.
  *
  *   node scripts/build-cli.mjs              build and remove outputs of older builds (npm run build:cli)
  *   node scripts/build-cli.mjs --optional   the same, but only a notice when esbuild is not installed
@@ -29,8 +30,17 @@ export const CLI_ENTRY_FILE = 'cli.js';
 /** The build record: when the build started and which project files went into it. */
 const BUILD_INFO_FILE = 'build-info.json';
 
-/** Files read at run time relative to the module that reads them: source module → asset directory. */
-const RUNTIME_ASSETS = { 'core/views/registry.ts': 'core/views/sql' };
+/** Files read at run time relative to the module that reads them: source module → asset directory or file. */
+const RUNTIME_ASSETS = {
+  'core/views/registry.ts': 'core/views/sql',
+  'local/emulators.ts': 'local/emulator-child.mjs',
+};
+
+/** The files of an asset (a directory's files, or the file itself), relative to the repository root. */
+function assetFiles(asset) {
+  if (!statSync(join(ROOT, asset)).isDirectory()) return [asset];
+  return readdirSync(join(ROOT, asset)).map((name) => `${asset}/${name}`);
+}
 
 /** Files that shape the output without being bundled inputs. */
 const BUILD_CONFIG = ['package.json', 'tsconfig.json', 'scripts/build-cli.mjs'];
@@ -90,19 +100,21 @@ export async function buildCli({ outDir = CLI_OUT_DIR, prune = false } = {}) {
   const files = new Map();
   for (const out of result.outputFiles) files.set(relative(outDir, out.path), out.contents);
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
-    for (const [source, assetDir] of Object.entries(RUNTIME_ASSETS)) {
+    for (const [source, asset] of Object.entries(RUNTIME_ASSETS)) {
       if (!(source in meta.inputs)) continue;
-      const target = join(dirname(relative(outDir, join(ROOT, output))), assetDir.split('/').at(-1));
-      for (const name of readdirSync(join(ROOT, assetDir)))
-        files.set(join(target, name), readFileSync(join(ROOT, assetDir, name)));
+      // The asset keeps its place relative to the module's directory: sql/*.sql, emulator-child.mjs.
+      const chunkDir = dirname(relative(outDir, join(ROOT, output)));
+      for (const file of assetFiles(asset))
+        files.set(join(chunkDir, relative(dirname(asset), file)), readFileSync(join(ROOT, file)));
     }
   }
-  const assetFiles = Object.values(RUNTIME_ASSETS).flatMap((dir) =>
-    readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`),
-  );
   const info = {
     startedAtMs,
-    files: [...Object.keys(result.metafile.inputs), ...assetFiles, ...BUILD_CONFIG].sort(),
+    files: [
+      ...Object.keys(result.metafile.inputs),
+      ...Object.values(RUNTIME_ASSETS).flatMap(assetFiles),
+      ...BUILD_CONFIG,
+    ].sort(),
   };
   files.set('meta.json', JSON.stringify(result.metafile));
   const entry = files.get(CLI_ENTRY_FILE);

@@ -6,6 +6,9 @@
  * dialogs, undo and delete-and-retype recoveries, task markers on some tasks, and visits to apps the
  * default policy excludes. A ground-truth sidecar lists the planted values (with the ids of the events
  * that carry them) and the intended actions and episodes.
+ *
+ * Each user is a `SimulatedUser` that writes its session scenario by scenario, so a caller can stream the
+ * workload (local/workload.ts holds about one minute of it); `simulate()` runs them all and sorts.
  */
 import { createHash } from 'node:crypto';
 import type { WorktraceEventInput } from '#core/contract/event-contract.js';
@@ -100,14 +103,22 @@ class SessionWriter {
   x = W / 2;
   y = H / 2;
   readonly actions: { type: ActionType; ts: number }[] = [];
+  /** Events written since the last `take()`. */
+  private out: WorktraceEventInput[] = [];
 
   constructor(
-    readonly out: WorktraceEventInput[],
     readonly d: Dice,
     readonly ids: { userId: string; deviceId: string; hostName: string; sessionId: string; role: string },
     start: number,
   ) {
     this.ts = start;
+  }
+
+  /** Hands over the events written so far (in seq order) and starts a new buffer. */
+  take(): WorktraceEventInput[] {
+    const out = this.out;
+    this.out = [];
+    return out;
   }
 
   private id(): string {
@@ -242,78 +253,87 @@ type Scenario = 'ide' | 'tickets' | 'sheet' | 'mail';
 const SCENARIOS: readonly Scenario[] = ['ide', 'tickets', 'sheet', 'mail'];
 const ROLES = ['engineer', 'support', 'finance', 'sales'];
 
-/** Runs the simulation. The same options give byte-identical output. */
-export function simulate(options: SimulateOptions): Simulation {
-  const seed = options.seed ?? 1;
-  const start = options.startMs ?? Date.UTC(2026, 10, 2, 8, 0, 0);
-  const plantRate = options.plantRate ?? 0.25;
-  const titlePlantRate = options.titlePlantRate ?? 0.1;
-  const markerRate = options.markerRate ?? 0.5;
-  const perUser: WorktraceEventInput[][] = [];
-  const planted: PlantedValue[] = [];
-  const actions: GroundTruth['actions'] = {};
-  const episodes: GroundTruth['episodes'] = {};
-  let excludedAppVisits = 0;
+/** The simulation options with their defaults applied. */
+interface Settings {
+  readonly seed: number;
+  readonly start: number;
+  readonly end: number;
+  readonly plantRate: number;
+  readonly titlePlantRate: number;
+  readonly markerRate: number;
+}
 
-  for (let u = 0; u < options.users; u++) {
-    const d = new Dice(seededRandom(seed * 1_000_003 + u));
-    const out: WorktraceEventInput[] = [];
-    const sessionId = `sim-${seed}-u${u}-s1`;
-    const ids = {
-      userId: `user${u}.sim${seed}@corp.example`,
-      deviceId: `LAPTOP-${createHash('sha256').update(`${seed}:${u}`).digest('hex').slice(0, 8).toUpperCase()}`,
-      hostName: `wks-${u}.corp.example`,
-      sessionId,
-      role: ROLES[u % ROLES.length] as string,
+/** Raw identifiers of one simulated session. */
+export interface SessionIds {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly hostName: string;
+  readonly sessionId: string;
+  readonly role: string;
+}
+
+/**
+ * One simulated user. Its ids and the time of its first event are known up front; `events()` writes its
+ * session task by task, and the user's share of the ground truth grows as it does.
+ */
+export class SimulatedUser {
+  readonly ids: SessionIds;
+  /** Client time of the session's first event (the screen event), epoch ms. */
+  readonly firstTs: number;
+  readonly planted: PlantedValue[] = [];
+  readonly episodes: GroundTruth['episodes'][string] = [];
+  excludedAppVisits = 0;
+  private readonly d: Dice;
+  private readonly s: SessionWriter;
+  private started = false;
+
+  constructor(
+    readonly index: number,
+    private readonly settings: Settings,
+  ) {
+    const { seed } = settings;
+    this.d = new Dice(seededRandom(seed * 1_000_003 + index));
+    this.ids = {
+      userId: `user${index}.sim${seed}@corp.example`,
+      deviceId: `LAPTOP-${createHash('sha256').update(`${seed}:${index}`).digest('hex').slice(0, 8).toUpperCase()}`,
+      hostName: `wks-${index}.corp.example`,
+      sessionId: `sim-${seed}-u${index}-s1`,
+      role: ROLES[index % ROLES.length] as string,
     };
-    const s = new SessionWriter(out, d, ids, start + d.int(0, 20_000));
-    const end = start + options.minutes * 60_000;
-    actions[sessionId] = s.actions;
-    const eps: GroundTruth['episodes'][string] = [];
-    episodes[sessionId] = eps;
+    this.s = new SessionWriter(this.d, this.ids, settings.start + this.d.int(0, 20_000));
+    this.firstTs = Math.round(this.s.ts);
+  }
+
+  /** Intended actions so far, in order. */
+  get actions(): GroundTruth['actions'][string] {
+    return this.s.actions;
+  }
+
+  /**
+   * The session's events in seq order, one batch per task (the first batch starts with the screen event),
+   * until the simulated end; a user's events can be read once.
+   */
+  *events(): Generator<WorktraceEventInput[], void, undefined> {
+    if (this.started) throw new Error(`the events of ${this.ids.sessionId} were read already`);
+    this.started = true;
+    const { d, s } = this;
+    const u = this.index;
+    const eps = this.episodes;
     s.emit({ type: 'screen', width: W, height: H, scale: 1 });
-
-    const plant = (where: 'typed' | 'window_title', kind: PlantedKind, value: string, eventIds: string[]) =>
-      planted.push({ kind, entity: PLANTED_KINDS[kind], value, where, sessionId, eventIds });
-    /** Text to type: plain work text, or a sentence around a planted value. */
-    const sentence = (
-      kinds: readonly PlantedKind[],
-    ): { text: string; kind?: PlantedKind; value?: string } => {
-      if (!d.chance(plantRate)) return { text: workText(d) };
-      const kind = d.pick(kinds);
-      const value = plantedValue(kind, d);
-      return { text: sentenceFor(kind, value, d), kind, value };
-    };
-    const typeInto = (kinds: readonly PlantedKind[]) => {
-      const t = sentence(kinds);
-      const keyIds = s.type(t.text);
-      if (t.kind && t.value) plant('typed', t.kind, t.value, keyIds);
-    };
-    const focusApp = (app: AppDef, first: boolean) => {
-      let title: string = app.title;
-      let plantedEmail: string | undefined;
-      if (d.chance(titlePlantRate)) {
-        plantedEmail = plantedValue('email', d);
-        title = `${app.title} — ${plantedEmail}`;
-      }
-      const id = s.focus(app, title, first);
-      if (plantedEmail) plant('window_title', 'email', plantedEmail, [id]);
-    };
-
     let first = true;
-    while (s.ts < end) {
+    while (s.ts < this.settings.end) {
       const scenario = d.pick(SCENARIOS);
-      const marked = d.chance(markerRate);
+      const marked = d.chance(this.settings.markerRate);
       const taskStart = s.ts;
       const taskId = `task-${u}-${eps.length}`;
       if (marked) s.emit({ type: 'task_marker', marker: 'start', label: `${scenario} task`, taskId });
       switch (scenario) {
         case 'ide': {
-          focusApp(APPS.ide, first);
+          this.focusApp(APPS.ide, first);
           s.click(d.int(300, 1500), d.int(200, 900), 'textbox', 'editor');
-          typeInto(['aws_key', 'github_token', 'password_kv']);
+          this.typeInto(['aws_key', 'github_token', 'password_kv']);
           s.special('Enter', 'enter');
-          typeInto(['aws_key', 'password_kv']);
+          this.typeInto(['aws_key', 'password_kv']);
           if (d.chance(0.3)) s.hotkey(['ctrl'], 'z'); // undo
           s.hotkey(['ctrl'], 's');
           if (d.chance(0.25)) {
@@ -330,7 +350,7 @@ export function simulate(options: SimulateOptions): Simulation {
           break;
         }
         case 'tickets': {
-          focusApp(APPS.browser, first);
+          this.focusApp(APPS.browser, first);
           if (d.chance(0.3)) {
             // Sign-in: the password field is secure; its text never leaves the device.
             s.click(900, 400, 'textbox', 'Username');
@@ -340,12 +360,12 @@ export function simulate(options: SimulateOptions): Simulation {
             const secret = plantedValue('password_kv', d);
             const keyIds = s.type(secret, 0);
             s.actions.pop(); // typing into a secure field yields no type action
-            planted.push({
+            this.planted.push({
               kind: 'secure_password',
               entity: 'SECURE',
               value: secret,
               where: 'secure_field',
-              sessionId,
+              sessionId: this.ids.sessionId,
               eventIds: keyIds,
             });
             s.special('Enter', 'enter');
@@ -353,15 +373,15 @@ export function simulate(options: SimulateOptions): Simulation {
           s.click(d.int(100, 600), d.int(200, 800), 'link', `Ticket ${d.int(1000, 9999)}`);
           s.scroll(d.int(3, 9));
           s.click(900, 850, 'textbox', 'Reply');
-          typeInto(['email', 'phone', 'person', 'card']);
+          this.typeInto(['email', 'phone', 'person', 'card']);
           s.click(1700, 950, 'button', 'Submit');
           break;
         }
         case 'sheet': {
-          focusApp(APPS.sheet, first);
+          this.focusApp(APPS.sheet, first);
           for (let r = 0, n = d.int(3, 6); r < n; r++) {
             s.click(200 + r * 10, 300 + r * 22, 'cell', `B${r + 2}`, r === 0 ? 2 : 1);
-            typeInto(['iban', 'card']);
+            this.typeInto(['iban', 'card']);
             s.special('Tab', 'tab');
           }
           if (d.chance(0.3)) s.hotkey(['ctrl'], 'z');
@@ -370,15 +390,15 @@ export function simulate(options: SimulateOptions): Simulation {
           break;
         }
         case 'mail': {
-          focusApp(APPS.mail, first);
+          this.focusApp(APPS.mail, first);
           s.hotkey(['ctrl'], 'n');
           s.click(600, 200, 'textbox', 'To');
           const to = plantedValue('email', d);
-          plant('typed', 'email', to, s.type(to));
+          this.plant('typed', 'email', to, s.type(to));
           s.click(600, 260, 'textbox', 'Subject');
           s.type('invoice question');
           s.click(600, 500, 'textbox', 'Message body');
-          typeInto(['person', 'phone', 'email']);
+          this.typeInto(['person', 'phone', 'email']);
           s.scroll(d.int(2, 4), false);
           s.hotkey(['ctrl'], 'Enter');
           break;
@@ -387,34 +407,112 @@ export function simulate(options: SimulateOptions): Simulation {
       first = false;
       if (d.chance(0.08)) {
         // A visit to an app the default policy excludes: nothing of it may leave the device.
-        focusApp(APPS.vault, false);
+        this.focusApp(APPS.vault, false);
         s.actions.pop();
-        excludedAppVisits += 1;
+        this.excludedAppVisits += 1;
         s.click(500, 500, 'button', 'Copy password');
         s.actions.pop();
       }
       if (marked) s.emit({ type: 'task_marker', marker: 'end', label: `${scenario} task`, taskId });
       eps.push({ scenario, start: taskStart, end: s.ts, marked });
       s.wait(d.chance(0.2) ? d.int(65_000, 120_000) : d.int(2_000, 15_000));
+      yield s.take();
     }
-    perUser.push(out);
+    const rest = s.take();
+    if (rest.length > 0) yield rest;
   }
 
-  const events = perUser.flat().sort((a, b) => a.ts - b.ts || (a.sessionId < b.sessionId ? -1 : 1));
+  private plant(where: 'typed' | 'window_title', kind: PlantedKind, value: string, eventIds: string[]): void {
+    this.planted.push({
+      kind,
+      entity: PLANTED_KINDS[kind],
+      value,
+      where,
+      sessionId: this.ids.sessionId,
+      eventIds,
+    });
+  }
+
+  /** Text to type: plain work text, or a sentence around a planted value. */
+  private sentence(kinds: readonly PlantedKind[]): { text: string; kind?: PlantedKind; value?: string } {
+    const { d } = this;
+    if (!d.chance(this.settings.plantRate)) return { text: workText(d) };
+    const kind = d.pick(kinds);
+    const value = plantedValue(kind, d);
+    return { text: sentenceFor(kind, value, d), kind, value };
+  }
+
+  private typeInto(kinds: readonly PlantedKind[]): void {
+    const t = this.sentence(kinds);
+    const keyIds = this.s.type(t.text);
+    if (t.kind && t.value) this.plant('typed', t.kind, t.value, keyIds);
+  }
+
+  private focusApp(app: AppDef, first: boolean): void {
+    let title: string = app.title;
+    let plantedEmail: string | undefined;
+    if (this.d.chance(this.settings.titlePlantRate)) {
+      plantedEmail = plantedValue('email', this.d);
+      title = `${app.title} — ${plantedEmail}`;
+    }
+    const id = this.s.focus(app, title, first);
+    if (plantedEmail) this.plant('window_title', 'email', plantedEmail, [id]);
+  }
+}
+
+/** The simulated users of a run, in user order; none has written an event yet. */
+export function simulatedUsers(options: SimulateOptions): SimulatedUser[] {
+  const start = options.startMs ?? Date.UTC(2026, 10, 2, 8, 0, 0);
+  const settings: Settings = {
+    seed: options.seed ?? 1,
+    start,
+    end: start + options.minutes * 60_000,
+    plantRate: options.plantRate ?? 0.25,
+    titlePlantRate: options.titlePlantRate ?? 0.1,
+    markerRate: options.markerRate ?? 0.5,
+  };
+  return Array.from({ length: options.users }, (_, u) => new SimulatedUser(u, settings));
+}
+
+/** The order of the simulated traffic: client time, then session id; a session's own events keep their order. */
+export function compareEvents(
+  a: Pick<WorktraceEventInput, 'ts' | 'sessionId'>,
+  b: Pick<WorktraceEventInput, 'ts' | 'sessionId'>,
+): number {
+  return a.ts - b.ts || (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
+}
+
+/** The ground truth of users that wrote all their events; `eventsByType` counted them in traffic order. */
+export function groundTruth(
+  options: SimulateOptions,
+  users: readonly SimulatedUser[],
+  eventsByType: Record<string, number>,
+): GroundTruth {
+  const actions: GroundTruth['actions'] = {};
+  const episodes: GroundTruth['episodes'] = {};
+  for (const u of users) {
+    actions[u.ids.sessionId] = u.actions;
+    episodes[u.ids.sessionId] = u.episodes;
+  }
+  return {
+    seed: options.seed ?? 1,
+    users: options.users,
+    minutes: options.minutes,
+    events: Object.values(eventsByType).reduce((a, b) => a + b, 0),
+    eventsByType,
+    planted: users.flatMap((u) => u.planted),
+    actions,
+    episodes,
+    excludedAppVisits: users.reduce((n, u) => n + u.excludedAppVisits, 0),
+  };
+}
+
+/** Runs the simulation, holding every event. The same options give byte-identical output. */
+export function simulate(options: SimulateOptions): Simulation {
+  const users = simulatedUsers(options);
+  // Array.prototype.sort is stable: a session's events with the same time stay in seq order.
+  const events = users.flatMap((u) => [...u.events()].flat()).sort(compareEvents);
   const eventsByType: Record<string, number> = {};
   for (const e of events) eventsByType[e.type] = (eventsByType[e.type] ?? 0) + 1;
-  return {
-    events,
-    truth: {
-      seed,
-      users: options.users,
-      minutes: options.minutes,
-      events: events.length,
-      eventsByType,
-      planted,
-      actions,
-      episodes,
-      excludedAppVisits,
-    },
-  };
+  return { events, truth: groundTruth(options, users, eventsByType) };
 }

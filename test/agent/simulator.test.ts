@@ -8,6 +8,7 @@ import { parsePolicy, scrubberOptionsFor } from '#core/redact/policy.js';
 import { createScrubber } from '#core/redact/scrubber.js';
 import { simulate } from '../../agent/simulator/simulate.js';
 import { PLANTED_KINDS } from '../../agent/simulator/values.js';
+import { simulatedWorkload } from '../../local/workload.js';
 
 describe('workload simulator', () => {
   const sim = simulate({ users: 4, minutes: 6, seed: 3 });
@@ -91,5 +92,62 @@ describe('workload simulator', () => {
         .events.map((e) => JSON.stringify(e))
         .join('\n'),
     );
+  });
+});
+
+describe('streamed workload (worktrace local)', () => {
+  const START = Date.UTC(2026, 10, 2, 9, 0, 0);
+
+  /** What the workload held before it streamed: the whole simulation, cut by client time. */
+  function cutWhole(users: number, minutes: number, seed: number) {
+    const sim = simulate({ users, minutes, seed, startMs: START });
+    const byMinute: (typeof sim.events)[] = Array.from({ length: minutes }, () => []);
+    const ids = new Set<string>();
+    const userIds = new Set<string>();
+    for (const e of sim.events) {
+      // Before minute 0 goes with minute 0; after the last minute (a task finishing) with the last.
+      const m = Math.min(minutes - 1, Math.max(0, Math.floor((e.ts - START) / 60_000)));
+      byMinute[m]?.push(e);
+      userIds.add(e.userId);
+      for (const id of [e.userId, e.deviceId, e.hostName]) if (id) ids.add(id);
+    }
+    const neverStored = [...sim.truth.planted.map((p) => p.value), ...ids];
+    return { sim, byMinute, neverStored, userIds: [...userIds] };
+  }
+
+  // [users, minutes, seed, events after the last minute (a task finishing), which go with the last minute]
+  it.each([
+    [1, 1, 1, 0],
+    [3, 4, 1, 0],
+    [4, 6, 3, 1214],
+    [7, 13, 9, 403],
+    [12, 5, 2, 1023],
+  ])('%i users × %i min, seed %i: the minutes concatenated are simulate()', (users, minutes, seed, late) => {
+    const whole = cutWhole(users, minutes, seed);
+    expect(whole.sim.events.filter((e) => e.ts >= START + minutes * 60_000).length).toBe(late);
+    const workload = simulatedWorkload({ users, minutes, seed, startMs: START });
+    expect(workload.userIds).toEqual(whole.userIds);
+    for (let m = 0; m < minutes; m++) {
+      const events = workload.minute(m);
+      expect(events.length, `minute ${m}`).toBe(whole.byMinute[m]?.length);
+      expect(events).toEqual(whole.byMinute[m]);
+      expect(workload.minute(m)).toBe(events); // re-reading the current minute
+    }
+    expect(JSON.stringify(workload.truth)).toBe(JSON.stringify(whole.sim.truth));
+    expect(workload.events).toBe(whole.sim.events.length);
+    expect(workload.neverStored).toEqual(whole.neverStored);
+  });
+
+  it('gives the complete truth when asked before the run, and starts over when read backwards', () => {
+    const whole = cutWhole(4, 6, 3);
+    const workload = simulatedWorkload({ users: 4, minutes: 6, seed: 3, startMs: START });
+    expect(JSON.stringify(workload.truth)).toBe(JSON.stringify(whole.sim.truth));
+    expect(workload.events).toBe(whole.sim.events.length);
+    expect(workload.neverStored).toEqual(whole.neverStored);
+    expect(workload.minute(3)).toEqual(whole.byMinute[3]);
+    expect(workload.minute(1)).toEqual(whole.byMinute[1]);
+    expect(workload.minute(2)).toEqual(whole.byMinute[2]);
+    expect(workload.minute(6)).toEqual([]);
+    expect(workload.minute(-1)).toEqual([]);
   });
 });
