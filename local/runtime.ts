@@ -474,9 +474,10 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
         ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
         ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
         maxWindows: 96,
-        // One job per shard, side by side, as the sequencing state machine's map runs them.
+        // One job per shard, as the sequencing state machine's map runs them; two at a time, so that one
+        // job's reads overlap another's work without holding every shard's window in memory at once.
         shards: sequenceShards,
-        concurrency: sequenceShards,
+        concurrency: Math.min(2, sequenceShards),
         onWindow: (w) => windows.push(w),
       }),
     );

@@ -10,7 +10,7 @@
  * Each user is a `SimulatedUser` that writes its session scenario by scenario, so a caller can stream the
  * workload (local/workload.ts holds about one minute of it); `simulate()` runs them all and sorts.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { WorktraceEventInput } from '#core/contract/event-contract.js';
 import type { ActionType } from '#core/sequence/actions.js';
 import {
@@ -122,7 +122,7 @@ class SessionWriter {
   }
 
   private id(): string {
-    return createHash('sha256').update(`${this.ids.sessionId}:${this.seq}`).digest('hex').slice(0, 26);
+    return hash('sha256', `${this.ids.sessionId}:${this.seq}`, 'hex').slice(0, 26);
   }
 
   emit(body: Record<string, unknown>): string {

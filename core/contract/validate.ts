@@ -214,10 +214,13 @@ function typeOf(value: unknown): string | undefined {
  * Fast path: one Ajv validator per event type, compiled from the JSON Schema that zod emits for the same
  * contract (so there is still one definition). Ajv fills the `.default()` values in place, as zod would.
  * A value Ajv accepts is the event; anything it rejects goes through zod, which names the broken paths.
- * Both count string lengths in code points; a property test keeps the two in step.
+ * Ajv counts string lengths in UTF-16 units (`unicode: false`), which is cheap: a string within a maximum
+ * in units is within it in code points too, and the only minimum above 1 (`eventId`) is ASCII-only, so what
+ * Ajv accepts zod accepts; a string over a maximum in units but not in code points (astral characters)
+ * is rejected here and decided by zod, which counts code points. A property test keeps the two in step.
  */
 const fastValidators: ReadonlyMap<string, ValidateFunction> = (() => {
-  const ajv = new Ajv2020({ useDefaults: true, strict: false, allErrors: false });
+  const ajv = new Ajv2020({ useDefaults: true, strict: false, allErrors: false, unicode: false });
   const branches = (CONTRACT_JSON_SCHEMA as { oneOf: Record<string, unknown>[] }).oneOf;
   const out = new Map<string, ValidateFunction>();
   for (const branch of branches) {
