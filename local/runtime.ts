@@ -50,6 +50,7 @@ import {
   readOnFailureRecords,
 } from './poller.js';
 import type { DatasheetStats } from './report.js';
+import { type SequenceWorkerJob, SequenceWorkerPool } from './sequence-workers.js';
 import { publishedEpisodeSql, type ViewerEpisode } from './viewer.js';
 import type { WorkloadSource } from './workload.js';
 
@@ -341,6 +342,11 @@ export interface SequencerSettings {
   readonly maxEpisodeMs?: number;
   /** Sequence shards of the events zone (where the redact function writes each session's events). @default 4 */
   readonly sequenceShards?: number;
+  /**
+   * Worker threads that run the shard jobs (`SequenceWorkerPool`), as the state machine's map runs
+   * invocations side by side; 0 runs them in this thread, two at a time. @default 0
+   */
+  readonly workers?: number;
 }
 
 /** The deployment settings local mode mirrors: the event source mapping and the sequencer. */
@@ -463,24 +469,51 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
   const windowMs = windowMinutes * 60_000;
   await writeWatermark(stack.stores.curated, Math.floor(options.startMs / windowMs) * windowMs);
   const windows: WindowResult[] = [];
-  const sequence = (now: number) =>
-    measure(stages.sequence, () =>
-      runDueWindows({
-        eventsStore: stack.stores.events,
-        curatedStore: stack.stores.curated,
-        now,
-        windowMinutes,
-        lateArrivalMs: options.sequencer?.lateArrivalMs ?? 10 * 60_000,
-        ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
-        ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
-        maxWindows: 96,
-        // One job per shard, as the sequencing state machine's map runs them; two at a time, so that one
-        // job's reads overlap another's work without holding every shard's window in memory at once.
-        shards: sequenceShards,
-        concurrency: Math.min(2, sequenceShards),
-        onWindow: (w) => windows.push(w),
-      }),
-    );
+  const workers = options.sequencer?.workers ?? 0;
+  const pool =
+    workers > 0
+      ? new SequenceWorkerPool(
+          {
+            endpoint: stack.s3.endpoint,
+            credentials: EMULATOR_CREDENTIALS,
+            eventsBucket: stack.buckets.events,
+            curatedBucket: stack.buckets.curated,
+          },
+          workers,
+          // A job holds its shard's window plus the allowance: about 3.3 events a user-second of 1.2 kB
+          // decoded each, over 25 minutes, split over the shards; four times that leaves the collector room.
+          Math.max(256, Math.ceil((4 * options.users * 3.3 * 1_500 * 1.2) / 1024 / sequenceShards)),
+        )
+      : undefined;
+  const run = (now: number) =>
+    runDueWindows({
+      ...(pool ? { runJob: (job: SequenceWorkerJob) => pool.run(job) } : {}),
+      eventsStore: stack.stores.events,
+      curatedStore: stack.stores.curated,
+      now,
+      windowMinutes,
+      lateArrivalMs: options.sequencer?.lateArrivalMs ?? 10 * 60_000,
+      ...(options.sequencer?.lookBackMs !== undefined ? { lookBackMs: options.sequencer.lookBackMs } : {}),
+      ...(maxEpisodeMs !== undefined ? { episodes: { maxDurationMs: maxEpisodeMs } } : {}),
+      maxWindows: 96,
+      // One job per shard, as the sequencing state machine's map runs them; two at a time, so that one
+      // job's reads overlap another's work without holding every shard's window in memory at once.
+      shards: sequenceShards,
+      concurrency: pool ? pool.size : Math.min(2, sequenceShards),
+      onWindow: (w) => windows.push(w),
+    });
+  // With worker threads, a run goes on while the next minutes are produced and redacted (a closed window's
+  // events have all landed, so later batches never touch it), as the scheduled state machine runs beside
+  // ingestion; the next run waits for it. The sequence stage's wall time is then the time spent waiting.
+  let inflight: Promise<unknown> = Promise.resolve();
+  const sequence = async (now: number, wait = !pool): Promise<void> => {
+    await measure(stages.sequence, () => inflight);
+    const next = run(now);
+    // Its failure is thrown where it is awaited (the next run, or the last); never unhandled meanwhile.
+    next.catch(() => undefined);
+    inflight = next;
+    if (wait) await measure(stages.sequence, () => inflight);
+  };
   const producer = options.producer ?? (await agentProducer(stack, options.policy));
   const perMinute: DatasheetStats['perMinute'][number][] = [];
   let sent = 0;
@@ -507,7 +540,11 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
     });
   }
   // The clock runs on until every window holding this run's events has closed.
-  await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0));
+  try {
+    await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0), true);
+  } finally {
+    await pool?.close();
+  }
   const onFailure = (await onFailureEventIds(stack)).length;
   const device = producer.counters();
   const lake = await measure(stages.query, () => queryLake(stack, options.viewParams));

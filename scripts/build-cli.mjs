@@ -82,7 +82,8 @@ export async function buildCli({ outDir = CLI_OUT_DIR, prune = false } = {}) {
   const startedAtMs = Date.now();
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: ['bin/cli.ts'],
+    // The sequencing worker threads' module is an entry of its own (local/sequence-workers.ts loads it).
+    entryPoints: ['bin/cli.ts', 'local/sequence-worker.ts'],
     outdir: outDir,
     bundle: true,
     splitting: true,

@@ -1,5 +1,6 @@
 /** What `worktrace local` does: starts the emulators, runs the pipeline, prints and writes the report. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { parseConfig } from '../../lib/config.js';
@@ -128,7 +129,8 @@ export async function runLocal(opts: LocalOptions): Promise<void> {
       keyProvider,
       serverOptOutUsers,
       poller: settings.poller,
-      sequencer: settings.sequencer,
+      // Shard jobs in worker threads, one per core (at most 4), as Lambda runs them side by side.
+      sequencer: { ...settings.sequencer, workers: Math.max(1, Math.min(4, availableParallelism())) },
       viewParams: settings.viewParams,
       onProgress: (p) => bar?.update(p.minute, { ...p }),
     });

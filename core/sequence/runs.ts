@@ -65,7 +65,7 @@ export interface PlanDueInput {
   readonly now: number;
   readonly windowMinutes: number;
   readonly lateArrivalMs: number;
-  /** Look-ahead a window needs before it can close. */
+  /** Wait beyond the allowance after a window before it closes: 0 for incremental windows, the look-ahead for look-back ones. */
   readonly lookAheadMs: number;
   /** Due windows per run at most; the rest wait for the next run. */
   readonly maxWindows: number;
@@ -253,6 +253,13 @@ export interface DueWindowsInput
   readonly concurrency?: number;
   /** Called after each window (metrics, logs); receives counts only. */
   readonly onWindow?: (result: WindowResult) => void;
+  /**
+   * Runs one shard job elsewhere (a worker thread with its own stores, as a Lambda invocation would);
+   * `onWindow` is then called for its windows when it returns. @default `runShardJob` in this thread
+   */
+  readonly runJob?: (
+    input: Omit<ShardJobInput, 'eventsStore' | 'curatedStore' | 'onWindow'>,
+  ) => Promise<ShardJobResult>;
 }
 
 /** What a run did: every window's result (by window, then shard) and its plan. */
@@ -269,16 +276,31 @@ export interface DueWindowsResult {
 export async function runSequencing(input: DueWindowsInput): Promise<DueWindowsResult> {
   const maxDuration = input.episodes?.maxDurationMs ?? EPISODE_DEFAULTS.maxDurationMs;
   const lookAheadMs = input.lookAheadMs ?? maxDuration + 60_000;
-  const plan = await planDueRun({ ...input, lookAheadMs });
-  const jobs = await runPool(plan.jobs, input.concurrency ?? 1, (job) =>
-    runShardJob({
-      ...input,
-      lookAheadMs,
+  // An incremental window needs only its own rows (later ones reach its open episodes through the
+  // checkpoint), so it closes once the allowance has passed; a look-back window also waits out its look-ahead.
+  const plan = await planDueRun({ ...input, lookAheadMs: input.mode === 'look-back' ? lookAheadMs : 0 });
+  const { runJob } = input;
+  const jobs = await runPool(plan.jobs, input.concurrency ?? 1, async (job) => {
+    if (runJob === undefined) {
+      return runShardJob({ ...input, lookAheadMs, job, shards: plan.shards, windowMs: plan.windowMs });
+    }
+    const result = await runJob({
       job,
       shards: plan.shards,
       windowMs: plan.windowMs,
-    }),
-  );
+      lookAheadMs,
+      ...(input.lateArrivalMs === undefined ? {} : { lateArrivalMs: input.lateArrivalMs }),
+      ...(input.lookBackMs === undefined ? {} : { lookBackMs: input.lookBackMs }),
+      ...(input.reduce ? { reduce: input.reduce } : {}),
+      ...(input.episodes ? { episodes: input.episodes } : {}),
+      ...(input.endIdleSessionsAfterMs === undefined
+        ? {}
+        : { endIdleSessionsAfterMs: input.endIdleSessionsAfterMs }),
+      ...(input.mode ? { mode: input.mode } : {}),
+    });
+    for (const r of result.results) input.onWindow?.(r);
+    return result;
+  });
   await commitRun(input.curatedStore, plan);
   const results = jobs
     .flatMap((j) => j.results)

@@ -253,7 +253,8 @@ export function createSequenceHandler(deps: SequenceDeps): {
       now: deps.clock.now(),
       windowMinutes: config.WINDOW_MINUTES,
       lateArrivalMs: config.LATE_ARRIVAL_MS,
-      lookAheadMs,
+      // Incremental windows close once the allowance has passed (open episodes go on in the checkpoint).
+      lookAheadMs: 0,
       maxWindows: config.MAX_WINDOWS_PER_RUN,
       shards,
       checkpointRetentionMs,
