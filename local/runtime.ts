@@ -26,6 +26,7 @@ import { type KeyProvider, type ObjectStore, staticOptOutRegistry } from '#core/
 import type { Policy } from '#core/redact/policy.js';
 import { Pseudonymizer } from '#core/redact/pseudonym.js';
 import { type DropReason, emptyCounts } from '#core/redact/transform.js';
+import { EPISODE_DEFAULTS } from '#core/sequence/episodes.js';
 import { runDueWindows } from '#core/sequence/runs.js';
 import { type WindowResult, writeWatermark } from '#core/sequence/sequencer.js';
 import { SEQUENCE_SHARDS_DEFAULT } from '#core/sequence/shards.js';
@@ -332,8 +333,6 @@ export interface RunOptions {
   readonly onProgress?: (p: RunProgress) => void;
 }
 
-const HOUR_MS = 3_600_000;
-
 /** How the local sequencer runs (the sequence function's settings). */
 export interface SequencerSettings {
   readonly windowMinutes?: number;
@@ -539,9 +538,12 @@ export async function runLocalPipeline(stack: LocalStack, options: RunOptions): 
       episodes: windows.reduce((n, w) => n + w.episodes, 0),
     });
   }
-  // The clock runs on until every window holding this run's events has closed.
+  // The clock runs on until every session has ended: its last row lies the idle time (the look-ahead)
+  // before a closed window's horizon, whose window closes once the allowance has passed.
+  const lateMs = options.sequencer?.lateArrivalMs ?? 10 * 60_000;
+  const idleMs = (maxEpisodeMs ?? EPISODE_DEFAULTS.maxDurationMs) + 60_000;
   try {
-    await sequence(options.startMs + options.minutes * 60_000 + 2 * HOUR_MS + (maxEpisodeMs ?? 0), true);
+    await sequence(options.startMs + options.minutes * 60_000 + idleMs + 2 * lateMs + 2 * windowMs, true);
   } finally {
     await pool?.close();
   }
