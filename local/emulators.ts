@@ -10,7 +10,13 @@ import { mkdirSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 
 /** Credentials the emulators accept (s3rver's defaults; kinesalite accepts any). */
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -156,4 +162,23 @@ export async function startS3Emulator(
   const dir = options.dir ?? join(tmpdir(), `worktrace-s3-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   return startChild({ kind: 's3', dir, buckets: options.buckets ?? [] }, options.port ?? 0);
+}
+
+/**
+ * Creates a stream on the Kinesis emulator and waits until it is ACTIVE. kinesalite turns a stream ACTIVE
+ * on its next timer tick; with the emulator in another process a request can arrive before that tick, so
+ * nothing may use a new stream before this returns.
+ */
+export async function createActiveStream(
+  client: Pick<KinesisClient, 'send'>,
+  streamName: string,
+  shards: number,
+): Promise<void> {
+  await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shards }));
+  for (let waited = 0; ; waited += 10) {
+    const d = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    if (waited > 10_000) throw new Error(`stream ${streamName} did not become ACTIVE within 10 s`);
+    await sleep(10);
+  }
 }

@@ -7,7 +7,6 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, wri
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import {
-  CreateStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
@@ -37,6 +36,7 @@ import { type BatchReport, createRedactHandler } from '../lambdas/redact/app.js'
 import type { WorktraceConfig } from '../lib/config.js';
 import { defaultStreamName, LOCAL_ENV } from './cli-env.js';
 import {
+  createActiveStream,
   EMULATOR_CREDENTIALS,
   type RunningEmulator,
   startKinesisEmulator,
@@ -205,7 +205,7 @@ async function startLocked(
     unlock();
   };
   try {
-    await kc.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shards ?? 2 }));
+    await createActiveStream(kc, streamName, options.shards ?? 2);
     for (const bucket of Object.values(buckets)) {
       await sc.send(new CreateBucketCommand({ Bucket: bucket })).catch((err: Error) => {
         if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;

@@ -220,7 +220,20 @@ function typeOf(value: unknown): string | undefined {
  * is rejected here and decided by zod, which counts code points. A property test keeps the two in step.
  */
 const fastValidators: ReadonlyMap<string, ValidateFunction> = (() => {
-  const ajv = new Ajv2020({ useDefaults: true, strict: false, allErrors: false, unicode: false });
+  const ajv = new Ajv2020({
+    useDefaults: true,
+    strict: false,
+    allErrors: false,
+    unicode: false,
+    // Ajv calls `unicode` deprecated but still honours it; that notice alone is not printed.
+    logger: {
+      log: console.log,
+      warn: (...args: unknown[]) => {
+        if (!String(args[0]).startsWith('DEPRECATED: option unicode')) console.warn(...args);
+      },
+      error: console.error,
+    },
+  });
   const branches = (CONTRACT_JSON_SCHEMA as { oneOf: Record<string, unknown>[] }).oneOf;
   const out = new Map<string, ValidateFunction>();
   for (const branch of branches) {

@@ -1,12 +1,16 @@
 import {
-  CreateStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisClient } from '#adapters/aws-clients.js';
-import { EMULATOR_CREDENTIALS, type RunningEmulator, startKinesisEmulator } from '../../local/emulators.js';
+import {
+  createActiveStream,
+  EMULATOR_CREDENTIALS,
+  type RunningEmulator,
+  startKinesisEmulator,
+} from '../../local/emulators.js';
 
 describe('kinesis emulator through the SDK client', () => {
   let kinesis: RunningEmulator;
@@ -17,7 +21,7 @@ describe('kinesis emulator through the SDK client', () => {
 
   it('creates a stream, puts and reads back a record over HTTP/1.1', async () => {
     const client = kinesisClient({ endpoint: kinesis.endpoint, credentials: EMULATOR_CREDENTIALS });
-    await client.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1 }));
+    await createActiveStream(client, 's', 1);
     const put = await client.send(
       new PutRecordCommand({ StreamName: 's', PartitionKey: 'p', Data: new TextEncoder().encode('hello') }),
     );

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateStreamCommand,
   DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -19,7 +18,12 @@ import { isTypingKey } from '#core/contract/event-contract.js';
 import { parsePolicy } from '#core/redact/policy.js';
 import { FlushError, WorktraceProducer } from '../../agent/producer.js';
 import { simulate } from '../../agent/simulator/simulate.js';
-import { EMULATOR_CREDENTIALS, type RunningEmulator, startKinesisEmulator } from '../../local/emulators.js';
+import {
+  createActiveStream,
+  EMULATOR_CREDENTIALS,
+  type RunningEmulator,
+  startKinesisEmulator,
+} from '../../local/emulators.js';
 import { lambdaRecordOf } from '../../local/poller.js';
 import { makeEvent } from '../fixtures/events.js';
 
@@ -38,7 +42,7 @@ afterAll(async () => {
 });
 
 async function createStream(name: string, shards = 2): Promise<void> {
-  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  await createActiveStream(client, name, shards);
 }
 
 /** Reads every record of a stream back, de-aggregated exactly as the redact Lambda does. */

@@ -8,11 +8,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CreateStreamCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kinesisClient, s3Client } from '#adapters/aws-clients.js';
 import {
+  createActiveStream,
   EMULATOR_CREDENTIALS,
   type RunningEmulator,
   startKinesisEmulator,
@@ -99,7 +100,7 @@ describe('emulators in child processes', () => {
       expect(alive(e.pid)).toBe(true);
     }
     const kc = kinesisClient({ endpoint: kinesis.endpoint, credentials });
-    await kc.send(new CreateStreamCommand({ StreamName: 'emu', ShardCount: 1 }));
+    await createActiveStream(kc, 'emu', 1);
     expect((await kc.send(new ListStreamsCommand({}))).StreamNames).toEqual(['emu']);
     kc.destroy();
     const sc = s3Client({ endpoint: s3.endpoint, credentials });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStreamCommand, type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisClient, s3Client } from '#adapters/aws-clients.js';
@@ -14,6 +14,7 @@ import { runDueWindows } from '#core/sequence/runs.js';
 import { writeWatermark } from '#core/sequence/sequencer.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
 import {
+  createActiveStream,
   EMULATOR_CREDENTIALS,
   type RunningEmulator,
   startKinesisEmulator,
@@ -132,7 +133,7 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
   async function scenario(extra: (object | string)[] = []) {
     run += 1;
     const stream = `s${run}`;
-    await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 2 }));
+    await createActiveStream(client, stream, 2);
     const { payloads, ids } = workload();
     await putAll(client, stream, [...payloads.slice(0, 60), ...extra, ...payloads.slice(60)]);
     const s3c = s3Client({ endpoint: s3.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 });
@@ -350,7 +351,7 @@ describe('kinesis poller on kinesalite + s3rver, invoking the real redact handle
   it('as a service, gathers records for the batching window and stops cleanly', async () => {
     run += 1;
     const stream = `svc${run}`;
-    await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+    await createActiveStream(client, stream, 1);
     const seen: number[] = [];
     const poller = new KinesisPoller({
       client,

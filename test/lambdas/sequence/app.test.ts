@@ -62,15 +62,16 @@ async function curatedRows(table: 'actions' | 'episodes'): Promise<Record<string
 
 describe('sequence handler on s3rver', () => {
   it('processes the closed windows after the watermark and writes curated Parquet that DuckDB reads', async () => {
-    // 11:30: windows up to 10:45 are closed (30 min look-ahead + 1 min + 10 min late arrival = 41 min).
-    // The first is seeded from the look-back; later ones continue incrementally, and sess-c's episode is
-    // written once the session has been idle for the look-ahead before a window's horizon (10:15 window).
+    // 11:30: windows up to 11:15 are closed (an incremental window waits only for the 10 min late
+    // arrival); a run takes MAX_WINDOWS_PER_RUN (8) of them. The first is seeded (warm-up), later ones
+    // continue from the checkpoints, and sess-c's episode is written once the session has been idle for
+    // the look-ahead (31 min) before a window's horizon.
     await writeWatermark(curated, ROW_BASE_TS);
     const res = await handlerAt(ROW_BASE_TS + 150 * MIN)();
-    expect(res.windows).toBe(7); // 09:00 to 10:30 (closes at 11:26)
+    expect(res.windows).toBe(8); // 09:00 to 10:45
     expect(res.episodes).toBe(3);
     expect(res.actions).toBe(6);
-    expect(await readWatermark(curated)).toBe(ROW_BASE_TS + 105 * MIN);
+    expect(await readWatermark(curated)).toBe(ROW_BASE_TS + 120 * MIN);
     const episodes = await curatedRows('episodes');
     expect(episodes.map((e) => e.session_id)).toEqual(['sess-a', 'sess-b', 'sess-c']);
     const actions = await curatedRows('actions');
@@ -87,6 +88,8 @@ describe('sequence handler on s3rver', () => {
   });
 
   it('does nothing until the next window closes', async () => {
+    // 11:00 to 11:15 closes at 11:25 and was run; 11:15 to 11:30 closes at 11:40.
+    expect(await handlerAt(ROW_BASE_TS + 150 * MIN)()).toMatchObject({ windows: 1 });
     const res = await handlerAt(ROW_BASE_TS + 150 * MIN)();
     expect(res).toMatchObject({ windows: 0, watermark: null });
   });
