@@ -1,6 +1,6 @@
 /**
  * What one sequencing job costs (issue 18's scale model, docs/sequencing.md "Scale model"): a lake written
- * by the real redact handler from the agent simulator (20 users × 60 min, no emulators), then every window
+ * by the real redact handler from the agent simulator (20 users × 60 min, in-memory buckets), then every window
  * sequenced incrementally as shard jobs (`runSequencing`, 4 shards, one job at a time). Reports the CPU per
  * event sequenced (listing, decoding, reducing, cutting, writing, checkpoints), how often each event is
  * decoded, the heap a decoded row takes, the checkpoint bytes per live session and the events per
@@ -20,6 +20,7 @@ import { simulate } from '../../agent/simulator/simulate.js';
 import { createRedactHandler } from '../../lambdas/redact/app.js';
 import { kinesisEvent, kinesisRecord } from '../../test/fixtures/events.js';
 import { TEST_KEY, testPolicy } from '../../test/fixtures/redact.js';
+import { VersionedMemoryStore } from '../../test/governance/versioned-store.js';
 import type { RunCase } from '../harness.js';
 
 const USERS = 20;
@@ -52,8 +53,10 @@ export const sequenceScaleCase: RunCase = {
   async measure() {
     const root = mkdtempSync(join(tmpdir(), 'wt-bench-seqscale-'));
     try {
-      const events = new FileObjectStore(join(root, 'events'));
-      const curated = new FileObjectStore(join(root, 'curated'));
+      // In-memory buckets: listing and reading cost about what S3 requests cost a Lambda in CPU (a file
+      // store hashes every object it lists, which would be most of the figure).
+      const events = new VersionedMemoryStore('events');
+      const curated = new VersionedMemoryStore('curated');
       let written = 0;
       const handler = createRedactHandler({
         stores: { events, quarantine: new FileObjectStore(join(root, 'quarantine')) },
@@ -66,7 +69,9 @@ export const sequenceScaleCase: RunCase = {
       });
       const sim = simulate({ users: USERS, minutes: MINUTES, seed: 7, startMs: T0 });
       for (let i = 0; i < sim.events.length; i += 500) {
-        const batch = sim.events.slice(i, i + 500).map((e) => kinesisRecord(e, { partitionKey: e.sessionId }));
+        const batch = sim.events
+          .slice(i, i + 500)
+          .map((e) => kinesisRecord(e, { partitionKey: e.sessionId }));
         await handler(kinesisEvent(batch));
       }
       await writeWatermark(curated, T0);

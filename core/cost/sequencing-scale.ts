@@ -15,11 +15,17 @@ export const SEQUENCING_MEASURED = {
   eventsPerUserSecond: 3.25,
   /**
    * Sequencing CPU-seconds per event written, everything a shard job does (listing, Parquet decoding of
-   * objects of about a hundred rows, reducing, cutting, writing outputs and checkpoints): bench
-   * `sequence-scale` (20 users × 60 min, 4 shards, 262,582 events), 2026-12-01. See docs/sequencing.md.
+   * objects of a few hundred rows, reducing, cutting, writing outputs and checkpoints, and the garbage
+   * collector): bench `sequence-scale` (20 users × 60 min, 262,582 events, 4 shards, 44 window × shard
+   * jobs, in-memory buckets) measured 66.2 µs of process CPU per event on 2026-12-01. The local 50-user run
+   * spent about 42 µs an event in its sequence stage; the higher figure is priced.
    */
-  cpuSecondsPerEvent: 40e-6,
-  /** Heap bytes per decoded events row (54 columns): 17,566 rows of 195 redacted objects, 1,175 B each. */
+  cpuSecondsPerEvent: 66e-6,
+  /**
+   * Heap bytes per decoded events row (54 columns): 17,566 rows of 195 redacted objects kept decoded, heap
+   * measured after a forced collection before and after, 1,175 B each (bench `sequence-scale`, which keeps
+   * fewer objects, saw 633 B; the higher figure sizes memory).
+   */
   heapBytesPerRow: 1_175,
   /** Checkpoint bytes per live session (bench `sequence-scale`: 8,279 B, open episode included). */
   checkpointBytesPerSession: 8_279,

@@ -192,10 +192,10 @@ describe('estimateMonthlyCost, behaviour', () => {
 
   it('warns when a sequencer shard job outgrows its memory or time at the configured shards, and not before', () => {
     expect(estimate(1_000_000).warnings).toEqual([]);
-    expect(estimate(100_000_000).warnings.join('\n')).not.toMatch(/shard job/);
+    expect(estimate(10_000_000).warnings.join('\n')).not.toMatch(/shard job/);
     const w = estimate(1_000_000_000).warnings.join('\n');
     expect(w).toMatch(/a sequencer shard job holds about [\d,]+ rows at sequenceShards 4/);
-    const more = estimate(1_000_000_000, { deployment: { ...DEFAULTS, sequenceShards: 32 } });
+    const more = estimate(1_000_000_000, { deployment: { ...DEFAULTS, sequenceShards: 64 } });
     expect(more.warnings.join('\n')).not.toMatch(/shard job/);
   });
 
