@@ -1,8 +1,4 @@
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  PutRecordCommand,
-} from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kinesisClient } from '#adapters/aws-clients.js';
 import {

@@ -57,9 +57,7 @@ describe('worktrace erase on a local run of 20 users', () => {
 
     const out = worktrace(dataDir, ['erase', '--user', raw, '--concurrency', '4']);
     expect(out).not.toContain(raw);
-    expect(out).toMatch(
-      new RegExp(`^erased ${pseudonym}: [1-9]\\d* rows from \\d+ objects`),
-    );
+    expect(out).toMatch(new RegExp(`^erased ${pseudonym}: [1-9]\\d* rows from \\d+ objects`));
     expect(out).toContain('chain intact');
 
     const receipts = readdirSync(join(dataDir, 'audit', 'receipts'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { tsRangeOfKey } from '#core/lake/keys.js';
+import { decodeParquet, encodeParquet, type LakeRow } from '#core/lake/parquet.js';
 import { EVENTS_TABLE, type EventRow } from '#core/lake/schema.js';
 import type { ObjectInfo, ObjectStore } from '#core/ports.js';
 import { writeRedacted } from '#core/redact/redact-writer.js';

@@ -171,7 +171,9 @@ describe('redact handler on s3rver', () => {
     expect(reports[0]).toMatchObject({ records: 2, events: 2, counts: { written: 2 } });
     const [key] = reports[0]?.keys ?? [];
     const last = batch.Records[1]?.kinesis.sequenceNumber;
-    expect(key).toMatch(new RegExp(`-${batch.Records[0]?.kinesis.sequenceNumber}-${last}_ts\\d+-\\d+\\.parquet$`));
+    expect(key).toMatch(
+      new RegExp(`-${batch.Records[0]?.kinesis.sequenceNumber}-${last}_ts\\d+-\\d+\\.parquet$`),
+    );
     expect(lines.filter((l) => l.includes('could not be decoded'))).toHaveLength(1);
   });
 
