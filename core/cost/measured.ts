@@ -44,17 +44,6 @@ export const MEASURED = {
    * 0.135; range 0.11–0.19 over the issues), so 1 / (0.134 × 400,000) ≈ 18.7 µs on one core.
    */
   redactCpuSecondsPerEvent: 1 / (0.134 * BENCH_FLOOR_EVENTS_PER_SECOND),
-  /**
-   * Sequencer reduce + cut CPU-seconds per event read: bench `sequence` ran at 2.46 of the floor
-   * (README: 3.3 before issue 15), so 1 / (2.46 × 400,000) ≈ 1.0 µs.
-   */
-  sequenceReduceCpuSecondsPerEvent: 1 / (2.46 * BENCH_FLOOR_EVENTS_PER_SECOND),
-  /**
-   * Parquet decode CPU-seconds per events-zone row: `decodeParquet` over the 122 objects of the local run
-   * above, median of 7 passes, 6.62 µs a row while the floor ran at about 578,000 events/s (the bench's
-   * redact case, same hour): 0.26 of the floor, so 1 / (0.26 × 400,000) ≈ 9.6 µs.
-   */
-  parquetDecodeCpuSecondsPerRow: 1 / (0.26 * BENCH_FLOOR_EVENTS_PER_SECOND),
 } as const;
 
 /** The measured factors' type (tests and callers pass variations). */
